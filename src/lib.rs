@@ -1,0 +1,10 @@
+//! piflow: map personal-information flows and judge them under PIPL and GDPR.
+//!
+//! Data moves one way: [`load`] reads inventory files into the [`model`], [`graph`] derives what
+//! each flow is (kind, provenance, regimes, border crossings), [`rules`] turn the graph into
+//! [`finding`]s, and [`report`] renders them. The `piflow` binary ([`cli`]) only wires these up.
+
+#![forbid(unsafe_code)]
+
+pub mod load;
+pub mod model;

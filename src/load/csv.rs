@@ -1,0 +1,394 @@
+//! CSV sheets: one sheet per array, the same columns as the JSON keys, list cells joined with `;`
+//! (a literal `;` or `\` in a list item is escaped with `\`), empty cell = absent. This module
+//! reads sheets into the model and writes the model back, so `piflow convert` is lossless.
+
+use super::error::{LoadCode, did_you_mean};
+use super::json::{Entity, explain_message};
+use super::Collected;
+use crate::model::{Flow, Inventory, Loc, Organization};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// How a column's cells map to JSON values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Str,
+    List,
+    Bool,
+    Int,
+    /// `consent`, or per regime: `PIPL=contract;GDPR=legitimate-interests`.
+    Basis,
+    /// One code, or several joined with `;`.
+    Countries,
+}
+
+/// One sheet: its file stem and its columns, in the order they are written.
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Col)],
+}
+
+use Col::*;
+
+pub const SHEETS: &[Sheet] = &[
+    Sheet {
+        name: "organization",
+        columns: &[
+            ("id", Str), ("name", Str), ("country", Str), ("contact", Str), ("officer", Str),
+            ("representative", Str), ("ciio", Bool), ("regimes", List), ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "subjects",
+        columns: &[
+            ("id", Str), ("name", Str), ("country", Countries), ("volume", Int), ("children", Bool),
+            ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "fields",
+        columns: &[
+            ("id", Str), ("name", Str), ("category", Str), ("sensitive", Bool), ("retention", Str),
+            ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "systems",
+        columns: &[
+            ("id", Str), ("name", Str), ("country", Str), ("kind", Str), ("owner", Str), ("security", List),
+            ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "parties",
+        columns: &[
+            ("id", Str), ("name", Str), ("country", Str), ("role", Str), ("affiliate", Bool), ("contact", Str),
+            ("contract", Str), ("subprocessors", List), ("certifications", List), ("policy", Str),
+            ("hosts", List), ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "purposes",
+        columns: &[
+            ("id", Str), ("name", Str), ("basis", Basis), ("consents", List), ("special_condition", Str),
+            ("automated_decision", Bool), ("retention", Str), ("assessment", Str), ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "consents",
+        columns: &[
+            ("id", Str), ("name", Str), ("kind", Str), ("for", List), ("fields", List), ("recipients", List),
+            ("evidence", Str), ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "mechanisms",
+        columns: &[
+            ("id", Str), ("kind", Str), ("to", List), ("recipients", List), ("valid_until", Str),
+            ("reference", Str), ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "sdks",
+        columns: &[
+            ("id", Str), ("name", Str), ("vendor", Str), ("in", List), ("fields", List), ("purpose", Str),
+            ("consents", List), ("mechanism", Str), ("packages", List), ("hosts", List), ("version", Str),
+            ("description", Str),
+        ],
+    },
+    Sheet {
+        name: "flows",
+        columns: &[
+            ("id", Str), ("from", Str), ("to", Str), ("fields", List), ("purpose", Str), ("basis", Basis),
+            ("consents", List), ("mechanism", Str), ("volume", Int), ("subjects", List), ("note", Str),
+        ],
+    },
+    Sheet { name: "waivers", columns: &[("rule", Str), ("target", Str), ("reason", Str), ("until", Str)] },
+];
+
+fn split_list(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = cell.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => cur.push(chars.next().unwrap_or('\\')),
+            ';' => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+    }
+    out.push(cur);
+    out.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+}
+
+fn join_list(items: &[Value]) -> String {
+    items
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().replace('\\', "\\\\").replace(';', "\\;"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A cell's JSON value, or what is wrong with it.
+fn cell_value(col: Col, cell: &str) -> Result<Value, String> {
+    Ok(match col {
+        Str => Value::String(cell.to_owned()),
+        List => Value::Array(split_list(cell).into_iter().map(Value::String).collect()),
+        Countries => {
+            let list = split_list(cell);
+            if list.len() == 1 {
+                Value::String(list[0].clone())
+            } else {
+                Value::Array(list.into_iter().map(Value::String).collect())
+            }
+        }
+        Bool => match cell.trim() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            other => return Err(format!("`{other}` is not true or false")),
+        },
+        Int => match cell.trim().parse::<u64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => return Err(format!("`{}` is not a whole number of 0 or more", cell.trim())),
+        },
+        Basis if cell.contains('=') => {
+            let mut m = Map::new();
+            for item in split_list(cell) {
+                let Some((regime, basis)) = item.split_once('=') else {
+                    return Err(format!("`{item}` should be REGIME=basis, e.g. PIPL=contract"));
+                };
+                m.insert(regime.trim().to_owned(), Value::String(basis.trim().to_owned()));
+            }
+            Value::Object(m)
+        }
+        Basis => Value::String(cell.trim().to_owned()),
+    })
+}
+
+fn cell_text(col: Col, v: &Value) -> String {
+    match (col, v) {
+        (_, Value::Null) => String::new(),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Array(items)) => join_list(items),
+        (Basis, Value::Object(m)) => {
+            m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(";")
+        }
+        (_, other) => other.to_string(),
+    }
+}
+
+/// Approximate 0-based byte offset of cell `col` in a record starting at `start`.
+fn cell_offset(text: &str, start: usize, record: &csv::StringRecord, col: usize) -> usize {
+    let mut off = start;
+    for i in 0..col.min(record.len()) {
+        off += record.get(i).map_or(0, str::len) + 1;
+    }
+    off.min(text.len())
+}
+
+pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+    let Some(sheet) = SHEETS.iter().find(|s| s.name == stem) else {
+        let help = did_you_mean(&stem, SHEETS.iter().map(|s| s.name))
+            .map(|s| format!("did you mean `{s}.csv`?"))
+            .or_else(|| Some(format!("sheets are named {}", SHEETS.iter().map(|s| format!("{}.csv", s.name)).collect::<Vec<_>>().join(", "))));
+        c.error_at(LoadCode::UnknownKey, file, 0, format!("`{stem}.csv` is not an inventory sheet"), help);
+        return;
+    };
+    let text = c.sources.files[file as usize].text.clone();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            let offset = e.position().map_or(0, |p| p.byte() as usize);
+            c.error_at(LoadCode::Syntax, file, offset, format!("invalid CSV: {e}"), None);
+            return;
+        }
+    };
+    let mut columns = Vec::with_capacity(headers.len());
+    let mut header_ok = true;
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim();
+        match sheet.columns.iter().find(|(name, _)| *name == h) {
+            Some(&(name, kind)) => {
+                if columns.iter().any(|&(n, _)| n == name) {
+                    c.error_at(LoadCode::Syntax, file, cell_offset(&text, 0, &headers, i), format!("column `{h}` appears twice"), None);
+                    header_ok = false;
+                }
+                columns.push((name, kind));
+            }
+            None => {
+                let help = did_you_mean(h, sheet.columns.iter().map(|(n, _)| *n))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some(format!("columns of {}.csv: {}", sheet.name, sheet.columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))));
+                c.error_at(LoadCode::UnknownKey, file, cell_offset(&text, 0, &headers, i), format!("unknown column `{h}` in {}.csv", sheet.name), help);
+                header_ok = false;
+                columns.push(("", Str));
+            }
+        }
+    }
+    if !header_ok {
+        return;
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let offset = e.position().map_or(0, |p| p.byte() as usize);
+                c.error_at(LoadCode::Syntax, file, offset, format!("invalid CSV: {e}"), Some("every row needs as many cells as the header".into()));
+                return;
+            }
+        }
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let mut obj = Map::new();
+        let mut row_ok = true;
+        for (i, cell) in record.iter().enumerate() {
+            let Some(&(name, kind)) = columns.get(i) else { continue };
+            let is_list = matches!(kind, List);
+            if cell.is_empty() && !is_list {
+                continue;
+            }
+            match cell_value(kind, cell) {
+                Ok(v) => {
+                    obj.insert(name.to_owned(), v);
+                }
+                Err(msg) => {
+                    c.error_at(LoadCode::BadValue, file, cell_offset(&text, start, &record, i), format!("column `{name}`: {msg}"), None);
+                    row_ok = false;
+                }
+            }
+        }
+        if !row_ok {
+            continue;
+        }
+        let loc = c.sources.files[file as usize].loc(file, start);
+        let cells = (&record, start);
+        match sheet.name {
+            "organization" => {
+                if let Some(o) = row::<Organization>(obj, loc, cells, &text, c) {
+                    c.organizations.push(o);
+                }
+            }
+            "subjects" => push(obj, loc, cells, &text, c, |i| &mut i.subjects),
+            "fields" => push(obj, loc, cells, &text, c, |i| &mut i.fields),
+            "systems" => push(obj, loc, cells, &text, c, |i| &mut i.systems),
+            "parties" => push(obj, loc, cells, &text, c, |i| &mut i.parties),
+            "purposes" => push(obj, loc, cells, &text, c, |i| &mut i.purposes),
+            "consents" => push(obj, loc, cells, &text, c, |i| &mut i.consents),
+            "mechanisms" => push(obj, loc, cells, &text, c, |i| &mut i.mechanisms),
+            "sdks" => push(obj, loc, cells, &text, c, |i| &mut i.sdks),
+            "flows" => push(obj, loc, cells, &text, c, |i| &mut i.flows),
+            _ => push(obj, loc, cells, &text, c, |i| &mut i.waivers),
+        }
+    }
+}
+
+fn push<T: Entity>(
+    obj: Map<String, Value>,
+    loc: Loc,
+    cells: (&csv::StringRecord, usize),
+    text: &str,
+    c: &mut Collected,
+    out: impl Fn(&mut Inventory) -> &mut Vec<T>,
+) {
+    if let Some(v) = row::<T>(obj, loc, cells, text, c) {
+        out(&mut c.inventory).push(v);
+    }
+}
+
+fn row<T: Entity>(
+    obj: Map<String, Value>,
+    loc: Loc,
+    (record, start): (&csv::StringRecord, usize),
+    text: &str,
+    c: &mut Collected,
+) -> Option<T> {
+    match serde_json::from_value::<T>(Value::Object(obj)) {
+        Ok(mut v) => {
+            v.set_loc(loc);
+            Some(v)
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            let (code, message, help) = explain_message(&msg, T::NOUN, false);
+            // Point at the cell holding the offending value when the message quotes it.
+            let bad = msg.split('`').nth(1).unwrap_or_default();
+            let at = record
+                .iter()
+                .position(|cell| !bad.is_empty() && cell.trim() == bad)
+                .map_or(start, |i| cell_offset(text, start, record, i));
+            c.error_at(code, loc.file, at, message, help);
+            None
+        }
+    }
+}
+
+/// The inventory as CSV sheets: `(file name, contents)`, organization first, empty arrays left out.
+pub fn write_sheets(inv: &Inventory) -> Result<Vec<(String, String)>, serde_json::Error> {
+    fn rows<T: serde::Serialize>(items: &[T]) -> Result<Vec<Value>, serde_json::Error> {
+        items.iter().map(serde_json::to_value).collect()
+    }
+    let mut out = Vec::new();
+    for sheet in SHEETS {
+        let values = match sheet.name {
+            "organization" => vec![serde_json::to_value(&inv.organization)?],
+            "subjects" => rows(&inv.subjects)?,
+            "fields" => rows(&inv.fields)?,
+            "systems" => rows(&inv.systems)?,
+            "parties" => rows(&inv.parties)?,
+            "purposes" => rows(&inv.purposes)?,
+            "consents" => rows(&inv.consents)?,
+            "mechanisms" => rows(&inv.mechanisms)?,
+            "sdks" => rows(&inv.sdks)?,
+            "flows" => rows(&inv.flows)?,
+            _ => rows(&inv.waivers)?,
+        };
+        if values.is_empty() {
+            continue;
+        }
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let header: Vec<&str> = sheet.columns.iter().map(|(n, _)| *n).collect();
+        w.write_record(&header).map_err(serde::ser::Error::custom)?;
+        for v in values {
+            let record: Vec<String> =
+                sheet.columns.iter().map(|(name, kind)| cell_text(*kind, v.get(*name).unwrap_or(&Value::Null))).collect();
+            w.write_record(&record).map_err(serde::ser::Error::custom)?;
+        }
+        let bytes = w.into_inner().map_err(|e| serde::ser::Error::custom(e.to_string()))?;
+        out.push((format!("{}.csv", sheet.name), String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_escape_round_trip() {
+        let items = vec![Value::from("a;b"), Value::from("c\\d"), Value::from("e")];
+        let cell = join_list(&items);
+        assert_eq!(split_list(&cell), vec!["a;b", "c\\d", "e"]);
+    }
+
+    #[test]
+    fn every_model_key_has_a_column() {
+        // Serialize fully populated entities and check every key is a column of its sheet.
+        let flow: Flow = serde_json::from_str(
+            r#"{"id":"f","from":"a","to":"b","fields":["x"],"purpose":"p","basis":{"PIPL":"contract"},
+               "consents":["c"],"mechanism":"m","volume":1,"subjects":["s"],"note":"n"}"#,
+        )
+        .unwrap();
+        let v = serde_json::to_value(&flow).unwrap();
+        let sheet = SHEETS.iter().find(|s| s.name == "flows").unwrap();
+        for k in v.as_object().unwrap().keys() {
+            assert!(sheet.columns.iter().any(|(n, _)| n == k), "flows.csv lacks {k}");
+        }
+    }
+}

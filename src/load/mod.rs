@@ -1,0 +1,281 @@
+//! Reading an inventory: a directory of JSON parts and CSV sheets, or one JSON file, into a typed,
+//! validated [`Inventory`] whose entities all know the file, line and column that declared them.
+//!
+//! Every problem is collected, never only the first: a user fixing a broken inventory should see
+//! the whole list at once. Nothing here judges legality; that is `rules`.
+
+mod csv;
+mod error;
+mod json;
+pub mod spans;
+mod validate;
+
+pub use self::csv::{SHEETS, Sheet, write_sheets};
+pub use error::{LoadCode, LoadError, LoadErrors, did_you_mean};
+pub use spans::LineIndex;
+
+use crate::model::{Inventory, Loc, Organization};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused rather than read: an inventory of a million flows is about
+/// 100 MB, so this leaves ten times the room while keeping memory bounded on hostile input.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// One file of the inventory, kept so reports can quote the offending line.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to users (relative to the working directory when under it).
+    pub path: String,
+    pub text: std::sync::Arc<str>,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
+        let lines = LineIndex::new(text.as_bytes());
+        SourceFile { path, text: text.into(), lines }
+    }
+
+    /// The location of a byte offset in this file.
+    pub fn loc(&self, file: u32, offset: usize) -> Loc {
+        let (line, col) = self.lines.line_col(&self.text, offset);
+        Loc { file, offset: offset as u32, line: line as u32, col: col as u32 }
+    }
+
+    /// The text of a 1-based line, without its line end.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(start) = self.lines.line_start(line) else { return "" };
+        let end = self.lines.line_start(line + 1).unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// All files an inventory was read from, in the order they were merged.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn get(&self, loc: Loc) -> Option<&SourceFile> {
+        self.files.get(loc.file as usize)
+    }
+    pub fn path(&self, loc: Loc) -> Option<&str> {
+        self.get(loc).map(|f| f.path.as_str())
+    }
+}
+
+/// A loaded inventory and the text it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub inventory: Inventory,
+    pub sources: Sources,
+}
+
+/// What the loader must know from outside the model.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Rule codes a waiver may name (the rule catalogue); empty = accept any.
+    pub rule_codes: Vec<&'static str>,
+}
+
+/// Load errors, with the files read so far so the errors can be shown in context.
+#[derive(Debug)]
+pub struct Failed {
+    pub errors: LoadErrors,
+    pub sources: Sources,
+}
+
+/// Entities as read from the parts, before merging and validation.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    pub organizations: Vec<Organization>,
+    pub inventory: Inventory,
+    pub errors: Vec<LoadError>,
+    pub sources: Sources,
+}
+
+impl Collected {
+    pub(crate) fn error_at(&mut self, code: LoadCode, file: u32, offset: usize, message: String, help: Option<String>) {
+        let src = &self.sources.files[file as usize];
+        let (line, column) = src.lines.line_col(&src.text, offset.min(src.text.len()));
+        self.errors.push(LoadError {
+            code,
+            file: Some(src.path.clone()),
+            file_index: Some(file),
+            offset,
+            line,
+            column,
+            message,
+            help,
+        });
+    }
+
+    fn error_path(&mut self, code: LoadCode, path: &str, message: String, help: Option<String>) {
+        self.errors.push(LoadError {
+            code,
+            file: Some(path.to_owned()),
+            file_index: None,
+            offset: 0,
+            line: 0,
+            column: 0,
+            message,
+            help,
+        });
+    }
+}
+
+/// The path as a user would write it: relative to the working directory when it is under it.
+pub fn display_path(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+enum PartKind {
+    Json,
+    Csv,
+}
+
+fn part_kind(path: &Path) -> Option<PartKind> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "json" => Some(PartKind::Json),
+        "csv" => Some(PartKind::Csv),
+        _ => None,
+    }
+}
+
+/// The parts of an inventory path: the file itself, or the `*.json`/`*.csv` files of a directory
+/// (not recursive), sorted by name so merging is deterministic.
+fn list_parts(path: &Path, c: &mut Collected) -> Vec<PathBuf> {
+    let shown = display_path(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            c.error_path(LoadCode::Io, &shown, format!("cannot read the inventory: {e}"), Some(
+                "give a directory of inventory parts (*.json, *.csv) or a single .json file".into(),
+            ));
+            return Vec::new();
+        }
+    };
+    if meta.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(e) => e,
+        Err(e) => {
+            c.error_path(LoadCode::Io, &shown, format!("cannot list the directory: {e}"), None);
+            return Vec::new();
+        }
+    };
+    let mut parts: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| part_kind(p).is_some())
+        // A symlink loop or dangling link fails `is_file`; it is reported when read.
+        .filter(|p| !p.is_dir())
+        .collect();
+    parts.sort();
+    if parts.is_empty() {
+        c.error_path(
+            LoadCode::Io,
+            &shown,
+            "this directory holds no inventory parts".into(),
+            Some("add JSON parts (`{\"piflow\": 1, …}`) or CSV sheets (fields.csv, flows.csv, …); see `piflow schema`".into()),
+        );
+    }
+    parts
+}
+
+fn read_text(path: &Path, c: &mut Collected) -> Option<String> {
+    let shown = display_path(path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            c.error_path(
+                LoadCode::Io,
+                &shown,
+                format!("file is {} bytes, over the limit of {} bytes", m.len(), MAX_FILE_BYTES),
+                Some("split the inventory into several parts".into()),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            c.error_path(LoadCode::Io, &shown, format!("cannot read: {e}"), None);
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            c.error_path(LoadCode::Io, &shown, format!("cannot read: {e}"), None);
+            return None;
+        }
+    };
+    // A UTF-8 byte-order mark is harmless; drop it so offsets match what editors show.
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = good - bytes[..good].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            c.errors.push(LoadError {
+                code: LoadCode::Syntax,
+                file: Some(shown),
+                file_index: None,
+                offset: good,
+                line,
+                column: col,
+                message: format!("the file is not valid UTF-8 (byte {good})"),
+                help: Some("save the file as UTF-8".into()),
+            });
+            None
+        }
+    }
+}
+
+/// Load the inventory at `path`. On failure, every problem found is returned at once.
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
+    let mut c = Collected::default();
+    for part in list_parts(path, &mut c) {
+        let Some(text) = read_text(&part, &mut c) else { continue };
+        let file = c.sources.files.len() as u32;
+        c.sources.files.push(SourceFile::new(display_path(&part), text));
+        match part_kind(&part) {
+            Some(PartKind::Csv) => csv::read_sheet(&part, file, &mut c),
+            _ => json::read_part(file, &mut c),
+        }
+    }
+    finish(c, opts)
+}
+
+/// Load an inventory from JSON text held in memory (tests, generated inventories).
+pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Failed> {
+    let mut c = Collected::default();
+    c.sources.files.push(SourceFile::new(name.to_owned(), text.to_owned()));
+    json::read_part(0, &mut c);
+    finish(c, opts)
+}
+
+fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
+    if c.errors.iter().all(|e| e.code != LoadCode::Io) || !c.sources.files.is_empty() {
+        validate::validate(&mut c, opts);
+    }
+    if c.errors.is_empty() {
+        return Ok(Loaded { inventory: c.inventory, sources: c.sources });
+    }
+    let mut errors = c.errors;
+    errors.sort_by(|a, b| {
+        (a.file_index.unwrap_or(u32::MAX), &a.file, a.line, a.column, a.code, &a.message)
+            .cmp(&(b.file_index.unwrap_or(u32::MAX), &b.file, b.line, b.column, b.code, &b.message))
+    });
+    errors.dedup();
+    Err(Failed { errors: LoadErrors(errors), sources: c.sources })
+}

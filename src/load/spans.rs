@@ -1,0 +1,242 @@
+//! Where things are in a JSON text.
+//!
+//! serde_json reports positions only for errors, yet every finding must point at the line that
+//! declared its target. This scanner walks the structure of a text that serde_json has already
+//! accepted (or is about to judge) and records byte ranges of object members and array items,
+//! skipping string contents with `memchr`, so the span index costs one fast pass over the bytes.
+//! It validates nothing beyond what it needs to stay in step: serde_json remains the parser.
+
+use memchr::{memchr_iter, memchr2};
+use std::ops::Range;
+
+/// Line starts of a text, for turning byte offsets into 1-based line and column.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &[u8]) -> LineIndex {
+        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        starts.push(0);
+        starts.extend(memchr_iter(b'\n', text).map(|i| (i + 1) as u32));
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s as usize <= offset)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).map(|&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based (line, column); the column counts characters, not bytes.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self.starts[line - 1] as usize;
+        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+/// A member of a JSON object: its key, where the key starts, and the byte range of its value.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub key: String,
+    pub key_offset: usize,
+    pub value: Range<usize>,
+}
+
+/// The text is not well-formed where the scanner needs it to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+type Scan<T> = Result<T, ScanError>;
+
+fn fail<T>(offset: usize, message: &'static str) -> Scan<T> {
+    Err(ScanError { offset, message })
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// `i` is at an opening quote; returns the offset just past the closing quote.
+fn skip_string(b: &[u8], i: usize) -> Scan<usize> {
+    let mut j = i + 1;
+    loop {
+        match memchr2(b'"', b'\\', &b[j..]) {
+            Some(k) if b[j + k] == b'"' => return Ok(j + k + 1),
+            Some(k) => j += k + 2,
+            None => return fail(i, "unterminated string"),
+        }
+        if j > b.len() {
+            return fail(i, "unterminated string");
+        }
+    }
+}
+
+/// `i` is at the first byte of a value; returns the offset just past it.
+pub fn skip_value(b: &[u8], i: usize) -> Scan<usize> {
+    match b.get(i) {
+        None => fail(i, "expected a value"),
+        Some(b'"') => skip_string(b, i),
+        Some(b'{' | b'[') => {
+            // Containers: count depth, skipping strings wholesale.
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = skip_string(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            fail(i, "unclosed object or array")
+        }
+        Some(_) => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                j += 1;
+            }
+            if j == i { fail(i, "expected a value") } else { Ok(j) }
+        }
+    }
+}
+
+fn key_text(raw: &str) -> String {
+    // Keys are almost always plain; decode escapes only when there are some.
+    if raw.contains('\\') {
+        serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw[1..raw.len() - 1].to_owned())
+    } else {
+        raw[1..raw.len() - 1].to_owned()
+    }
+}
+
+/// The members of the object whose value occupies `range` (which must start at `{`).
+pub fn object_members(text: &str, range: Range<usize>) -> Scan<Vec<Member>> {
+    let b = text.as_bytes();
+    let mut i = skip_ws(b, range.start);
+    if b.get(i) != Some(&b'{') {
+        return fail(i, "expected an object");
+    }
+    i = skip_ws(b, i + 1);
+    let mut out = Vec::new();
+    if b.get(i) == Some(&b'}') {
+        return Ok(out);
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return fail(i, "expected a key in quotes");
+        }
+        let key_end = skip_string(b, i)?;
+        let key = key_text(&text[i..key_end]);
+        let mut j = skip_ws(b, key_end);
+        if b.get(j) != Some(&b':') {
+            return fail(j, "expected `:` after a key");
+        }
+        j = skip_ws(b, j + 1);
+        let end = skip_value(b, j)?;
+        out.push(Member { key, key_offset: i, value: j..end });
+        i = skip_ws(b, end);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return Ok(out),
+            _ => return fail(i, "expected `,` or `}`"),
+        }
+    }
+}
+
+/// The items of the array whose value occupies `range` (which must start at `[`).
+pub fn array_items(text: &str, range: Range<usize>) -> Scan<Vec<Range<usize>>> {
+    let b = text.as_bytes();
+    let mut i = skip_ws(b, range.start);
+    if b.get(i) != Some(&b'[') {
+        return fail(i, "expected an array");
+    }
+    i = skip_ws(b, i + 1);
+    let mut out = Vec::new();
+    if b.get(i) == Some(&b']') {
+        return Ok(out);
+    }
+    loop {
+        let end = skip_value(b, i)?;
+        out.push(i..end);
+        i = skip_ws(b, end);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b']') => return Ok(out),
+            _ => return fail(i, "expected `,` or `]`"),
+        }
+    }
+}
+
+/// The whole text as a top-level object.
+pub fn top_level(text: &str) -> Scan<Vec<Member>> {
+    let b = text.as_bytes();
+    let start = skip_ws(b, 0);
+    object_members(text, start..b.len())
+}
+
+/// Where `key` is inside the object at `range`, if it is there (the last one, as serde keeps).
+pub fn find_member(text: &str, range: Range<usize>, key: &str) -> Option<Member> {
+    object_members(text, range).ok()?.into_iter().rev().find(|m| m.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_and_items() {
+        let t = r#"{ "piflow": 1, "flows": [ {"a": "x\"}"}, [1,2], "s" ], "k\u0041": {} }"#;
+        let top = top_level(t).unwrap();
+        assert_eq!(top.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["piflow", "flows", "kA"]);
+        let items = array_items(t, top[1].value.clone()).unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(&t[items[0].clone()], r#"{"a": "x\"}"}"#);
+        let m = find_member(t, items[0].clone(), "a").unwrap();
+        assert_eq!(&t[m.value], r#""x\"}""#);
+    }
+
+    #[test]
+    fn lines() {
+        let t = "a\nbc\n\nd";
+        let idx = LineIndex::new(t.as_bytes());
+        assert_eq!(idx.line_col(t, 0), (1, 1));
+        assert_eq!(idx.line_col(t, 3), (2, 2));
+        assert_eq!(idx.line_col(t, 6), (4, 1));
+    }
+
+    #[test]
+    fn broken_text_is_an_error_not_a_panic() {
+        for t in ["", "{", "{\"a\"", "{\"a\":", "{\"a\": [1,", "[1]", "{\"a\": \"x}"] {
+            let _ = top_level(t).and_then(|m| {
+                m.iter().try_for_each(|m| array_items(t, m.value.clone()).map(|_| ()))
+            });
+        }
+    }
+}

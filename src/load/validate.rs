@@ -1,0 +1,454 @@
+//! Checks that need the whole merged inventory: one organization, id syntax, unique ids, known
+//! countries and categories, and references that name something of the right kind.
+
+use super::error::{LoadCode, LoadError, did_you_mean};
+use super::spans;
+use super::{Collected, LoadOptions, Sources};
+use crate::model::*;
+use std::collections::HashMap;
+
+fn valid_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+/// The position of `key` (and of its `index`-th list item) inside the JSON object at `loc`;
+/// the object itself when it cannot be narrowed (CSV rows, absent keys).
+fn locate(sources: &Sources, loc: Loc, key: &str, index: Option<usize>) -> Loc {
+    let Some(src) = sources.files.get(loc.file as usize) else { return loc };
+    let text = &*src.text;
+    let start = loc.offset as usize;
+    if text.as_bytes().get(start) != Some(&b'{') {
+        return loc;
+    }
+    let Some(m) = spans::find_member(text, start..text.len(), key) else { return loc };
+    let offset = match index {
+        Some(i) => spans::array_items(text, m.value.clone())
+            .ok()
+            .and_then(|items| items.get(i).map(|r| r.start))
+            .unwrap_or(m.value.start),
+        None => m.value.start,
+    };
+    src.loc(loc.file, offset)
+}
+
+pub(crate) fn make_error(sources: &Sources, code: LoadCode, loc: Loc, message: String, help: Option<String>) -> LoadError {
+    match sources.files.get(loc.file as usize) {
+        Some(src) if loc.is_known() => LoadError {
+            code,
+            file: Some(src.path.clone()),
+            file_index: Some(loc.file),
+            offset: loc.offset as usize,
+            line: loc.line as usize,
+            column: loc.col as usize,
+            message,
+            help,
+        },
+        _ => LoadError { code, file: None, file_index: None, offset: 0, line: 0, column: 0, message, help },
+    }
+}
+
+struct Errors<'a> {
+    sources: &'a Sources,
+    out: Vec<LoadError>,
+}
+
+impl Errors<'_> {
+    fn at(&mut self, code: LoadCode, loc: Loc, key: &str, index: Option<usize>, message: String, help: Option<String>) {
+        let loc = locate(self.sources, loc, key, index);
+        self.out.push(make_error(self.sources, code, loc, message, help));
+    }
+}
+
+fn mean(s: Option<String>) -> Option<String> {
+    s.map(|s| format!("did you mean `{s}`?"))
+}
+
+fn check_country(e: &mut Errors, loc: Loc, key: &str, index: Option<usize>, cc: &str, what: &str) {
+    if is_country(cc) {
+        return;
+    }
+    let help = match cc.to_ascii_uppercase().as_str() {
+        "UK" => Some("did you mean `GB`? (ISO 3166 code of the United Kingdom)".to_owned()),
+        "EU" => Some("name a country: the EU is not one (the EEA is a built-in set)".to_owned()),
+        up if is_country(up) => Some(format!("did you mean `{up}`? (codes are upper case)")),
+        _ => mean(did_you_mean(cc, ISO_3166_ALPHA2.iter().copied())),
+    };
+    e.at(
+        LoadCode::BadValue,
+        loc,
+        key,
+        index,
+        format!("`{cc}` is not an ISO 3166-1 alpha-2 country code ({what})"),
+        help.or_else(|| Some("write a two-letter code such as CN, HK, DE, US".into())),
+    );
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NodeKind {
+    Subject,
+    System,
+    Party,
+}
+
+
+/// One id namespace: id → where it was declared.
+struct Namespace<'a> {
+    what: &'static str,
+    ids: HashMap<&'a str, Loc>,
+}
+
+impl<'a> Namespace<'a> {
+    fn new(what: &'static str, cap: usize) -> Self {
+        Namespace { what, ids: HashMap::with_capacity(cap) }
+    }
+
+    fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
+        if check_syntax && !valid_id(id) {
+            e.at(
+                LoadCode::BadValue,
+                loc,
+                "id",
+                None,
+                format!("`{id}` is not a valid id ({})", self.what),
+                Some("ids start with a letter or digit and use only A-Z a-z 0-9 . _ -".into()),
+            );
+        }
+        if let Some(first) = self.ids.get(id) {
+            let first_at = e
+                .sources
+                .files
+                .get(first.file as usize)
+                .map(|f| format!("{}:{}", f.path, first.line))
+                .unwrap_or_default();
+            e.at(
+                LoadCode::DuplicateId,
+                loc,
+                "id",
+                None,
+                format!("id `{id}` is declared twice ({}); the first is at {first_at}", self.what),
+                Some("give each one its own id".into()),
+            );
+        } else {
+            self.ids.insert(id, loc);
+        }
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    fn suggest(&self, id: &str) -> Option<String> {
+        // Sorted so the suggestion does not depend on hash order.
+        let mut keys: Vec<&str> = self.ids.keys().copied().collect();
+        keys.sort_unstable();
+        did_you_mean(id, keys)
+    }
+}
+
+/// A reference from an entity's `key` (item `index` when it is a list) to a namespace.
+struct Ref<'r> {
+    loc: Loc,
+    key: &'r str,
+    index: Option<usize>,
+    owner: &'r str,
+}
+
+fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &str) {
+    if !ns.has(id) {
+        e.at(
+            LoadCode::DanglingRef,
+            r.loc,
+            r.key,
+            r.index,
+            format!("{}: `{}` names `{id}`, which is not {} of this inventory", r.owner, r.key, ns.what),
+            mean(ns.suggest(id)).or_else(|| Some(format!("declare it, or name an existing one ({})", ns.what))),
+        );
+    }
+}
+
+fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: &str, ids: &[String]) {
+    for (i, id) in ids.iter().enumerate() {
+        check_ref(e, ns, Ref { loc, key, index: Some(i), owner }, id);
+    }
+}
+
+/// Give undeclared flow ids their default `<from>-><to>#<n>`. `n` counts the flows between the
+/// same two nodes in the order of their content, not of the files, so that reordering parts or
+/// arrays does not rename flows (waivers and CI diffs key on these ids).
+fn default_flow_ids(flows: &mut [Flow]) {
+    let mut groups: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, f) in flows.iter_mut().enumerate() {
+        f.id_declared = !f.id.is_empty();
+        if !f.id_declared {
+            groups.entry((f.from.clone(), f.to.clone())).or_default().push(i);
+        }
+    }
+    for ((from, to), mut members) in groups {
+        members.sort_by(|&a, &b| {
+            let (x, y) = (&flows[a], &flows[b]);
+            (&x.purpose, &x.fields, &x.subjects, &x.consents, &x.mechanism, x.volume, &x.note)
+                .cmp(&(&y.purpose, &y.fields, &y.subjects, &y.consents, &y.mechanism, y.volume, &y.note))
+                .then(a.cmp(&b))
+        });
+        for (n, i) in members.into_iter().enumerate() {
+            flows[i].id = format!("{from}->{to}#{}", n + 1);
+        }
+    }
+}
+
+pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
+    default_flow_ids(&mut c.inventory.flows);
+    let mut e = Errors { sources: &c.sources, out: Vec::new() };
+
+    // Exactly one organization.
+    match c.organizations.len() {
+        0 => e.out.push(LoadError {
+            code: LoadCode::Organization,
+            file: c.sources.files.first().map(|f| f.path.clone()),
+            file_index: None,
+            offset: 0,
+            line: 0,
+            column: 0,
+            message: "no part declares the `organization`".into(),
+            help: Some(r#"add "organization": {"id": …, "name": …, "country": …} to one part"#.into()),
+        }),
+        _ => {
+            let first = c.organizations[0].loc;
+            for org in &c.organizations[1..] {
+                let first_at = e.sources.files.get(first.file as usize).map(|f| format!("{}:{}", f.path, first.line));
+                e.at(
+                    LoadCode::Organization,
+                    org.loc,
+                    "id",
+                    None,
+                    format!("a second `organization`; the first is at {}", first_at.unwrap_or_default()),
+                    Some("keep the organization in exactly one part".into()),
+                );
+            }
+        }
+    }
+    let inv = &c.inventory;
+    let org = c.organizations.first();
+    if let Some(org) = org {
+        if !valid_id(&org.id) {
+            e.at(LoadCode::BadValue, org.loc, "id", None, format!("`{}` is not a valid id (organization)", org.id), None);
+        }
+        check_country(&mut e, org.loc, "country", None, &org.country, "organization");
+    }
+
+    // Namespaces.
+    let mut nodes = Namespace::new("a subject, system or party", inv.subjects.len() + inv.systems.len() + inv.parties.len());
+    let mut node_kind: HashMap<&str, NodeKind> = HashMap::new();
+    for s in &inv.subjects {
+        nodes.declare(&mut e, &s.id, s.loc, true);
+        node_kind.entry(&s.id).or_insert(NodeKind::Subject);
+        for (i, cc) in s.country.iter().enumerate() {
+            let index = (s.country.0.len() > 1).then_some(i);
+            check_country(&mut e, s.loc, "country", index, cc, "subject");
+        }
+    }
+    for s in &inv.systems {
+        nodes.declare(&mut e, &s.id, s.loc, true);
+        node_kind.entry(&s.id).or_insert(NodeKind::System);
+        check_country(&mut e, s.loc, "country", None, &s.country, "system");
+    }
+    for p in &inv.parties {
+        nodes.declare(&mut e, &p.id, p.loc, true);
+        node_kind.entry(&p.id).or_insert(NodeKind::Party);
+        check_country(&mut e, p.loc, "country", None, &p.country, "party");
+    }
+    let mut fields = Namespace::new("a field", inv.fields.len());
+    for f in &inv.fields {
+        fields.declare(&mut e, &f.id, f.loc, true);
+        if taxonomy::category(&f.category).is_none() {
+            let help = mean(did_you_mean(&f.category, taxonomy::CATEGORIES.iter().map(|c| c.key)))
+                .or_else(|| Some("see the taxonomy in `piflow explain categories`".into()));
+            e.at(
+                LoadCode::BadValue,
+                f.loc,
+                "category",
+                None,
+                format!("field `{}`: `{}` is not a category of the built-in taxonomy", f.id, f.category),
+                help,
+            );
+        }
+    }
+    let mut purposes = Namespace::new("a purpose", inv.purposes.len());
+    for p in &inv.purposes {
+        purposes.declare(&mut e, &p.id, p.loc, true);
+        if let Some(letter) = &p.special_condition
+            && !matches!(letter.as_str(), "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j")
+        {
+            e.at(
+                LoadCode::BadValue,
+                p.loc,
+                "special_condition",
+                None,
+                format!("purpose `{}`: `{letter}` is not a letter of GDPR Art. 9(2)", p.id),
+                Some("write one letter from a to j, e.g. \"a\" (explicit consent) or \"b\" (employment)".into()),
+            );
+        }
+    }
+    let mut consents = Namespace::new("a consent", inv.consents.len());
+    for k in &inv.consents {
+        consents.declare(&mut e, &k.id, k.loc, true);
+        if k.covers.is_empty() {
+            e.at(
+                LoadCode::BadValue,
+                k.loc,
+                "for",
+                None,
+                format!("consent `{}` covers nothing: `for` is empty", k.id),
+                Some("list what it is for: processing, sensitive, provide, disclose, cross-border, children".into()),
+            );
+        }
+    }
+    let mut mechanisms = Namespace::new("a mechanism", inv.mechanisms.len());
+    for m in &inv.mechanisms {
+        mechanisms.declare(&mut e, &m.id, m.loc, true);
+        for (i, cc) in m.to.iter().enumerate() {
+            check_country(&mut e, m.loc, "to", Some(i), cc, "mechanism destination");
+        }
+    }
+    let mut sdks = Namespace::new("an sdk", inv.sdks.len());
+    for s in &inv.sdks {
+        sdks.declare(&mut e, &s.id, s.loc, true);
+    }
+    let mut flows = Namespace::new("a flow", inv.flows.len());
+    for f in &inv.flows {
+        flows.declare(&mut e, &f.id, f.loc, f.id_declared);
+    }
+
+    let parties = Namespace {
+        what: "a party",
+        ids: inv.parties.iter().map(|p| (p.id.as_str(), p.loc)).collect(),
+    };
+    let systems = Namespace {
+        what: "a system",
+        ids: inv.systems.iter().map(|s| (s.id.as_str(), s.loc)).collect(),
+    };
+    let subjects = Namespace {
+        what: "a subject",
+        ids: inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)).collect(),
+    };
+
+    // References.
+    for p in &inv.parties {
+        let owner = format!("party `{}`", p.id);
+        check_list(&mut e, &parties, p.loc, "subprocessors", &owner, &p.subprocessors);
+    }
+    for p in &inv.purposes {
+        let owner = format!("purpose `{}`", p.id);
+        check_list(&mut e, &consents, p.loc, "consents", &owner, &p.consents);
+    }
+    for k in &inv.consents {
+        let owner = format!("consent `{}`", k.id);
+        check_list(&mut e, &fields, k.loc, "fields", &owner, &k.fields);
+        check_list(&mut e, &parties, k.loc, "recipients", &owner, &k.recipients);
+    }
+    for m in &inv.mechanisms {
+        let owner = format!("mechanism `{}`", m.id);
+        check_list(&mut e, &parties, m.loc, "recipients", &owner, &m.recipients);
+    }
+    for s in &inv.sdks {
+        let owner = format!("sdk `{}`", s.id);
+        check_ref(&mut e, &parties, Ref { loc: s.loc, key: "vendor", index: None, owner: &owner }, &s.vendor);
+        check_list(&mut e, &systems, s.loc, "in", &owner, &s.in_systems);
+        check_list(&mut e, &fields, s.loc, "fields", &owner, &s.fields);
+        check_ref(&mut e, &purposes, Ref { loc: s.loc, key: "purpose", index: None, owner: &owner }, &s.purpose);
+        check_list(&mut e, &consents, s.loc, "consents", &owner, &s.consents);
+        if let Some(m) = &s.mechanism {
+            check_ref(&mut e, &mechanisms, Ref { loc: s.loc, key: "mechanism", index: None, owner: &owner }, m);
+        }
+        for (key, empty) in [("in", s.in_systems.is_empty()), ("fields", s.fields.is_empty())] {
+            if empty {
+                e.at(LoadCode::BadValue, s.loc, key, None, format!("{owner}: `{key}` is empty"), None);
+            }
+        }
+    }
+    for f in &inv.flows {
+        let owner = format!("flow `{}`", f.id);
+        check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "from", index: None, owner: &owner }, &f.from);
+        match node_kind.get(f.to.as_str()) {
+            Some(NodeKind::Subject) => e.at(
+                LoadCode::DanglingRef,
+                f.loc,
+                "to",
+                None,
+                format!("{owner}: `to` names `{}`, which is a subject; flows go to a system or a party", f.to),
+                Some("data given back to the person is not a flow to map; remove it or name a system".into()),
+            ),
+            Some(_) => {}
+            None => check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "to", index: None, owner: &owner }, &f.to),
+        }
+        if f.from == f.to && node_kind.contains_key(f.from.as_str()) {
+            e.at(
+                LoadCode::BadValue,
+                f.loc,
+                "to",
+                None,
+                format!("{owner} goes from `{}` to itself", f.from),
+                Some("a flow connects two different nodes".into()),
+            );
+        }
+        if f.fields.is_empty() {
+            e.at(
+                LoadCode::BadValue,
+                f.loc,
+                "fields",
+                None,
+                format!("{owner} carries no fields"),
+                Some("list the field ids it carries".into()),
+            );
+        }
+        check_list(&mut e, &fields, f.loc, "fields", &owner, &f.fields);
+        check_ref(&mut e, &purposes, Ref { loc: f.loc, key: "purpose", index: None, owner: &owner }, &f.purpose);
+        check_list(&mut e, &consents, f.loc, "consents", &owner, &f.consents);
+        if let Some(m) = &f.mechanism {
+            check_ref(&mut e, &mechanisms, Ref { loc: f.loc, key: "mechanism", index: None, owner: &owner }, m);
+        }
+        check_list(&mut e, &subjects, f.loc, "subjects", &owner, &f.subjects);
+    }
+
+    // Waivers name a rule code and any id.
+    for w in &inv.waivers {
+        if !opts.rule_codes.is_empty() && !opts.rule_codes.contains(&w.rule.as_str()) {
+            e.at(
+                LoadCode::BadValue,
+                w.loc,
+                "rule",
+                None,
+                format!("waiver: `{}` is not a rule code", w.rule),
+                mean(did_you_mean(&w.rule, opts.rule_codes.iter().copied()))
+                    .or_else(|| Some("`piflow explain` lists the codes".into())),
+            );
+        }
+        let known = org.is_some_and(|o| o.id == w.target)
+            || [&nodes, &fields, &purposes, &consents, &mechanisms, &sdks, &flows].iter().any(|ns| ns.has(&w.target));
+        if !known {
+            let mut all: Vec<&str> = [&nodes, &fields, &purposes, &consents, &mechanisms, &sdks, &flows]
+                .iter()
+                .flat_map(|ns| ns.ids.keys().copied())
+                .chain(org.map(|o| o.id.as_str()))
+                .collect();
+            all.sort_unstable();
+            e.at(
+                LoadCode::DanglingRef,
+                w.loc,
+                "target",
+                None,
+                format!("waiver: target `{}` names nothing in this inventory", w.target),
+                mean(did_you_mean(&w.target, all)),
+            );
+        }
+    }
+
+    let mut out = e.out;
+    c.errors.append(&mut out);
+    if let Some(org) = c.organizations.first().cloned() {
+        c.inventory.organization = org;
+    }
+}

@@ -1,0 +1,604 @@
+//! The inventory: what a company declares about the personal information it handles.
+//!
+//! These types are the format of `../shared/spec/inventory.md` and nothing more: they do no I/O and
+//! judge nothing. Loading fills in each entity's [`Loc`] so that every later stage can point a
+//! user at the line that declared it.
+
+mod countries;
+mod date;
+pub mod taxonomy;
+
+pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
+pub use date::Date;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where an entity was declared: file index into the loaded source files, byte offset, 1-based
+/// line and column. `file == u32::MAX` means "not from a file" (e.g. built in memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub file: u32,
+    pub offset: u32,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Default for Loc {
+    fn default() -> Self {
+        Loc { file: u32::MAX, offset: 0, line: 0, col: 0 }
+    }
+}
+
+impl Loc {
+    pub fn is_known(&self) -> bool {
+        self.file != u32::MAX
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The legal regimes piflow judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Regime {
+    #[serde(rename = "PIPL")]
+    Pipl,
+    #[serde(rename = "GDPR")]
+    Gdpr,
+}
+
+impl Regime {
+    pub const ALL: [Regime; 2] = [Regime::Pipl, Regime::Gdpr];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Pipl => "PIPL",
+            Regime::Gdpr => "GDPR",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Regime> {
+        match s.to_ascii_uppercase().as_str() {
+            "PIPL" => Some(Regime::Pipl),
+            "GDPR" => Some(Regime::Gdpr),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Regime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One country code, or several (a subject group may live in several countries).
+/// Serialized as a plain string when there is exactly one, as the spec's examples write it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Countries(pub Vec<String>);
+
+impl Countries {
+    pub fn contains(&self, cc: &str) -> bool {
+        self.0.iter().any(|c| c == cc)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+impl Serialize for Countries {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.len() == 1 { self.0[0].serialize(s) } else { self.0.serialize(s) }
+    }
+}
+
+impl<'de> Deserialize<'de> for Countries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Countries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a country code or a list of country codes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Countries, E> {
+                Ok(Countries(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Countries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(c) = seq.next_element::<String>()? {
+                    out.push(c);
+                }
+                if out.is_empty() {
+                    return Err(de::Error::invalid_length(0, &"at least one country code"));
+                }
+                Ok(Countries(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A lawful basis. One vocabulary serves both regimes; each regime's rules say which it knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    Consent,
+    Contract,
+    LegalObligation,
+    VitalInterests,
+    PublicTask,
+    LegitimateInterests,
+    NewsReporting,
+    PublicInformation,
+    OtherLaw,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Consent => "consent",
+            Basis::Contract => "contract",
+            Basis::LegalObligation => "legal-obligation",
+            Basis::VitalInterests => "vital-interests",
+            Basis::PublicTask => "public-task",
+            Basis::LegitimateInterests => "legitimate-interests",
+            Basis::NewsReporting => "news-reporting",
+            Basis::PublicInformation => "public-information",
+            Basis::OtherLaw => "other-law",
+        }
+    }
+    pub const ALL: [Basis; 9] = [
+        Basis::Consent,
+        Basis::Contract,
+        Basis::LegalObligation,
+        Basis::VitalInterests,
+        Basis::PublicTask,
+        Basis::LegitimateInterests,
+        Basis::NewsReporting,
+        Basis::PublicInformation,
+        Basis::OtherLaw,
+    ];
+    pub fn parse(s: &str) -> Option<Basis> {
+        Basis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+}
+
+/// `basis`: one basis for every regime, or one per regime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BasisSpec {
+    All(Basis),
+    PerRegime(BTreeMap<Regime, Basis>),
+}
+
+impl BasisSpec {
+    /// The basis this spec gives under `regime`, if any.
+    pub fn for_regime(&self, regime: Regime) -> Option<Basis> {
+        match self {
+            BasisSpec::All(b) => Some(*b),
+            BasisSpec::PerRegime(m) => m.get(&regime).copied(),
+        }
+    }
+}
+
+impl Serialize for BasisSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            BasisSpec::All(b) => b.serialize(s),
+            BasisSpec::PerRegime(m) => m.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BasisSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BasisSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(r#"a basis ("consent", "contract", …) or an object per regime ({"PIPL": …, "GDPR": …})"#)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<BasisSpec, E> {
+                Basis::deserialize(de::value::StrDeserializer::<E>::new(v)).map(BasisSpec::All)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BasisSpec, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(regime) = map.next_key::<Regime>()? {
+                    let basis = map.next_value::<Basis>()?;
+                    if out.insert(regime, basis).is_some() {
+                        return Err(de::Error::custom(format_args!("duplicate field `{regime}`")));
+                    }
+                }
+                Ok(BasisSpec::PerRegime(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SystemKind {
+    Web,
+    App,
+    MiniProgram,
+    Service,
+    Database,
+    Saas,
+    File,
+    Other,
+}
+
+/// What an outside party is to us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Acts on our instructions (PIPL "entrusted party", GDPR processor).
+    Processor,
+    /// Decides its own purposes (PIPL "other handler", GDPR controller).
+    Controller,
+    Authority,
+    Public,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Processor => "processor",
+            Role::Controller => "controller",
+            Role::Authority => "authority",
+            Role::Public => "public",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentKind {
+    General,
+    /// PIPL 单独同意.
+    Separate,
+    /// GDPR explicit consent.
+    Explicit,
+    /// Given by a parent or guardian.
+    Guardian,
+}
+
+impl ConsentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentKind::General => "general",
+            ConsentKind::Separate => "separate",
+            ConsentKind::Explicit => "explicit",
+            ConsentKind::Guardian => "guardian",
+        }
+    }
+}
+
+/// What a consent is given for (`for`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Requirement {
+    Processing,
+    Sensitive,
+    Provide,
+    Disclose,
+    CrossBorder,
+    Children,
+}
+
+impl Requirement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requirement::Processing => "processing",
+            Requirement::Sensitive => "sensitive",
+            Requirement::Provide => "provide",
+            Requirement::Disclose => "disclose",
+            Requirement::CrossBorder => "cross-border",
+            Requirement::Children => "children",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MechanismKind {
+    CnSecurityAssessment,
+    CnStandardContract,
+    CnCertification,
+    EuScc,
+    EuBcr,
+    EuDerogation,
+}
+
+impl MechanismKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MechanismKind::CnSecurityAssessment => "cn-security-assessment",
+            MechanismKind::CnStandardContract => "cn-standard-contract",
+            MechanismKind::CnCertification => "cn-certification",
+            MechanismKind::EuScc => "eu-scc",
+            MechanismKind::EuBcr => "eu-bcr",
+            MechanismKind::EuDerogation => "eu-derogation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ciio: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regimes: Vec<Regime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub id: String,
+    pub name: String,
+    pub country: Countries,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub children: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SystemKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub affiliate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subprocessors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certifications: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purpose {
+    pub id: String,
+    pub name: String,
+    pub basis: BasisSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_condition: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub automated_decision: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub id: String,
+    pub name: String,
+    pub kind: ConsentKind,
+    #[serde(rename = "for")]
+    pub covers: Vec<Requirement>,
+    /// Limits the consent to these fields; empty = no limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// Limits `provide`, `disclose` and `cross-border` to these recipients; empty = no limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mechanism {
+    pub id: String,
+    pub kind: MechanismKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sdk {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+    #[serde(rename = "in")]
+    pub in_systems: Vec<String>,
+    pub fields: Vec<String>,
+    pub purpose: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// Declared id; when absent the loader assigns `<from>-><to>#<n>` and leaves `id_declared` false.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub fields: Vec<String>,
+    pub purpose: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<BasisSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub id_declared: bool,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub rule: String,
+    pub target: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A whole inventory, merged from all its parts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Inventory {
+    pub organization: Organization,
+    pub subjects: Vec<Subject>,
+    pub fields: Vec<Field>,
+    pub systems: Vec<System>,
+    pub parties: Vec<Party>,
+    pub purposes: Vec<Purpose>,
+    pub consents: Vec<Consent>,
+    pub mechanisms: Vec<Mechanism>,
+    pub sdks: Vec<Sdk>,
+    pub flows: Vec<Flow>,
+    pub waivers: Vec<Waiver>,
+}
+
+/// The names of the arrays of an inventory, in the order parts and sheets are written.
+pub const ARRAYS: [&str; 10] = [
+    "subjects", "fields", "systems", "parties", "purposes", "consents", "mechanisms", "sdks", "flows",
+    "waivers",
+];
+
+impl Field {
+    /// PIPL-sensitive (Art. 28): the explicit flag, else the category's default.
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+            .unwrap_or_else(|| taxonomy::category(&self.category).is_some_and(|c| c.sensitive))
+    }
+    /// GDPR Art. 9 special category, by category.
+    pub fn is_special(&self) -> bool {
+        taxonomy::category(&self.category).is_some_and(|c| c.special)
+    }
+    /// GDPR Art. 10 criminal-offence data, by category.
+    pub fn is_criminal(&self) -> bool {
+        self.category.starts_with("criminal.")
+    }
+}
+
+impl Flow {
+    /// The flow's basis under `regime`: its own, else its purpose's.
+    pub fn basis_for(&self, purpose: &Purpose, regime: Regime) -> Option<Basis> {
+        // A per-regime override on the flow that does not name this regime falls back to the
+        // purpose: the flow only overrides what it says.
+        self.basis
+            .as_ref()
+            .and_then(|spec| spec.for_regime(regime))
+            .or_else(|| purpose.basis.for_regime(regime))
+    }
+}
