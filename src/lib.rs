@@ -6,5 +6,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod finding;
+pub mod graph;
 pub mod load;
 pub mod model;
+pub mod report;
+pub mod rules;

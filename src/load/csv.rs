@@ -2,10 +2,10 @@
 //! (a literal `;` or `\` in a list item is escaped with `\`), empty cell = absent. This module
 //! reads sheets into the model and writes the model back, so `piflow convert` is lossless.
 
+use super::Collected;
 use super::error::{LoadCode, did_you_mean};
 use super::json::{Entity, explain_message};
-use super::Collected;
-use crate::model::{Flow, Inventory, Loc, Organization};
+use crate::model::{Inventory, Loc, Organization};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -35,73 +35,138 @@ pub const SHEETS: &[Sheet] = &[
     Sheet {
         name: "organization",
         columns: &[
-            ("id", Str), ("name", Str), ("country", Str), ("contact", Str), ("officer", Str),
-            ("representative", Str), ("ciio", Bool), ("regimes", List), ("description", Str),
+            ("id", Str),
+            ("name", Str),
+            ("country", Str),
+            ("contact", Str),
+            ("officer", Str),
+            ("representative", Str),
+            ("ciio", Bool),
+            ("regimes", List),
+            ("description", Str),
         ],
     },
     Sheet {
         name: "subjects",
         columns: &[
-            ("id", Str), ("name", Str), ("country", Countries), ("volume", Int), ("children", Bool),
+            ("id", Str),
+            ("name", Str),
+            ("country", Countries),
+            ("volume", Int),
+            ("children", Bool),
             ("description", Str),
         ],
     },
     Sheet {
         name: "fields",
         columns: &[
-            ("id", Str), ("name", Str), ("category", Str), ("sensitive", Bool), ("retention", Str),
+            ("id", Str),
+            ("name", Str),
+            ("category", Str),
+            ("sensitive", Bool),
+            ("retention", Str),
             ("description", Str),
         ],
     },
     Sheet {
         name: "systems",
         columns: &[
-            ("id", Str), ("name", Str), ("country", Str), ("kind", Str), ("owner", Str), ("security", List),
+            ("id", Str),
+            ("name", Str),
+            ("country", Str),
+            ("kind", Str),
+            ("owner", Str),
+            ("security", List),
             ("description", Str),
         ],
     },
     Sheet {
         name: "parties",
         columns: &[
-            ("id", Str), ("name", Str), ("country", Str), ("role", Str), ("affiliate", Bool), ("contact", Str),
-            ("contract", Str), ("subprocessors", List), ("certifications", List), ("policy", Str),
-            ("hosts", List), ("description", Str),
+            ("id", Str),
+            ("name", Str),
+            ("country", Str),
+            ("role", Str),
+            ("affiliate", Bool),
+            ("contact", Str),
+            ("contract", Str),
+            ("subprocessors", List),
+            ("certifications", List),
+            ("policy", Str),
+            ("hosts", List),
+            ("description", Str),
         ],
     },
     Sheet {
         name: "purposes",
         columns: &[
-            ("id", Str), ("name", Str), ("basis", Basis), ("consents", List), ("special_condition", Str),
-            ("automated_decision", Bool), ("retention", Str), ("assessment", Str), ("description", Str),
+            ("id", Str),
+            ("name", Str),
+            ("basis", Basis),
+            ("consents", List),
+            ("special_condition", Str),
+            ("automated_decision", Bool),
+            ("retention", Str),
+            ("assessment", Str),
+            ("description", Str),
         ],
     },
     Sheet {
         name: "consents",
         columns: &[
-            ("id", Str), ("name", Str), ("kind", Str), ("for", List), ("fields", List), ("recipients", List),
-            ("evidence", Str), ("description", Str),
+            ("id", Str),
+            ("name", Str),
+            ("kind", Str),
+            ("for", List),
+            ("fields", List),
+            ("recipients", List),
+            ("evidence", Str),
+            ("description", Str),
         ],
     },
     Sheet {
         name: "mechanisms",
         columns: &[
-            ("id", Str), ("kind", Str), ("to", List), ("recipients", List), ("valid_until", Str),
-            ("reference", Str), ("description", Str),
+            ("id", Str),
+            ("kind", Str),
+            ("to", List),
+            ("recipients", List),
+            ("valid_until", Str),
+            ("reference", Str),
+            ("description", Str),
         ],
     },
     Sheet {
         name: "sdks",
         columns: &[
-            ("id", Str), ("name", Str), ("vendor", Str), ("in", List), ("fields", List), ("purpose", Str),
-            ("consents", List), ("mechanism", Str), ("packages", List), ("hosts", List), ("version", Str),
+            ("id", Str),
+            ("name", Str),
+            ("vendor", Str),
+            ("in", List),
+            ("fields", List),
+            ("purpose", Str),
+            ("consents", List),
+            ("mechanism", Str),
+            ("packages", List),
+            ("hosts", List),
+            ("version", Str),
             ("description", Str),
         ],
     },
     Sheet {
         name: "flows",
         columns: &[
-            ("id", Str), ("from", Str), ("to", Str), ("fields", List), ("purpose", Str), ("basis", Basis),
-            ("consents", List), ("mechanism", Str), ("volume", Int), ("subjects", List), ("note", Str),
+            ("id", Str),
+            ("from", Str),
+            ("to", Str),
+            ("fields", List),
+            ("purpose", Str),
+            ("basis", Basis),
+            ("consents", List),
+            ("mechanism", Str),
+            ("volume", Int),
+            ("subjects", List),
+            ("note", Str),
         ],
     },
     Sheet { name: "waivers", columns: &[("rule", Str), ("target", Str), ("reason", Str), ("until", Str)] },
@@ -192,7 +257,12 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
     let Some(sheet) = SHEETS.iter().find(|s| s.name == stem) else {
         let help = did_you_mean(&stem, SHEETS.iter().map(|s| s.name))
             .map(|s| format!("did you mean `{s}.csv`?"))
-            .or_else(|| Some(format!("sheets are named {}", SHEETS.iter().map(|s| format!("{}.csv", s.name)).collect::<Vec<_>>().join(", "))));
+            .or_else(|| {
+                Some(format!(
+                    "sheets are named {}",
+                    SHEETS.iter().map(|s| format!("{}.csv", s.name)).collect::<Vec<_>>().join(", ")
+                ))
+            });
         c.error_at(LoadCode::UnknownKey, file, 0, format!("`{stem}.csv` is not an inventory sheet"), help);
         return;
     };
@@ -213,7 +283,13 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
         match sheet.columns.iter().find(|(name, _)| *name == h) {
             Some(&(name, kind)) => {
                 if columns.iter().any(|&(n, _)| n == name) {
-                    c.error_at(LoadCode::Syntax, file, cell_offset(&text, 0, &headers, i), format!("column `{h}` appears twice"), None);
+                    c.error_at(
+                        LoadCode::Syntax,
+                        file,
+                        cell_offset(&text, 0, &headers, i),
+                        format!("column `{h}` appears twice"),
+                        None,
+                    );
                     header_ok = false;
                 }
                 columns.push((name, kind));
@@ -221,8 +297,20 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
             None => {
                 let help = did_you_mean(h, sheet.columns.iter().map(|(n, _)| *n))
                     .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| Some(format!("columns of {}.csv: {}", sheet.name, sheet.columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))));
-                c.error_at(LoadCode::UnknownKey, file, cell_offset(&text, 0, &headers, i), format!("unknown column `{h}` in {}.csv", sheet.name), help);
+                    .or_else(|| {
+                        Some(format!(
+                            "columns of {}.csv: {}",
+                            sheet.name,
+                            sheet.columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        ))
+                    });
+                c.error_at(
+                    LoadCode::UnknownKey,
+                    file,
+                    cell_offset(&text, 0, &headers, i),
+                    format!("unknown column `{h}` in {}.csv", sheet.name),
+                    help,
+                );
                 header_ok = false;
                 columns.push(("", Str));
             }
@@ -238,7 +326,13 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
             Ok(true) => {}
             Err(e) => {
                 let offset = e.position().map_or(0, |p| p.byte() as usize);
-                c.error_at(LoadCode::Syntax, file, offset, format!("invalid CSV: {e}"), Some("every row needs as many cells as the header".into()));
+                c.error_at(
+                    LoadCode::Syntax,
+                    file,
+                    offset,
+                    format!("invalid CSV: {e}"),
+                    Some("every row needs as many cells as the header".into()),
+                );
                 return;
             }
         }
@@ -259,7 +353,13 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
                     obj.insert(name.to_owned(), v);
                 }
                 Err(msg) => {
-                    c.error_at(LoadCode::BadValue, file, cell_offset(&text, start, &record, i), format!("column `{name}`: {msg}"), None);
+                    c.error_at(
+                        LoadCode::BadValue,
+                        file,
+                        cell_offset(&text, start, &record, i),
+                        format!("column `{name}`: {msg}"),
+                        None,
+                    );
                     row_ok = false;
                 }
             }
@@ -346,7 +446,18 @@ pub fn write_sheets(inv: &Inventory) -> Result<Vec<(String, String)>, serde_json
             "consents" => rows(&inv.consents)?,
             "mechanisms" => rows(&inv.mechanisms)?,
             "sdks" => rows(&inv.sdks)?,
-            "flows" => rows(&inv.flows)?,
+            "flows" => {
+                let mut v = rows(&inv.flows)?;
+                // Default ids are derived on load; writing them would turn them into declared ids.
+                for (row, flow) in v.iter_mut().zip(&inv.flows) {
+                    if !flow.id_declared
+                        && let Some(obj) = row.as_object_mut()
+                    {
+                        obj.remove("id");
+                    }
+                }
+                v
+            }
             _ => rows(&inv.waivers)?,
         };
         if values.is_empty() {
@@ -356,8 +467,11 @@ pub fn write_sheets(inv: &Inventory) -> Result<Vec<(String, String)>, serde_json
         let header: Vec<&str> = sheet.columns.iter().map(|(n, _)| *n).collect();
         w.write_record(&header).map_err(serde::ser::Error::custom)?;
         for v in values {
-            let record: Vec<String> =
-                sheet.columns.iter().map(|(name, kind)| cell_text(*kind, v.get(*name).unwrap_or(&Value::Null))).collect();
+            let record: Vec<String> = sheet
+                .columns
+                .iter()
+                .map(|(name, kind)| cell_text(*kind, v.get(*name).unwrap_or(&Value::Null)))
+                .collect();
             w.write_record(&record).map_err(serde::ser::Error::custom)?;
         }
         let bytes = w.into_inner().map_err(|e| serde::ser::Error::custom(e.to_string()))?;
@@ -369,6 +483,7 @@ pub fn write_sheets(inv: &Inventory) -> Result<Vec<(String, String)>, serde_json
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Flow;
 
     #[test]
     fn lists_escape_round_trip() {

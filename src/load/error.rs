@@ -110,7 +110,8 @@ where
             return None;
         }
         // Case slips are the commonest typo in codes ("cn", "Consent").
-        let d = if cand.to_lowercase() == lower { 0 } else { strsim::damerau_levenshtein(&lower, &cand.to_lowercase()) };
+        let d =
+            if cand.to_lowercase() == lower { 0 } else { strsim::damerau_levenshtein(&lower, &cand.to_lowercase()) };
         let limit = (input.chars().count().max(cand.chars().count()) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
             best = Some((d, cand));

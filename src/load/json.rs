@@ -5,9 +5,9 @@
 //! fails does the slow path deserialize item by item, so that every bad item is reported, each at
 //! its own line, instead of only the first.
 
+use super::Collected;
 use super::error::{LoadCode, did_you_mean};
 use super::spans::{self, Member};
-use super::Collected;
 use crate::model::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -69,8 +69,18 @@ entity!(Flow, "a flow");
 entity!(Waiver, "a waiver");
 
 const TOP_KEYS: [&str; 12] = [
-    "piflow", "organization", "subjects", "fields", "systems", "parties", "purposes", "consents", "mechanisms",
-    "sdks", "flows", "waivers",
+    "piflow",
+    "organization",
+    "subjects",
+    "fields",
+    "systems",
+    "parties",
+    "purposes",
+    "consents",
+    "mechanisms",
+    "sdks",
+    "flows",
+    "waivers",
 ];
 
 pub(super) fn read_part(file: u32, c: &mut Collected) {
@@ -141,9 +151,13 @@ fn slow(file: u32, text: &str, c: &mut Collected) {
     let members = match spans::top_level(text) {
         Ok(m) => m,
         Err(e) => {
-            c.error_at(LoadCode::Syntax, file, e.offset, format!("invalid JSON: {}", e.message), Some(
-                "an inventory part is one JSON object: {\"piflow\": 1, \"flows\": [ … ], …}".into(),
-            ));
+            c.error_at(
+                LoadCode::Syntax,
+                file,
+                e.offset,
+                format!("invalid JSON: {}", e.message),
+                Some("an inventory part is one JSON object: {\"piflow\": 1, \"flows\": [ … ], …}".into()),
+            );
             return;
         }
     };
@@ -214,13 +228,7 @@ fn slow(file: u32, text: &str, c: &mut Collected) {
     }
 }
 
-fn items<T: Entity>(
-    file: u32,
-    text: &str,
-    m: &Member,
-    c: &mut Collected,
-    out: impl Fn(&mut Inventory) -> &mut Vec<T>,
-) {
+fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Collected, out: impl Fn(&mut Inventory) -> &mut Vec<T>) {
     let ranges = match spans::array_items(text, m.value.clone()) {
         Ok(r) => r,
         Err(_) => {
@@ -304,9 +312,7 @@ pub(crate) fn explain_message(msg: &str, noun: &str, syntax: bool) -> (LoadCode,
         did_you_mean(bad, cands.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
     if msg.starts_with("unknown field") {
-        let help = suggest(&q).or_else(|| {
-            (q.len() > 1).then(|| format!("{noun} may have: {}", q[1..].join(", ")))
-        });
+        let help = suggest(&q).or_else(|| (q.len() > 1).then(|| format!("{noun} may have: {}", q[1..].join(", "))));
         (LoadCode::UnknownKey, format!("unknown key `{}` in {noun}", q.first().unwrap_or(&"?")), help)
     } else if msg.starts_with("missing field") {
         (LoadCode::MissingKey, format!("{noun} needs `{}`", q.first().unwrap_or(&"?")), None)
@@ -322,4 +328,82 @@ pub(crate) fn explain_message(msg: &str, noun: &str, syntax: bool) -> (LoadCode,
     } else {
         (LoadCode::BadValue, format!("bad value in {noun}: {msg}"), None)
     }
+}
+
+/// The inventory as JSON parts: `(file name, contents)`, one part per non-empty array plus
+/// `organization.json`, one entity per line so diffs and finding locations stay readable.
+/// With `single`, one part `inventory.json` holding everything.
+pub fn write_parts(inv: &Inventory, single: bool) -> Result<Vec<(String, String)>, serde_json::Error> {
+    fn array<T: serde::Serialize>(out: &mut String, key: &str, items: &[T]) -> Result<(), serde_json::Error> {
+        out.push_str(&format!(",\n  \"{key}\": ["));
+        for (i, item) in items.iter().enumerate() {
+            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            out.push_str(&serde_json::to_string(item)?);
+        }
+        out.push_str(if items.is_empty() { "]" } else { "\n  ]" });
+        Ok(())
+    }
+    let arrays: [(&str, Box<dyn Fn(&mut String) -> Result<(), serde_json::Error> + '_>); 10] = [
+        ("subjects", Box::new(|o: &mut String| array(o, "subjects", &inv.subjects))),
+        ("fields", Box::new(|o: &mut String| array(o, "fields", &inv.fields))),
+        ("systems", Box::new(|o: &mut String| array(o, "systems", &inv.systems))),
+        ("parties", Box::new(|o: &mut String| array(o, "parties", &inv.parties))),
+        ("purposes", Box::new(|o: &mut String| array(o, "purposes", &inv.purposes))),
+        ("consents", Box::new(|o: &mut String| array(o, "consents", &inv.consents))),
+        ("mechanisms", Box::new(|o: &mut String| array(o, "mechanisms", &inv.mechanisms))),
+        ("sdks", Box::new(|o: &mut String| array(o, "sdks", &inv.sdks))),
+        (
+            "flows",
+            Box::new(|o: &mut String| {
+                // Default ids are derived on load; writing them would turn them into declared ids.
+                if inv.flows.iter().all(|f| f.id_declared) {
+                    array(o, "flows", &inv.flows)
+                } else {
+                    let flows: Vec<Flow> = inv
+                        .flows
+                        .iter()
+                        .map(|f| Flow { id: if f.id_declared { f.id.clone() } else { String::new() }, ..f.clone() })
+                        .collect();
+                    array(o, "flows", &flows)
+                }
+            }),
+        ),
+        ("waivers", Box::new(|o: &mut String| array(o, "waivers", &inv.waivers))),
+    ];
+    let lens = [
+        inv.subjects.len(),
+        inv.fields.len(),
+        inv.systems.len(),
+        inv.parties.len(),
+        inv.purposes.len(),
+        inv.consents.len(),
+        inv.mechanisms.len(),
+        inv.sdks.len(),
+        inv.flows.len(),
+        inv.waivers.len(),
+    ];
+    let org = format!("{{\n  \"piflow\": 1,\n  \"organization\": {}", serde_json::to_string(&inv.organization)?);
+    let mut out = Vec::new();
+    if single {
+        let mut s = org;
+        for (i, (_, write)) in arrays.iter().enumerate() {
+            if lens[i] > 0 {
+                write(&mut s)?;
+            }
+        }
+        s.push_str("\n}\n");
+        out.push(("inventory.json".to_owned(), s));
+        return Ok(out);
+    }
+    out.push(("organization.json".to_owned(), org + "\n}\n"));
+    for (i, (name, write)) in arrays.iter().enumerate() {
+        if lens[i] == 0 {
+            continue;
+        }
+        let mut s = "{\n  \"piflow\": 1".to_owned();
+        write(&mut s)?;
+        s.push_str("\n}\n");
+        out.push((format!("{name}.json"), s));
+    }
+    Ok(out)
 }

@@ -12,6 +12,7 @@ mod validate;
 
 pub use self::csv::{SHEETS, Sheet, write_sheets};
 pub use error::{LoadCode, LoadError, LoadErrors, did_you_mean};
+pub use json::write_parts;
 pub use spans::LineIndex;
 
 use crate::model::{Inventory, Loc, Organization};
@@ -154,9 +155,12 @@ fn list_parts(path: &Path, c: &mut Collected) -> Vec<PathBuf> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            c.error_path(LoadCode::Io, &shown, format!("cannot read the inventory: {e}"), Some(
-                "give a directory of inventory parts (*.json, *.csv) or a single .json file".into(),
-            ));
+            c.error_path(
+                LoadCode::Io,
+                &shown,
+                format!("cannot read the inventory: {e}"),
+                Some("give a directory of inventory parts (*.json, *.csv) or a single .json file".into()),
+            );
             return Vec::new();
         }
     };
@@ -183,7 +187,10 @@ fn list_parts(path: &Path, c: &mut Collected) -> Vec<PathBuf> {
             LoadCode::Io,
             &shown,
             "this directory holds no inventory parts".into(),
-            Some("add JSON parts (`{\"piflow\": 1, …}`) or CSV sheets (fields.csv, flows.csv, …); see `piflow schema`".into()),
+            Some(
+                "add JSON parts (`{\"piflow\": 1, …}`) or CSV sheets (fields.csv, flows.csv, …); see `piflow schema`"
+                    .into(),
+            ),
         );
     }
     parts
@@ -273,8 +280,14 @@ fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
     }
     let mut errors = c.errors;
     errors.sort_by(|a, b| {
-        (a.file_index.unwrap_or(u32::MAX), &a.file, a.line, a.column, a.code, &a.message)
-            .cmp(&(b.file_index.unwrap_or(u32::MAX), &b.file, b.line, b.column, b.code, &b.message))
+        (a.file_index.unwrap_or(u32::MAX), &a.file, a.line, a.column, a.code, &a.message).cmp(&(
+            b.file_index.unwrap_or(u32::MAX),
+            &b.file,
+            b.line,
+            b.column,
+            b.code,
+            &b.message,
+        ))
     });
     errors.dedup();
     Err(Failed { errors: LoadErrors(errors), sources: c.sources })

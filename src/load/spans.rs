@@ -234,9 +234,7 @@ mod tests {
     #[test]
     fn broken_text_is_an_error_not_a_panic() {
         for t in ["", "{", "{\"a\"", "{\"a\":", "{\"a\": [1,", "[1]", "{\"a\": \"x}"] {
-            let _ = top_level(t).and_then(|m| {
-                m.iter().try_for_each(|m| array_items(t, m.value.clone()).map(|_| ()))
-            });
+            let _ = top_level(t).and_then(|m| m.iter().try_for_each(|m| array_items(t, m.value.clone()).map(|_| ())));
         }
     }
 }

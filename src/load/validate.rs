@@ -34,7 +34,13 @@ fn locate(sources: &Sources, loc: Loc, key: &str, index: Option<usize>) -> Loc {
     src.loc(loc.file, offset)
 }
 
-pub(crate) fn make_error(sources: &Sources, code: LoadCode, loc: Loc, message: String, help: Option<String>) -> LoadError {
+pub(crate) fn make_error(
+    sources: &Sources,
+    code: LoadCode,
+    loc: Loc,
+    message: String,
+    help: Option<String>,
+) -> LoadError {
     match sources.files.get(loc.file as usize) {
         Some(src) if loc.is_known() => LoadError {
             code,
@@ -92,7 +98,6 @@ enum NodeKind {
     System,
     Party,
 }
-
 
 /// One id namespace: id → where it was declared.
 struct Namespace<'a> {
@@ -234,13 +239,21 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     let org = c.organizations.first();
     if let Some(org) = org {
         if !valid_id(&org.id) {
-            e.at(LoadCode::BadValue, org.loc, "id", None, format!("`{}` is not a valid id (organization)", org.id), None);
+            e.at(
+                LoadCode::BadValue,
+                org.loc,
+                "id",
+                None,
+                format!("`{}` is not a valid id (organization)", org.id),
+                None,
+            );
         }
         check_country(&mut e, org.loc, "country", None, &org.country, "organization");
     }
 
     // Namespaces.
-    let mut nodes = Namespace::new("a subject, system or party", inv.subjects.len() + inv.systems.len() + inv.parties.len());
+    let mut nodes =
+        Namespace::new("a subject, system or party", inv.subjects.len() + inv.systems.len() + inv.parties.len());
     let mut node_kind: HashMap<&str, NodeKind> = HashMap::new();
     for s in &inv.subjects {
         nodes.declare(&mut e, &s.id, s.loc, true);
@@ -322,18 +335,9 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         flows.declare(&mut e, &f.id, f.loc, f.id_declared);
     }
 
-    let parties = Namespace {
-        what: "a party",
-        ids: inv.parties.iter().map(|p| (p.id.as_str(), p.loc)).collect(),
-    };
-    let systems = Namespace {
-        what: "a system",
-        ids: inv.systems.iter().map(|s| (s.id.as_str(), s.loc)).collect(),
-    };
-    let subjects = Namespace {
-        what: "a subject",
-        ids: inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)).collect(),
-    };
+    let parties = Namespace { what: "a party", ids: inv.parties.iter().map(|p| (p.id.as_str(), p.loc)).collect() };
+    let systems = Namespace { what: "a system", ids: inv.systems.iter().map(|s| (s.id.as_str(), s.loc)).collect() };
+    let subjects = Namespace { what: "a subject", ids: inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)).collect() };
 
     // References.
     for p in &inv.parties {

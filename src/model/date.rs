@@ -14,10 +14,7 @@ pub struct Date {
 impl Date {
     /// Today in UTC, from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         Date::from_days_since_epoch((secs / 86_400) as i64)
     }
 

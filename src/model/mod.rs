@@ -570,16 +570,13 @@ pub struct Inventory {
 }
 
 /// The names of the arrays of an inventory, in the order parts and sheets are written.
-pub const ARRAYS: [&str; 10] = [
-    "subjects", "fields", "systems", "parties", "purposes", "consents", "mechanisms", "sdks", "flows",
-    "waivers",
-];
+pub const ARRAYS: [&str; 10] =
+    ["subjects", "fields", "systems", "parties", "purposes", "consents", "mechanisms", "sdks", "flows", "waivers"];
 
 impl Field {
     /// PIPL-sensitive (Art. 28): the explicit flag, else the category's default.
     pub fn is_sensitive(&self) -> bool {
-        self.sensitive
-            .unwrap_or_else(|| taxonomy::category(&self.category).is_some_and(|c| c.sensitive))
+        self.sensitive.unwrap_or_else(|| taxonomy::category(&self.category).is_some_and(|c| c.sensitive))
     }
     /// GDPR Art. 9 special category, by category.
     pub fn is_special(&self) -> bool {
@@ -596,9 +593,6 @@ impl Flow {
     pub fn basis_for(&self, purpose: &Purpose, regime: Regime) -> Option<Basis> {
         // A per-regime override on the flow that does not name this regime falls back to the
         // purpose: the flow only overrides what it says.
-        self.basis
-            .as_ref()
-            .and_then(|spec| spec.for_regime(regime))
-            .or_else(|| purpose.basis.for_regime(regime))
+        self.basis.as_ref().and_then(|spec| spec.for_regime(regime)).or_else(|| purpose.basis.for_regime(regime))
     }
 }

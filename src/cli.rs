@@ -1,0 +1,309 @@
+//! The `piflow` command line: argument definitions, wiring of the stages, exit codes, and
+//! atomic file output. No rule or format logic lives here.
+
+use crate::finding::{Severity, Summary};
+use crate::graph::FlowGraph;
+use crate::load::{self, LoadOptions};
+use crate::model::{Date, Regime};
+use crate::report::{self, Run};
+use crate::rules::{self, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit codes (rules.md): 0 clean, 1 findings at or above `--fail-on`, 2 invalid input or usage.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_INVALID: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "piflow",
+    version,
+    about = "Map personal-information flows and find the ones that break PIPL or the GDPR",
+    long_about = "piflow loads a personal-information inventory (JSON parts or CSV sheets kept in git), \
+                  builds the graph of every collection, sharing and transfer flow, and judges each flow \
+                  under China's PIPL and the EU GDPR.\n\nExit codes: 0 no finding at or above --fail-on, \
+                  1 such findings, 2 invalid inventory or command line."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Judge every flow of an inventory; exit 1 on findings at or above --fail-on.
+    Check(CheckArgs),
+    /// Print a rule's catalogue entry: what it checks, the law, how to fix it (no CODE: list all).
+    Explain {
+        /// A rule code such as pipl-38-mechanism, or `categories` for the field taxonomy.
+        code: Option<String>,
+    },
+    /// Convert an inventory between JSON parts and CSV sheets, losslessly.
+    Convert {
+        /// The inventory to read (directory or .json file).
+        input: PathBuf,
+        /// Where to write: a directory (parts or sheets), or a .json file for one JSON part.
+        output: PathBuf,
+        #[arg(long, value_enum)]
+        to: ConvertTo,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on unwaived findings at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Judge validity and expiry as of this date (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Countries to treat as EU-adequate instead of the built-in list (comma-separated codes).
+    #[arg(long, value_delimiter = ',')]
+    pub adequate: Option<Vec<String>>,
+    /// Judge only this regime.
+    #[arg(long, value_parser = parse_regime)]
+    pub regime: Option<Regime>,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Colour: auto (only on a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Note => Severity::Note,
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConvertTo {
+    Json,
+    Csv,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|e| e.to_string())
+}
+
+fn parse_regime(s: &str) -> Result<Regime, String> {
+    Regime::parse(s).ok_or_else(|| format!("`{s}` is not a regime: use PIPL or GDPR"))
+}
+
+fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stream_is_tty && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Write `contents` to `path` through a temporary file in the same directory and a rename, so a
+/// reader never sees a half-written file and an interrupted run leaves the old file intact.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".piflow-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn load_options() -> LoadOptions {
+    LoadOptions { rule_codes: rules::codes() }
+}
+
+fn report_load_failure(failed: &load::Failed) -> i32 {
+    let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
+    let text = report::human::render_load_errors(&failed.errors.0, &failed.sources, color);
+    let _ = std::io::stderr().write_all(&text);
+    EXIT_INVALID
+}
+
+fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
+    match output {
+        Some(path) => match write_atomic(path, bytes) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("piflow: cannot write {}: {e}", path.display());
+                EXIT_INVALID
+            }
+        },
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (e.g. `| head`) is not an error worth a message.
+            let _ = out.write_all(bytes).and_then(|_| out.flush());
+            EXIT_OK
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> i32 {
+    let loaded = match load::load(&args.path, &load_options()) {
+        Ok(l) => l,
+        Err(failed) => return report_load_failure(&failed),
+    };
+    let ctx = Context {
+        as_of: args.as_of.unwrap_or_else(Date::today),
+        adequate: args.adequate.as_ref().map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+        only: args.regime,
+    };
+    let graph = FlowGraph::build(&loaded.inventory);
+    let findings = rules::check(&graph, &ctx);
+    let shown = load::display_path(&args.path);
+    let run = Run { findings: &findings, sources: &loaded.sources, as_of: ctx.as_of, inventory: &shown };
+    let bytes = match args.format {
+        Format::Human => {
+            let tty = args.output.is_none() && std::io::stdout().is_terminal();
+            report::human::render(&run, &rules::rule, use_color(args.color, tty))
+        }
+        Format::Json => report::json::render(&run).into_bytes(),
+        Format::Sarif => {
+            let catalogue: Vec<_> = rules::catalogue().collect();
+            report::sarif::render(&run, &catalogue).into_bytes()
+        }
+    };
+    let written = emit(args.output.as_deref(), &bytes);
+    if written != EXIT_OK {
+        return written;
+    }
+    if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn explain(code: Option<&str>) -> i32 {
+    let mut out = String::new();
+    match code {
+        None => {
+            out.push_str("piflow rules (piflow explain CODE for one):\n\n");
+            for r in rules::catalogue() {
+                out.push_str(&format!("  {:<28} {:<8} {}\n", r.code, r.severity.as_str(), r.title));
+            }
+            out.push_str("\n  categories                            the built-in field taxonomy\n");
+        }
+        Some("categories") => {
+            out.push_str("Field categories (sensitive = PIPL Art. 28 default; special = GDPR Art. 9):\n\n");
+            for c in crate::model::taxonomy::CATEGORIES {
+                out.push_str(&format!(
+                    "  {:<26} {:<9} {:<8} {} / {}\n",
+                    c.key,
+                    if c.sensitive { "sensitive" } else { "" },
+                    if c.special { "special" } else { "" },
+                    c.zh,
+                    c.en
+                ));
+            }
+        }
+        Some(code) => match rules::rule(code) {
+            Some(r) => {
+                out.push_str(&format!(
+                    "{} ({}, {})\n\n",
+                    r.code,
+                    r.severity,
+                    r.regime.map_or("integrity", |g| g.as_str())
+                ));
+                out.push_str(&format!("{}\n\nLaw: {}\n", r.title, r.citation));
+                out.push_str(&format!("{}\n\n", r.law));
+                if r.code == "gdpr-44-transfer" {
+                    out.push_str(&format!(
+                        "Adequacy list (as of {}; override with --adequate):\n",
+                        crate::model::ADEQUACY_AS_OF
+                    ));
+                    for a in crate::model::ADEQUACY {
+                        out.push_str(&format!("  {}  {}\n", a.country, a.decision));
+                    }
+                    out.push('\n');
+                }
+                out.push_str(&format!("Fix: {}\n", r.fix));
+            }
+            None => {
+                let codes = rules::codes();
+                let hint = load::did_you_mean(code, codes.iter().copied())
+                    .map(|s| format!(" Did you mean `{s}`?"))
+                    .unwrap_or_default();
+                eprintln!("piflow: `{code}` is not a rule code.{hint} `piflow explain` lists them.");
+                return EXIT_INVALID;
+            }
+        },
+    }
+    emit(None, out.as_bytes())
+}
+
+fn convert(input: &Path, output: &Path, to: ConvertTo) -> i32 {
+    let loaded = match load::load(input, &load_options()) {
+        Ok(l) => l,
+        Err(failed) => return report_load_failure(&failed),
+    };
+    let single = to == ConvertTo::Json && output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let files = match to {
+        ConvertTo::Json => load::write_parts(&loaded.inventory, single),
+        ConvertTo::Csv => load::write_sheets(&loaded.inventory),
+    };
+    let files = match files {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("piflow: cannot serialize the inventory: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    if output.exists() && !output.is_dir() && !single {
+        eprintln!(
+            "piflow: {} exists and is not a directory; give a directory to write parts or sheets into",
+            output.display()
+        );
+        return EXIT_INVALID;
+    }
+    for (name, contents) in files {
+        let path = if single { output.to_path_buf() } else { output.join(name) };
+        if let Err(e) = write_atomic(&path, contents.as_bytes()) {
+            eprintln!("piflow: cannot write {}: {e}", path.display());
+            return EXIT_INVALID;
+        }
+    }
+    EXIT_OK
+}
+
+/// Run the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match &cli.command {
+        Command::Check(args) => check(args),
+        Command::Explain { code } => explain(code.as_deref()),
+        Command::Convert { input, output, to } => convert(input, output, *to),
+    }
+}

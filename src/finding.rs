@@ -1,0 +1,154 @@
+//! Findings: what a rule says about one target, and the catalogue entry of each rule.
+//! This module knows no rule; it only holds, waives and orders what rules produce.
+
+use crate::model::{Date, Inventory, Loc, Regime};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule's catalogue entry (rules.md), printed by `piflow explain` and carried into SARIF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub regime: Option<Regime>,
+    /// One line: what the rule checks.
+    pub title: &'static str,
+    pub citation: &'static str,
+    /// What the law says, in plain words.
+    pub law: &'static str,
+    /// How to make the finding go away for good.
+    pub fix: &'static str,
+}
+
+/// One thing wrong with one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub regime: Option<Regime>,
+    /// The id the finding is about (flow, sdk, party, field, purpose, consent, mechanism or the
+    /// organization).
+    pub target: String,
+    pub message: String,
+    pub citation: &'static str,
+    pub waived: bool,
+    pub location: Loc,
+    /// Rule-specific figures (the tier arithmetic, the fields concerned, …).
+    pub data: Map<String, Value>,
+}
+
+impl Finding {
+    pub fn new(rule: &Rule, target: impl Into<String>, location: Loc, message: String) -> Finding {
+        Finding {
+            code: rule.code,
+            severity: rule.severity,
+            regime: rule.regime,
+            target: target.into(),
+            message,
+            citation: rule.citation,
+            waived: false,
+            location,
+            data: Map::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Finding {
+        self.data.insert(key.to_owned(), value.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&str, &str, Option<Regime>, &str) {
+        (self.code, &self.target, self.regime, &self.message)
+    }
+}
+
+/// Apply waivers, report expired ones, and put findings in their stable order
+/// (code, then target), one finding per code, target and regime.
+pub fn finalize(mut findings: Vec<Finding>, inv: &Inventory, as_of: Date, expired_rule: &Rule) -> Vec<Finding> {
+    for w in &inv.waivers {
+        let expired = w.until.is_some_and(|until| until < as_of);
+        if expired {
+            let until = w.until.map(|d| d.to_string()).unwrap_or_default();
+            findings.push(
+                Finding::new(
+                    expired_rule,
+                    w.target.clone(),
+                    w.loc,
+                    format!(
+                        "the waiver of `{}` for `{}` expired on {until}; the finding it hid is reported again",
+                        w.rule, w.target
+                    ),
+                )
+                .with("rule", w.rule.clone())
+                .with("until", until),
+            );
+            continue;
+        }
+        for f in findings.iter_mut().filter(|f| f.code == w.rule && f.target == w.target) {
+            f.waived = true;
+            f.data.insert("waiver".into(), Value::String(w.reason.clone()));
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // An sdk in several systems yields the same finding once per system: keep one.
+    findings.dedup_by(|b, a| a.code == b.code && a.target == b.target && a.regime == b.regime);
+    findings
+}
+
+/// Counts by severity, not counting waived findings (counted apart).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+    pub waived: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match (f.waived, f.severity) {
+                (true, _) => s.waived += 1,
+                (false, Severity::Error) => s.error += 1,
+                (false, Severity::Warning) => s.warning += 1,
+                (false, Severity::Note) => s.note += 1,
+            }
+        }
+        s
+    }
+
+    /// Whether any unwaived finding is at or above `level`.
+    pub fn fails(&self, level: Severity) -> bool {
+        match level {
+            Severity::Error => self.error > 0,
+            Severity::Warning => self.error + self.warning > 0,
+            Severity::Note => self.error + self.warning + self.note > 0,
+        }
+    }
+}

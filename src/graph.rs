@@ -1,0 +1,543 @@
+//! The flow graph: subjects, systems and parties as nodes; flows and sdk flows as edges; and what
+//! the inventory implies about each edge — its kind, whose data it carries (provenance), which
+//! regimes govern it, and whether it crosses a border. Built once; every rule reads it.
+//!
+//! Provenance is computed per field by one worklist propagation over the flows that carry that
+//! field, with subject groups as bit sets, so a million flows cost a few passes, not a search per
+//! flow.
+
+use crate::model::{Inventory, Party, Regime, Role, is_eea};
+use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+
+/// What a node is, with its index in the inventory's array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    Subject(u32),
+    System(u32),
+    Party(u32),
+}
+
+/// What a flow does, derived from the kinds of its two ends (inventory.md, "Derived meaning").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FlowKind {
+    /// From a subject: we collect.
+    Collect,
+    /// Between our own systems.
+    Internal,
+    /// To a processor (PIPL 委托处理).
+    Entrust,
+    /// To another controller (PIPL 向其他处理者提供).
+    Provide,
+    /// To an authority.
+    Authority,
+    /// To the public (PIPL 公开).
+    Disclose,
+    /// From a party to our system (indirect collection).
+    Receive,
+    /// From one party to another.
+    Onward,
+}
+
+impl FlowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowKind::Collect => "collect",
+            FlowKind::Internal => "internal",
+            FlowKind::Entrust => "entrust",
+            FlowKind::Provide => "provide",
+            FlowKind::Authority => "authority",
+            FlowKind::Disclose => "disclose",
+            FlowKind::Receive => "receive",
+            FlowKind::Onward => "onward",
+        }
+    }
+
+    /// The kind of a flow from our system to a party of this role.
+    pub fn to_party(role: Role) -> FlowKind {
+        match role {
+            Role::Processor => FlowKind::Entrust,
+            Role::Controller => FlowKind::Provide,
+            Role::Authority => FlowKind::Authority,
+            Role::Public => FlowKind::Disclose,
+        }
+    }
+}
+
+/// Where an edge was declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// `flows[i]`.
+    Flow(u32),
+    /// `sdks[i]`, in one of its host systems (one edge per host system).
+    Sdk(u32),
+}
+
+/// The set of regimes governing an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Regimes {
+    pub pipl: bool,
+    pub gdpr: bool,
+}
+
+impl Regimes {
+    pub fn has(self, r: Regime) -> bool {
+        match r {
+            Regime::Pipl => self.pipl,
+            Regime::Gdpr => self.gdpr,
+        }
+    }
+}
+
+/// One flow of data between two nodes, with everything derived about it.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub origin: Origin,
+    pub from: NodeIndex,
+    pub to: NodeIndex,
+    /// `Sdk` edges carry the kind their vendor's role gives (entrust, provide, …).
+    pub kind: FlowKind,
+    /// Field indices, in [`FlowGraph::field_pool`].
+    pub fields: Range<u32>,
+    /// Purpose index.
+    pub purpose: u32,
+    /// Whose data it carries: an index into [`FlowGraph::subject_sets`].
+    pub provenance: u32,
+    pub regimes: Regimes,
+    /// PIPL: leaves mainland China (HK, MO, TW are outside).
+    pub cn_export: bool,
+    /// GDPR: a transfer from the EEA to a party outside it.
+    pub eea_transfer: bool,
+    /// Carries a PIPL-sensitive field.
+    pub sensitive: bool,
+    /// Carries data of a subject group with children.
+    pub children: bool,
+    /// Carries a GDPR Art. 9 special-category field.
+    pub special: bool,
+    /// Carries GDPR Art. 10 criminal-offence data.
+    pub criminal: bool,
+}
+
+/// A set of subject groups (bit `i` = `subjects[i]`).
+pub type SubjectSet = Box<[u64]>;
+
+/// The graph of an inventory and the facts derived from it.
+pub struct FlowGraph<'a> {
+    pub inv: &'a Inventory,
+    pub graph: DiGraph<Node, u32>,
+    pub node_by_id: FxHashMap<&'a str, NodeIndex>,
+    pub edges: Vec<Edge>,
+    pub field_pool: Vec<u32>,
+    pub subject_sets: Vec<SubjectSet>,
+    pub field_by_id: FxHashMap<&'a str, u32>,
+    pub purpose_by_id: FxHashMap<&'a str, u32>,
+    pub consent_by_id: FxHashMap<&'a str, u32>,
+    pub mechanism_by_id: FxHashMap<&'a str, u32>,
+    pub subject_by_id: FxHashMap<&'a str, u32>,
+    /// Edges whose source holds a field nothing brings to it: `(edge, field indices)`.
+    pub from_nowhere: Vec<(u32, Vec<u32>)>,
+    /// Whether any flow or sdk carries each field.
+    pub field_used: Vec<bool>,
+    /// Edges of each sdk (one per host system).
+    pub sdk_edges: Vec<Vec<u32>>,
+}
+
+impl<'a> FlowGraph<'a> {
+    /// Build the graph of a validated inventory (ids resolve; `load` guarantees it).
+    pub fn build(inv: &'a Inventory) -> FlowGraph<'a> {
+        let mut graph = DiGraph::with_capacity(
+            inv.subjects.len() + inv.systems.len() + inv.parties.len(),
+            inv.flows.len() + inv.sdks.len(),
+        );
+        let mut node_by_id = FxHashMap::default();
+        for (i, s) in inv.subjects.iter().enumerate() {
+            node_by_id.insert(s.id.as_str(), graph.add_node(Node::Subject(i as u32)));
+        }
+        for (i, s) in inv.systems.iter().enumerate() {
+            node_by_id.insert(s.id.as_str(), graph.add_node(Node::System(i as u32)));
+        }
+        for (i, p) in inv.parties.iter().enumerate() {
+            node_by_id.insert(p.id.as_str(), graph.add_node(Node::Party(i as u32)));
+        }
+        let index = |ids: &mut dyn Iterator<Item = &'a str>| -> FxHashMap<&'a str, u32> {
+            ids.enumerate().map(|(i, id)| (id, i as u32)).collect()
+        };
+        let field_by_id = index(&mut inv.fields.iter().map(|f| f.id.as_str()));
+        let purpose_by_id = index(&mut inv.purposes.iter().map(|p| p.id.as_str()));
+        let consent_by_id = index(&mut inv.consents.iter().map(|c| c.id.as_str()));
+        let mechanism_by_id = index(&mut inv.mechanisms.iter().map(|m| m.id.as_str()));
+        let subject_by_id = index(&mut inv.subjects.iter().map(|s| s.id.as_str()));
+
+        let mut g = FlowGraph {
+            inv,
+            graph,
+            node_by_id,
+            edges: Vec::with_capacity(inv.flows.len() + inv.sdks.len()),
+            field_pool: Vec::with_capacity(inv.flows.len() * 3),
+            subject_sets: Vec::new(),
+            field_by_id,
+            purpose_by_id,
+            consent_by_id,
+            mechanism_by_id,
+            subject_by_id,
+            from_nowhere: Vec::new(),
+            field_used: vec![false; inv.fields.len()],
+            sdk_edges: vec![Vec::new(); inv.sdks.len()],
+        };
+        g.add_edges();
+        g.derive();
+        g
+    }
+
+    fn add_edges(&mut self) {
+        let inv = self.inv;
+        for (i, f) in inv.flows.iter().enumerate() {
+            let (Some(&from), Some(&to)) = (self.node_by_id.get(f.from.as_str()), self.node_by_id.get(f.to.as_str()))
+            else {
+                continue;
+            };
+            let kind = match (self.graph[from], self.graph[to]) {
+                (Node::Subject(_), _) => FlowKind::Collect,
+                (Node::System(_), Node::System(_)) => FlowKind::Internal,
+                (Node::System(_), Node::Party(p)) => FlowKind::to_party(inv.parties[p as usize].role),
+                (Node::Party(_), Node::System(_)) => FlowKind::Receive,
+                (Node::Party(_), Node::Party(_)) => FlowKind::Onward,
+                (_, Node::Subject(_)) => continue,
+            };
+            let purpose = self.purpose_by_id.get(f.purpose.as_str()).copied().unwrap_or(0);
+            let fields = self.pool_fields(f.fields.iter().map(String::as_str));
+            self.push_edge(Origin::Flow(i as u32), from, to, kind, fields, purpose);
+        }
+        for (i, s) in inv.sdks.iter().enumerate() {
+            let Some(&vendor) = self.node_by_id.get(s.vendor.as_str()) else { continue };
+            let Node::Party(p) = self.graph[vendor] else { continue };
+            let kind = FlowKind::to_party(inv.parties[p as usize].role);
+            let purpose = self.purpose_by_id.get(s.purpose.as_str()).copied().unwrap_or(0);
+            for host in &s.in_systems {
+                let Some(&from) = self.node_by_id.get(host.as_str()) else { continue };
+                let fields = self.pool_fields(s.fields.iter().map(String::as_str));
+                let e = self.push_edge(Origin::Sdk(i as u32), from, vendor, kind, fields, purpose);
+                self.sdk_edges[i].push(e);
+            }
+        }
+    }
+
+    fn pool_fields<'s>(&mut self, ids: impl Iterator<Item = &'s str>) -> Range<u32> {
+        let start = self.field_pool.len() as u32;
+        for id in ids {
+            if let Some(&f) = self.field_by_id.get(id) {
+                if !self.field_pool[start as usize..].contains(&f) {
+                    self.field_pool.push(f);
+                }
+                self.field_used[f as usize] = true;
+            }
+        }
+        start..self.field_pool.len() as u32
+    }
+
+    fn push_edge(
+        &mut self,
+        origin: Origin,
+        from: NodeIndex,
+        to: NodeIndex,
+        kind: FlowKind,
+        fields: Range<u32>,
+        purpose: u32,
+    ) -> u32 {
+        let e = self.edges.len() as u32;
+        self.graph.add_edge(from, to, e);
+        self.edges.push(Edge {
+            origin,
+            from,
+            to,
+            kind,
+            fields,
+            purpose,
+            provenance: 0,
+            regimes: Regimes::default(),
+            cn_export: false,
+            eea_transfer: false,
+            sensitive: false,
+            children: false,
+            special: false,
+            criminal: false,
+        });
+        e
+    }
+
+    /// The fields an edge carries.
+    pub fn fields(&self, e: &Edge) -> &[u32] {
+        &self.field_pool[e.fields.start as usize..e.fields.end as usize]
+    }
+
+    /// Subject indices set in a provenance set.
+    pub fn subjects_in(&self, set: u32) -> impl Iterator<Item = u32> + '_ {
+        self.subject_sets[set as usize]
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &bits)| (0..64).filter(move |b| bits >> b & 1 == 1).map(move |b| (w * 64 + b) as u32))
+    }
+
+    /// The declared id of the node.
+    pub fn node_id(&self, n: NodeIndex) -> &'a str {
+        match self.graph[n] {
+            Node::Subject(i) => &self.inv.subjects[i as usize].id,
+            Node::System(i) => &self.inv.systems[i as usize].id,
+            Node::Party(i) => &self.inv.parties[i as usize].id,
+        }
+    }
+
+    pub fn node_name(&self, n: NodeIndex) -> &'a str {
+        match self.graph[n] {
+            Node::Subject(i) => &self.inv.subjects[i as usize].name,
+            Node::System(i) => &self.inv.systems[i as usize].name,
+            Node::Party(i) => &self.inv.parties[i as usize].name,
+        }
+    }
+
+    /// Countries of a node (a subject group may span several).
+    pub fn node_countries(&self, n: NodeIndex) -> &'a [String] {
+        match self.graph[n] {
+            Node::Subject(i) => &self.inv.subjects[i as usize].country.0,
+            Node::System(i) => std::slice::from_ref(&self.inv.systems[i as usize].country),
+            Node::Party(i) => std::slice::from_ref(&self.inv.parties[i as usize].country),
+        }
+    }
+
+    pub fn party(&self, n: NodeIndex) -> Option<&'a Party> {
+        match self.graph[n] {
+            Node::Party(i) => Some(&self.inv.parties[i as usize]),
+            _ => None,
+        }
+    }
+
+    /// The id a finding about this edge targets: the flow id, or the sdk id.
+    pub fn edge_target(&self, e: &Edge) -> &'a str {
+        match e.origin {
+            Origin::Flow(i) => &self.inv.flows[i as usize].id,
+            Origin::Sdk(i) => &self.inv.sdks[i as usize].id,
+        }
+    }
+
+    /// Consent ids that apply to an edge: its own (flow or sdk) and its purpose's.
+    pub fn edge_consents(&self, e: &Edge) -> impl Iterator<Item = &'a str> {
+        let own: &'a [String] = match e.origin {
+            Origin::Flow(i) => &self.inv.flows[i as usize].consents,
+            Origin::Sdk(i) => &self.inv.sdks[i as usize].consents,
+        };
+        let purpose: &'a [String] = &self.inv.purposes[e.purpose as usize].consents;
+        own.iter().chain(purpose.iter()).map(String::as_str)
+    }
+
+    fn derive(&mut self) {
+        let inv = self.inv;
+        let n_subjects = inv.subjects.len();
+        let words = n_subjects.div_ceil(64).max(1);
+        let n_nodes = self.graph.node_count();
+        let n_edges = self.edges.len();
+
+        // Explicit `subjects` of each flow, as bit sets (only flows that name some).
+        let mut explicit: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
+        for (e, edge) in self.edges.iter().enumerate() {
+            if let Origin::Flow(i) = edge.origin {
+                let f = &inv.flows[i as usize];
+                if !f.subjects.is_empty() {
+                    let mut bits = vec![0u64; words];
+                    for s in &f.subjects {
+                        if let Some(&si) = self.subject_by_id.get(s.as_str()) {
+                            bits[si as usize / 64] |= 1 << (si % 64);
+                        }
+                    }
+                    explicit.insert(e as u32, bits);
+                }
+            }
+        }
+
+        // Edges by field (CSR).
+        let n_fields = inv.fields.len();
+        let mut start = vec![0u32; n_fields + 1];
+        for edge in &self.edges {
+            for &f in self.fields(edge) {
+                start[f as usize + 1] += 1;
+            }
+        }
+        for i in 0..n_fields {
+            start[i + 1] += start[i];
+        }
+        let mut by_field = vec![0u32; start[n_fields] as usize];
+        let mut fill = start.clone();
+        for (e, edge) in self.edges.iter().enumerate() {
+            for &f in self.fields(edge) {
+                by_field[fill[f as usize] as usize] = e as u32;
+                fill[f as usize] += 1;
+            }
+        }
+
+        let mut prov = vec![0u64; n_edges * words];
+        let mut reach = vec![0u64; n_nodes * words];
+        let mut has_in = vec![false; n_nodes];
+        let mut out_range: Vec<(u32, u32)> = vec![(0, 0); n_nodes];
+        let mut queued = vec![false; n_nodes];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut sorted: Vec<u32> = Vec::new();
+        let mut queue: Vec<u32> = Vec::new();
+        let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+
+        for f in 0..n_fields {
+            let list = &by_field[start[f] as usize..start[f + 1] as usize];
+            if list.is_empty() {
+                continue;
+            }
+            sorted.clear();
+            sorted.extend_from_slice(list);
+            sorted.sort_unstable_by_key(|&e| self.edges[e as usize].from.index());
+            // Out-edge ranges per source node, and seeds.
+            let mut i = 0;
+            while i < sorted.len() {
+                let n = self.edges[sorted[i] as usize].from.index();
+                let mut j = i;
+                while j < sorted.len() && self.edges[sorted[j] as usize].from.index() == n {
+                    j += 1;
+                }
+                out_range[n] = (i as u32, j as u32);
+                touched.push(n as u32);
+                if let Node::Subject(s) = self.graph[NodeIndex::new(n)] {
+                    reach[n * words + s as usize / 64] |= 1 << (s % 64);
+                }
+                queued[n] = true;
+                queue.push(n as u32);
+                i = j;
+            }
+            for &e in &sorted {
+                let to = self.edges[e as usize].to.index();
+                if !has_in[to] {
+                    has_in[to] = true;
+                    touched.push(to as u32);
+                }
+            }
+            // Propagate to a fixed point; sets only grow, so this ends.
+            let mut contribution = vec![0u64; words];
+            while let Some(n) = queue.pop() {
+                let n = n as usize;
+                queued[n] = false;
+                let (a, b) = out_range[n];
+                for &e in &sorted[a as usize..b as usize] {
+                    contribution.copy_from_slice(&reach[n * words..(n + 1) * words]);
+                    if let Some(bits) = explicit.get(&e) {
+                        for (c, x) in contribution.iter_mut().zip(bits) {
+                            *c |= x;
+                        }
+                    }
+                    let to = self.edges[e as usize].to.index();
+                    let mut grew = false;
+                    for w in 0..words {
+                        let old = reach[to * words + w];
+                        let new = old | contribution[w];
+                        if new != old {
+                            reach[to * words + w] = new;
+                            grew = true;
+                        }
+                    }
+                    if grew && out_range[to].1 > out_range[to].0 && !queued[to] {
+                        queued[to] = true;
+                        queue.push(to as u32);
+                    }
+                }
+            }
+            for &e in &sorted {
+                let edge = &self.edges[e as usize];
+                let n = edge.from.index();
+                for w in 0..words {
+                    prov[e as usize * words + w] |= reach[n * words + w];
+                }
+                if let Some(bits) = explicit.get(&e) {
+                    for w in 0..words {
+                        prov[e as usize * words + w] |= bits[w];
+                    }
+                }
+                let named = explicit.contains_key(&e) && matches!(self.graph[edge.from], Node::Party(_));
+                if !matches!(self.graph[edge.from], Node::Subject(_)) && !has_in[n] && !named {
+                    nowhere.entry(e).or_default().push(f as u32);
+                }
+            }
+            for &n in &touched {
+                let n = n as usize;
+                reach[n * words..(n + 1) * words].fill(0);
+                has_in[n] = false;
+                out_range[n] = (0, 0);
+            }
+            touched.clear();
+        }
+        let mut from_nowhere: Vec<(u32, Vec<u32>)> = nowhere.into_iter().collect();
+        from_nowhere.sort_unstable();
+        self.from_nowhere = from_nowhere;
+
+        // Masks of subject groups by place and age.
+        let mut cn = vec![0u64; words];
+        let mut eea = vec![0u64; words];
+        let mut kids = vec![0u64; words];
+        for (i, s) in inv.subjects.iter().enumerate() {
+            let bit = 1u64 << (i % 64);
+            if s.country.contains("CN") {
+                cn[i / 64] |= bit;
+            }
+            if s.country.iter().any(is_eea) {
+                eea[i / 64] |= bit;
+            }
+            if s.children {
+                kids[i / 64] |= bit;
+            }
+        }
+        let meets = |a: &[u64], b: &[u64]| a.iter().zip(b).any(|(x, y)| x & y != 0);
+        let org = &inv.organization;
+        let fixed = (!org.regimes.is_empty())
+            .then(|| Regimes { pipl: org.regimes.contains(&Regime::Pipl), gdpr: org.regimes.contains(&Regime::Gdpr) });
+        let org_cn = org.country == "CN";
+        let org_eea = is_eea(&org.country);
+
+        let mut set_ids: FxHashMap<SubjectSet, u32> = FxHashMap::default();
+        let empty: SubjectSet = vec![0u64; words].into_boxed_slice();
+        set_ids.insert(empty.clone(), 0);
+        self.subject_sets.push(empty);
+        for e in 0..n_edges {
+            let bits = &prov[e * words..(e + 1) * words];
+            let id = match set_ids.get(bits) {
+                Some(&id) => id,
+                None => {
+                    let id = self.subject_sets.len() as u32;
+                    let set: SubjectSet = bits.into();
+                    set_ids.insert(set.clone(), id);
+                    self.subject_sets.push(set);
+                    id
+                }
+            };
+            let edge = &self.edges[e];
+            let regimes =
+                fixed.unwrap_or(Regimes { pipl: org_cn || meets(bits, &cn), gdpr: org_eea || meets(bits, &eea) });
+            let from_c = self.node_countries(edge.from);
+            let to_c = self.node_countries(edge.to);
+            let cn_export = from_c.iter().any(|c| c == "CN") && !to_c.iter().any(|c| c == "CN");
+            let eea_transfer = matches!(self.graph[edge.to], Node::Party(_))
+                && from_c.iter().any(|c| is_eea(c))
+                && !to_c.iter().any(|c| is_eea(c));
+            let (mut sensitive, mut special, mut criminal) = (false, false, false);
+            for &f in self.fields(edge) {
+                let field = &inv.fields[f as usize];
+                sensitive |= field.is_sensitive();
+                special |= field.is_special();
+                criminal |= field.is_criminal();
+            }
+            let children = meets(bits, &kids);
+            let edge = &mut self.edges[e];
+            edge.provenance = id;
+            edge.regimes = regimes;
+            edge.cn_export = cn_export;
+            edge.eea_transfer = eea_transfer;
+            edge.sensitive = sensitive;
+            edge.special = special;
+            edge.criminal = criminal;
+            edge.children = children;
+        }
+    }
+}

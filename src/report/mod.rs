@@ -1,0 +1,25 @@
+//! Rendering: findings and the graph into what people and machines read. Each output format is
+//! one module; each escapes inventory text for its own format. Nothing here decides what is a
+//! finding.
+
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::finding::Finding;
+use crate::load::Sources;
+use crate::model::Loc;
+
+/// `file` and `line` of a finding's location, as shown to users.
+pub fn location(sources: &Sources, loc: Loc) -> Option<(String, usize)> {
+    sources.get(loc).filter(|_| loc.is_known()).map(|f| (f.path.clone(), loc.line as usize))
+}
+
+/// Findings as a slice, with the run's facts every renderer may show.
+pub struct Run<'a> {
+    pub findings: &'a [Finding],
+    pub sources: &'a Sources,
+    pub as_of: crate::model::Date,
+    /// What was checked, as the user named it.
+    pub inventory: &'a str,
+}

@@ -1,0 +1,218 @@
+//! The rules: one module per family, one function per code. Each turns the graph into findings;
+//! none formats output. Shared legal mechanics (effective basis, consent coverage, mechanism
+//! coverage) live here so every rule reads them the same way.
+
+pub mod gdpr;
+pub mod integrity;
+pub mod pipl;
+
+use crate::finding::{Finding, Rule, finalize};
+use crate::graph::{Edge, FlowGraph, Origin};
+use crate::model::{Basis, Consent, ConsentKind, Date, Loc, Mechanism, MechanismKind, Regime, Requirement};
+use rustc_hash::FxHashMap;
+
+/// What a check run is told from outside the inventory.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The day validity and expiry are judged on.
+    pub as_of: Date,
+    /// Countries to treat as adequate instead of the built-in list (`--adequate`).
+    pub adequate: Option<Vec<String>>,
+    /// Judge only this regime (`--regime`).
+    pub only: Option<Regime>,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context { as_of: Date::today(), adequate: None, only: None }
+    }
+}
+
+impl Context {
+    pub fn judges(&self, r: Regime) -> bool {
+        self.only.is_none_or(|o| o == r)
+    }
+}
+
+/// Every rule of the catalogue, in code order within each family.
+pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
+    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES)
+}
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    catalogue().find(|r| r.code == code)
+}
+
+/// All codes a waiver may name.
+pub fn codes() -> Vec<&'static str> {
+    catalogue().map(|r| r.code).collect()
+}
+
+/// Run every rule over the graph; findings come back waived, deduplicated and sorted.
+pub fn check(g: &FlowGraph, ctx: &Context) -> Vec<Finding> {
+    let facts = Facts::new(g);
+    let mut out = Vec::new();
+    integrity::check(g, ctx, &mut out);
+    if ctx.judges(Regime::Pipl) {
+        pipl::check(g, ctx, &facts, &mut out);
+    }
+    if ctx.judges(Regime::Gdpr) {
+        gdpr::check(g, ctx, &facts, &mut out);
+    }
+    finalize(out, g.inv, ctx.as_of, &integrity::WAIVER_EXPIRED)
+}
+
+/// Indexes the rules share, built once per run.
+pub struct Facts<'a> {
+    /// Mechanisms by destination country and by recipient id.
+    mech_by_country: FxHashMap<&'a str, Vec<u32>>,
+    mech_by_recipient: FxHashMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(g: &FlowGraph<'a>) -> Facts<'a> {
+        let mut mech_by_country: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        let mut mech_by_recipient: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for (i, m) in g.inv.mechanisms.iter().enumerate() {
+            for c in &m.to {
+                mech_by_country.entry(c).or_default().push(i as u32);
+            }
+            for r in &m.recipients {
+                mech_by_recipient.entry(r).or_default().push(i as u32);
+            }
+        }
+        Facts { mech_by_country, mech_by_recipient }
+    }
+
+    /// Mechanisms that cover an edge's destination: named on the flow or sdk (and not limited
+    /// to other countries or recipients), or declared for its country or recipient.
+    pub fn mechanisms_for(&self, g: &FlowGraph<'a>, e: &Edge) -> Vec<&'a Mechanism> {
+        let inv = g.inv;
+        let dest_id = g.node_id(e.to);
+        let dest_countries = g.node_countries(e.to);
+        let is_party = g.party(e.to).is_some();
+        let covers = |m: &Mechanism| {
+            (m.to.is_empty() && m.recipients.is_empty())
+                || m.to.iter().any(|c| dest_countries.contains(c))
+                || (is_party && m.recipients.iter().any(|r| r == dest_id))
+        };
+        let mut ids: Vec<u32> = Vec::new();
+        let named = match e.origin {
+            Origin::Flow(i) => inv.flows[i as usize].mechanism.as_deref(),
+            Origin::Sdk(i) => inv.sdks[i as usize].mechanism.as_deref(),
+        };
+        if let Some(&m) = named.and_then(|n| g.mechanism_by_id.get(n))
+            && covers(&inv.mechanisms[m as usize])
+        {
+            ids.push(m);
+        }
+        for c in dest_countries {
+            ids.extend(self.mech_by_country.get(c.as_str()).into_iter().flatten());
+        }
+        if is_party {
+            ids.extend(self.mech_by_recipient.get(dest_id).into_iter().flatten());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(|m| &inv.mechanisms[m as usize]).collect()
+    }
+}
+
+/// A mechanism counts only until its `valid_until` (none = valid).
+pub fn valid(m: &Mechanism, as_of: Date) -> bool {
+    m.valid_until.is_none_or(|d| d >= as_of)
+}
+
+pub fn is_cn_kind(k: MechanismKind) -> bool {
+    matches!(
+        k,
+        MechanismKind::CnSecurityAssessment | MechanismKind::CnStandardContract | MechanismKind::CnCertification
+    )
+}
+
+/// The effective basis of an edge under a regime: the flow's own, else its purpose's.
+pub fn basis(g: &FlowGraph, e: &Edge, regime: Regime) -> Option<Basis> {
+    let purpose = &g.inv.purposes[e.purpose as usize];
+    match e.origin {
+        Origin::Flow(i) => g.inv.flows[i as usize].basis_for(purpose, regime),
+        Origin::Sdk(_) => purpose.basis.for_regime(regime),
+    }
+}
+
+/// Which consent kinds meet a requirement (inventory.md, "Kinds each requirement accepts").
+pub fn accepts(kind: ConsentKind, req: Requirement, regime: Regime) -> bool {
+    use ConsentKind::*;
+    match (req, regime) {
+        (Requirement::Processing, _) => true,
+        (Requirement::Children, _) => kind == Guardian,
+        (Requirement::Sensitive | Requirement::CrossBorder, Regime::Gdpr) => kind == Explicit,
+        _ => matches!(kind, Separate | Explicit | Guardian),
+    }
+}
+
+/// Whether the consents listed on the edge, its purpose or its sdk meet `req` for every field in
+/// `about` (several consents may share the fields between them). `recipients` limits apply to
+/// `provide`, `disclose` and `cross-border` only.
+pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about: &[u32]) -> bool {
+    let limited = matches!(req, Requirement::Provide | Requirement::Disclose | Requirement::CrossBorder);
+    let dest = g.node_id(e.to);
+    let dest_is_party = g.party(e.to).is_some();
+    let qualifying: Vec<&Consent> = g
+        .edge_consents(e)
+        .filter_map(|id| g.consent_by_id.get(id).map(|&c| &g.inv.consents[c as usize]))
+        .filter(|c| accepts(c.kind, req, regime) && c.covers.contains(&req))
+        .filter(|c| !limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
+        .collect();
+    if qualifying.is_empty() {
+        return false;
+    }
+    about.iter().all(|&f| {
+        let id = g.inv.fields[f as usize].id.as_str();
+        qualifying.iter().any(|c| c.fields.is_empty() || c.fields.iter().any(|x| x == id))
+    })
+}
+
+/// The fields of an edge that are PIPL-sensitive.
+pub fn sensitive_fields(g: &FlowGraph, e: &Edge) -> Vec<u32> {
+    g.fields(e).iter().copied().filter(|&f| g.inv.fields[f as usize].is_sensitive()).collect()
+}
+
+/// The ids of some fields, for messages and `data`.
+pub fn field_ids(g: &FlowGraph, fields: &[u32]) -> Vec<String> {
+    fields.iter().map(|&f| g.inv.fields[f as usize].id.clone()).collect()
+}
+
+/// `a`, `b` and `c` as inline code.
+pub fn list(ids: &[String]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// Where an edge was declared.
+pub fn edge_loc(g: &FlowGraph, e: &Edge) -> Loc {
+    match e.origin {
+        Origin::Flow(i) => g.inv.flows[i as usize].loc,
+        Origin::Sdk(i) => g.inv.sdks[i as usize].loc,
+    }
+}
+
+/// "flow `x` (a → b)" or "sdk `x` (in a → vendor)": how messages name an edge.
+pub fn edge_label(g: &FlowGraph, e: &Edge) -> String {
+    let (from, to) = (g.node_id(e.from), g.node_id(e.to));
+    match e.origin {
+        Origin::Flow(_) => format!("flow `{}` ({from} → {to})", g.edge_target(e)),
+        Origin::Sdk(_) => format!("sdk `{}` (in {from} → {to})", g.edge_target(e)),
+    }
+}
+
+/// A finding about an edge, with the edge's common figures in `data`.
+pub fn edge_finding(g: &FlowGraph, e: &Edge, rule: &Rule, message: String) -> Finding {
+    Finding::new(rule, g.edge_target(e), edge_loc(g, e), message)
+        .with("from", g.node_id(e.from))
+        .with("to", g.node_id(e.to))
+        .with("kind", e.kind.as_str())
+}

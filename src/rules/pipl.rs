@@ -1,0 +1,774 @@
+//! PIPL — the Personal Information Protection Law of the PRC (2021), and the CAC Provisions on
+//! Promoting and Regulating Cross-Border Data Flows (in force 2024-03-22) for the export tiers.
+
+use super::{
+    Context, Facts, basis, covered, edge_finding, edge_label, field_ids, is_cn_kind, list, sensitive_fields, valid,
+};
+use crate::finding::{Finding, Rule, Severity};
+use crate::graph::{Edge, FlowGraph, FlowKind, Origin};
+use crate::model::{Basis, MechanismKind, Regime, Requirement, Role};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+const fn rule(
+    code: &'static str,
+    severity: Severity,
+    title: &'static str,
+    citation: &'static str,
+    law: &'static str,
+    fix: &'static str,
+) -> Rule {
+    Rule { code, severity, regime: Some(Regime::Pipl), title, citation, law, fix }
+}
+
+pub const BASIS: Rule = rule(
+    "pipl-13-basis",
+    Severity::Error,
+    "No lawful basis PIPL knows",
+    "PIPL Art. 13",
+    "Art. 13 allows processing only with consent, when necessary for a contract with the individual \
+     or for HR management, for a legal duty, in an emergency to protect life, health or property, \
+     for news reporting in the public interest, for information the individual or others lawfully \
+     made public, or where another law allows it. There is no legitimate-interests basis.",
+    "Give the purpose (or flow) a PIPL basis: `consent`, `contract`, `legal-obligation`, \
+     `vital-interests`, `news-reporting`, `public-information` or `other-law`; where the GDPR basis \
+     differs, write an object per regime.",
+);
+pub const CONSENT: Rule = rule(
+    "pipl-14-consent",
+    Severity::Error,
+    "Basis is consent but no consent covers processing of the fields",
+    "PIPL Art. 14",
+    "Consent must be informed, voluntary and explicit, and given for the processing actually done.",
+    "Declare how consent is obtained (`consents`, for `processing`) and reference it from the purpose \
+     or flow; limit it with `fields` only to what the consent wording names.",
+);
+pub const SENSITIVE: Rule = rule(
+    "pipl-29-sensitive",
+    Severity::Error,
+    "Sensitive PI on consent without separate consent",
+    "PIPL Art. 28, 29",
+    "Sensitive personal information (biometrics, religion, specific identity, medical, financial \
+     accounts, whereabouts, …) may be processed on the basis of consent only with the individual's \
+     separate consent (单独同意), after telling them why it is necessary and its impact (Art. 30).",
+    "Obtain a separate consent for the sensitive fields (`kind: separate`, `for: [sensitive]`) and \
+     reference it from the purpose or flow.",
+);
+pub const MINOR: Rule = rule(
+    "pipl-31-minor",
+    Severity::Error,
+    "Children's data on consent without a guardian's consent",
+    "PIPL Art. 28, 31",
+    "PI of minors under 14 is sensitive PI; processing it needs the consent of a parent or other \
+     guardian, and special processing rules.",
+    "Obtain a guardian's consent (`kind: guardian`, `for: [children]`) and reference it.",
+);
+pub const CONTRACT: Rule = rule(
+    "pipl-21-contract",
+    Severity::Error,
+    "Entrusted processing with no agreement",
+    "PIPL Art. 21",
+    "A handler that entrusts processing must agree with the entrusted party the purpose, time \
+     limit, method, categories, protection measures and both sides' rights and duties, and \
+     supervise it.",
+    "Sign an entrustment agreement (DPA) with the processor and record its reference in `contract`.",
+);
+pub const SUBENTRUST: Rule = rule(
+    "pipl-21-subentrust",
+    Severity::Error,
+    "A processor passes data on to a party we did not authorise",
+    "PIPL Art. 21",
+    "An entrusted party may not re-entrust processing to others without the handler's consent.",
+    "Authorise the sub-processor in the processor's `subprocessors` (after vetting it), or stop the flow.",
+);
+pub const PROVIDE: Rule = rule(
+    "pipl-23-provide",
+    Severity::Error,
+    "Provided to another handler without separate consent",
+    "PIPL Art. 23",
+    "Providing PI to another handler requires telling individuals the recipient's name, contact, \
+     purpose, method and categories, and their separate consent (when consent is the basis).",
+    "Obtain a separate consent with `provide` that covers this recipient, and reference it.",
+);
+pub const DISCLOSE: Rule = rule(
+    "pipl-25-disclose",
+    Severity::Error,
+    "Made public without separate consent",
+    "PIPL Art. 25",
+    "PI may not be made public unless the individual separately consents, or a law requires it.",
+    "Obtain a separate consent with `disclose`, or, where a law requires publication, set the basis \
+     to `legal-obligation`.",
+);
+pub const MECHANISM: Rule = rule(
+    "pipl-38-mechanism",
+    Severity::Error,
+    "Export without the mechanism its volume requires",
+    "PIPL Art. 38; CAC Provisions 2024 Art. 5, 7, 8",
+    "PI leaving mainland China needs a CAC security assessment, a filed standard contract or a \
+     certification. Under the 2024 Provisions, counted from 1 January: a CIIO, 1,000,000+ \
+     individuals' non-sensitive PI (N) or 10,000+ individuals' sensitive PI (S) needs a security \
+     assessment (Art. 7); 100,000+ (N) or any sensitive PI (S ≥ 1) needs a standard contract or \
+     certification (Art. 8); fewer than 100,000 with no sensitive PI is exempt (Art. 5(4)), as are \
+     transfers needed for a contract with the individual, cross-border HR management, or an \
+     emergency (Art. 5(1)-(3)). A security assessment is valid 3 years (Art. 9).",
+    "Obtain the mechanism the tier requires for this destination and record it under `mechanisms` \
+     (kind, `to` or `recipients`, `valid_until`, `reference`).",
+);
+pub const EXEMPT: Rule = rule(
+    "pipl-38-exempt",
+    Severity::Note,
+    "Export that needs no mechanism, and why",
+    "CAC Provisions 2024 Art. 5",
+    "Art. 5 exempts from assessment, standard contract and certification: transfers necessary for \
+         a contract with the individual (5(1)), cross-border HR management (5(2)), emergencies (5(3)), \
+         and non-CIIO handlers exporting fewer than 100,000 individuals' non-sensitive PI in a year \
+         (5(4)). Separate consent (Art. 39) is still needed whenever the basis is consent.",
+    "Nothing to fix; check that the exemption really applies (the basis claimed, the volumes).",
+);
+pub const CROSS_BORDER_CONSENT: Rule = rule(
+    "pipl-39-consent",
+    Severity::Error,
+    "Export on consent without separate consent",
+    "PIPL Art. 39",
+    "Before PI leaves China the individual must be told the foreign recipient's name, contact, \
+     purpose, method, categories and how to exercise their rights against it, and give separate \
+     consent (when consent is the basis).",
+    "Obtain a separate consent with `cross-border` covering this recipient, and reference it.",
+);
+pub const CROSS_BORDER_RECIPIENT: Rule = rule(
+    "pipl-39-recipient",
+    Severity::Warning,
+    "A foreign recipient has no contact to tell individuals",
+    "PIPL Art. 39",
+    "Individuals must be told the foreign recipient's name and contact details.",
+    "Record the recipient's `contact` (address, email or phone of its privacy contact).",
+);
+pub const FOREIGN_AUTHORITY: Rule = rule(
+    "pipl-41-foreign-authority",
+    Severity::Error,
+    "PI given to a foreign authority",
+    "PIPL Art. 41",
+    "Without the approval of the competent Chinese authorities, PI stored in China may not be \
+     provided to foreign judicial or law-enforcement bodies.",
+    "Route the request through the competent Chinese authority and record the approval; until then, \
+     do not provide the data.",
+);
+pub const OFFICER: Rule = rule(
+    "pipl-52-officer",
+    Severity::Warning,
+    "Over 1,000,000 individuals and no PI protection officer",
+    "PIPL Art. 52; CAC Compliance Audit Measures 2025 Art. 12",
+    "A handler processing PI of more than the CAC-set number of individuals (1,000,000) must appoint \
+     a PI protection officer, publish their contact, and file them with the city-level CAC.",
+    "Appoint an officer and record them in `organization.officer`.",
+);
+pub const REPRESENTATIVE: Rule = rule(
+    "pipl-53-representative",
+    Severity::Warning,
+    "A handler abroad with no representative in China",
+    "PIPL Art. 53",
+    "A handler outside China that processes PI of people in China (Art. 3(2)) must set up a \
+     dedicated entity or appoint a representative in China and report it to the authorities.",
+    "Appoint a representative in China and record it in `organization.representative`.",
+);
+pub const ASSESSMENT: Rule = rule(
+    "pipl-55-assessment",
+    Severity::Warning,
+    "An activity that needs a PI protection impact assessment has none",
+    "PIPL Art. 55, 56",
+    "A PIPIA is required before processing sensitive PI, automated decision-making, entrusting, \
+     providing to others or making public, exporting, and other high-impact processing; its \
+     report is kept at least 3 years.",
+    "Carry out the PIPIA and record its reference in the purpose's `assessment`.",
+);
+
+pub const RULES: &[Rule] = &[
+    BASIS,
+    CONSENT,
+    CONTRACT,
+    SUBENTRUST,
+    PROVIDE,
+    DISCLOSE,
+    SENSITIVE,
+    MINOR,
+    MECHANISM,
+    EXEMPT,
+    CROSS_BORDER_CONSENT,
+    CROSS_BORDER_RECIPIENT,
+    FOREIGN_AUTHORITY,
+    OFFICER,
+    REPRESENTATIVE,
+    ASSESSMENT,
+];
+
+pub fn check(g: &FlowGraph, ctx: &Context, facts: &Facts, out: &mut Vec<Finding>) {
+    let tier = Tier::count(g);
+    for e in g.edges.iter().filter(|e| e.regimes.pipl) {
+        let basis = basis(g, e, Regime::Pipl);
+        lawful_basis(g, e, basis, out);
+        if basis == Some(Basis::Consent) {
+            consent(g, e, out);
+        }
+        transfer(g, e, basis, out);
+        if e.cn_export {
+            export(g, ctx, facts, e, basis, &tier, out);
+        }
+    }
+    organization(g, out);
+    assessment(g, out);
+}
+
+fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding>) {
+    let problem = match basis {
+        None => "has no PIPL basis".to_owned(),
+        Some(Basis::LegitimateInterests) => "relies on legitimate interests, which PIPL does not recognise".to_owned(),
+        Some(_) => return,
+    };
+    let purpose = &g.inv.purposes[e.purpose as usize];
+    out.push(
+        edge_finding(
+            g,
+            e,
+            &BASIS,
+            format!(
+                "{} for purpose `{}` {problem}: give it a PIPL basis (consent, contract, legal-obligation, …)",
+                edge_label(g, e),
+                purpose.id
+            ),
+        )
+        .with("basis", basis.map(|b| b.as_str())),
+    );
+}
+
+fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
+    let all = g.fields(e);
+    if !covered(g, e, Regime::Pipl, Requirement::Processing, all) {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &CONSENT,
+                format!(
+                    "{} relies on consent, but no consent for `processing` covers {}: declare the consent and reference it",
+                    edge_label(g, e),
+                    list(&field_ids(g, all))
+                ),
+            )
+            .with("fields", field_ids(g, all)),
+        );
+    }
+    let sensitive = sensitive_fields(g, e);
+    if !sensitive.is_empty() && !covered(g, e, Regime::Pipl, Requirement::Sensitive, &sensitive) {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &SENSITIVE,
+                format!(
+                    "{} carries sensitive PI ({}) on consent with no separate consent for `sensitive` covering it: obtain 单独同意 and reference it",
+                    edge_label(g, e),
+                    list(&field_ids(g, &sensitive))
+                ),
+            )
+            .with("fields", field_ids(g, &sensitive)),
+        );
+    }
+    if e.children && !covered(g, e, Regime::Pipl, Requirement::Children, all) {
+        let groups: Vec<String> = g
+            .subjects_in(e.provenance)
+            .filter(|&s| g.inv.subjects[s as usize].children)
+            .map(|s| g.inv.subjects[s as usize].id.clone())
+            .collect();
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &MINOR,
+                format!(
+                    "{} carries data of children ({}) on consent with no guardian consent for `children`: obtain a parent's or guardian's consent",
+                    edge_label(g, e),
+                    list(&groups)
+                ),
+            )
+            .with("subjects", groups),
+        );
+    }
+}
+
+fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding>) {
+    let Some(party) = g.party(e.to) else { return };
+    match e.kind {
+        FlowKind::Entrust if party.contract.is_none() => out.push(edge_finding(
+            g,
+            e,
+            &CONTRACT,
+            format!(
+                "{} entrusts processing to `{}` ({}), which has no `contract`: sign an entrustment agreement and record it",
+                edge_label(g, e),
+                party.id,
+                party.name
+            ),
+        )),
+        FlowKind::Onward => {
+            let from = g.party(e.from);
+            if let Some(p) = from.filter(|p| p.role == Role::Processor)
+                && !p.subprocessors.iter().any(|s| *s == party.id)
+            {
+                out.push(
+                    edge_finding(
+                        g,
+                        e,
+                        &SUBENTRUST,
+                        format!(
+                            "{}: processor `{}` passes data to `{}`, which is not among its authorised `subprocessors`: authorise it or stop the flow",
+                            edge_label(g, e),
+                            p.id,
+                            party.id
+                        ),
+                    )
+                    .with("subprocessors", p.subprocessors.clone()),
+                );
+            }
+        }
+        FlowKind::Provide if basis == Some(Basis::Consent) => {
+            if !covered(g, e, Regime::Pipl, Requirement::Provide, g.fields(e)) {
+                out.push(edge_finding(
+                    g,
+                    e,
+                    &PROVIDE,
+                    format!(
+                        "{} provides PI to handler `{}` ({}) on consent with no separate consent for `provide` covering this recipient",
+                        edge_label(g, e),
+                        party.id,
+                        party.name
+                    ),
+                ));
+            }
+        }
+        FlowKind::Disclose => {
+            let lawful = matches!(
+                basis,
+                Some(Basis::LegalObligation | Basis::PublicTask | Basis::NewsReporting | Basis::PublicInformation)
+            );
+            if !lawful && !covered(g, e, Regime::Pipl, Requirement::Disclose, g.fields(e)) {
+                out.push(edge_finding(
+                    g,
+                    e,
+                    &DISCLOSE,
+                    format!(
+                        "{} makes PI public with no separate consent for `disclose` and no legal duty to publish",
+                        edge_label(g, e)
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The mechanism a PIPL export needs (CAC Provisions 2024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TierKind {
+    None,
+    Contract,
+    Assessment,
+}
+
+impl TierKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TierKind::None => "none",
+            TierKind::Contract => "standard-contract",
+            TierKind::Assessment => "security-assessment",
+        }
+    }
+}
+
+/// Why an export flow needs no mechanism whatever the volumes (Art. 5(1)-(3)).
+fn basis_exemption(basis: Option<Basis>) -> Option<&'static str> {
+    match basis {
+        Some(Basis::Contract) => {
+            Some("Art. 5(1)/(2): necessary for a contract with the individual or cross-border HR management")
+        }
+        Some(Basis::VitalInterests) => Some("Art. 5(3): emergency to protect life, health or property"),
+        _ => None,
+    }
+}
+
+/// The organization's export arithmetic: N, S and the tier they give.
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub n: u64,
+    pub s: u64,
+    pub ciio: bool,
+    pub kind: TierKind,
+    /// Export flows exempt by basis, by reason.
+    pub exempt: BTreeMap<&'static str, usize>,
+    /// Counted flows that declare no volume and carry no subject group with one.
+    pub unknown_volume: usize,
+    /// S was raised to 1: sensitive PI leaves, but no volume says how many people.
+    pub s_floor: bool,
+}
+
+impl Tier {
+    pub fn count(g: &FlowGraph) -> Tier {
+        let inv = g.inv;
+        let (mut n_explicit, mut s_explicit) = (0u64, 0u64);
+        let mut n_groups: BTreeSet<u32> = BTreeSet::new();
+        let mut s_groups: BTreeSet<u32> = BTreeSet::new();
+        let mut exempt: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut unknown_volume = 0;
+        let mut any_sensitive = false;
+        let mut seen_sdk: BTreeSet<u32> = BTreeSet::new();
+        for e in g.edges.iter().filter(|e| e.regimes.pipl && e.cn_export) {
+            if let Some(reason) = basis_exemption(basis(g, e, Regime::Pipl)) {
+                *exempt.entry(reason).or_default() += 1;
+                continue;
+            }
+            let non_sensitive = g.fields(e).iter().any(|&f| !inv.fields[f as usize].is_sensitive());
+            let sensitive = e.sensitive || e.children;
+            any_sensitive |= sensitive;
+            let volume = match e.origin {
+                Origin::Flow(i) => inv.flows[i as usize].volume,
+                Origin::Sdk(i) => {
+                    // One sdk in several systems exports the same people once.
+                    if !seen_sdk.insert(i) {
+                        continue;
+                    }
+                    None
+                }
+            };
+            let groups: Vec<u32> = g.subjects_in(e.provenance).collect();
+            match volume {
+                Some(v) => {
+                    let only_children = !groups.is_empty() && groups.iter().all(|&s| inv.subjects[s as usize].children);
+                    if non_sensitive && !only_children {
+                        n_explicit += v;
+                    }
+                    if sensitive {
+                        s_explicit += v;
+                    }
+                }
+                None => {
+                    if groups.iter().all(|&s| inv.subjects[s as usize].volume.is_none()) {
+                        unknown_volume += 1;
+                    }
+                    for s in groups {
+                        if inv.subjects[s as usize].children {
+                            s_groups.insert(s);
+                            continue;
+                        }
+                        if non_sensitive {
+                            n_groups.insert(s);
+                        }
+                        if e.sensitive {
+                            s_groups.insert(s);
+                        }
+                    }
+                }
+            }
+        }
+        let group_sum =
+            |set: &BTreeSet<u32>| set.iter().map(|&s| inv.subjects[s as usize].volume.unwrap_or(0)).sum::<u64>();
+        let n = n_explicit + group_sum(&n_groups);
+        let mut s = s_explicit + group_sum(&s_groups);
+        let s_floor = any_sensitive && s == 0;
+        if s_floor {
+            s = 1;
+        }
+        let ciio = inv.organization.ciio;
+        let kind = if ciio || n >= 1_000_000 || s >= 10_000 {
+            TierKind::Assessment
+        } else if n >= 100_000 || s >= 1 {
+            TierKind::Contract
+        } else {
+            TierKind::None
+        };
+        Tier { n, s, ciio, kind, exempt, unknown_volume, s_floor }
+    }
+
+    fn article(&self) -> &'static str {
+        match self.kind {
+            TierKind::Assessment => "CAC Provisions 2024 Art. 7",
+            TierKind::Contract => "CAC Provisions 2024 Art. 8",
+            TierKind::None => "CAC Provisions 2024 Art. 5(4)",
+        }
+    }
+
+    fn explain(&self) -> String {
+        let why = match self.kind {
+            TierKind::Assessment if self.ciio => "the organization is a CIIO".to_owned(),
+            TierKind::Assessment if self.n >= 1_000_000 => "N ≥ 1,000,000".to_owned(),
+            TierKind::Assessment => "S ≥ 10,000".to_owned(),
+            TierKind::Contract if self.n >= 100_000 => "N ≥ 100,000".to_owned(),
+            TierKind::Contract => "S ≥ 1".to_owned(),
+            TierKind::None => "N < 100,000 and S = 0".to_owned(),
+        };
+        format!(
+            "N = {} individuals' non-sensitive PI and S = {} individuals' sensitive PI leave CN this year{}; {why}, so the tier is {} ({})",
+            group_digits(self.n),
+            group_digits(self.s),
+            if self.s_floor { " (S counted as 1: sensitive PI leaves with no declared volume)" } else { "" },
+            self.kind.as_str(),
+            self.article()
+        )
+    }
+
+    fn data(&self) -> serde_json::Value {
+        json!({
+            "N": self.n,
+            "S": self.s,
+            "ciio": self.ciio,
+            "tier": self.kind.as_str(),
+            "article": self.article(),
+            "exemptions": self.exempt,
+            "flows_without_volume": self.unknown_volume,
+            "s_counted_as_one": self.s_floor,
+        })
+    }
+
+    fn sufficient(&self, k: MechanismKind) -> bool {
+        match self.kind {
+            TierKind::Assessment => k == MechanismKind::CnSecurityAssessment,
+            _ => is_cn_kind(k),
+        }
+    }
+}
+
+/// 1234567 → "1,234,567", as a DPO writes figures.
+fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn export(
+    g: &FlowGraph,
+    ctx: &Context,
+    facts: &Facts,
+    e: &Edge,
+    basis: Option<Basis>,
+    tier: &Tier,
+    out: &mut Vec<Finding>,
+) {
+    let dest = g.node_id(e.to);
+    let dest_country = g.node_countries(e.to).join("/");
+    // Art. 41 comes before any mechanism: no mechanism makes this lawful.
+    if let Some(p) = g.party(e.to)
+        && p.role == Role::Authority
+    {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &FOREIGN_AUTHORITY,
+                format!(
+                    "{} gives PI to the foreign authority `{}` ({dest_country}) without approval of the competent Chinese authorities",
+                    edge_label(g, e),
+                    p.id
+                ),
+            )
+            .with("country", dest_country.clone()),
+        );
+    }
+    if let Some(p) = g.party(e.to)
+        && p.contact.is_none()
+    {
+        out.push(Finding::new(
+            &CROSS_BORDER_RECIPIENT,
+            &p.id,
+            p.loc,
+            format!(
+                "party `{}` ({}, {}) receives PI from China but has no `contact`: individuals must be told how to reach it",
+                p.id, p.name, p.country
+            ),
+        ));
+    }
+    if basis == Some(Basis::Consent) && !covered(g, e, Regime::Pipl, Requirement::CrossBorder, g.fields(e)) {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &CROSS_BORDER_CONSENT,
+                format!(
+                    "{} sends PI from CN to `{dest}` ({dest_country}) on consent with no separate consent for `cross-border` covering this recipient",
+                    edge_label(g, e)
+                ),
+            )
+            .with("country", dest_country.clone()),
+        );
+    }
+    if let Some(reason) = basis_exemption(basis) {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &EXEMPT,
+                format!("{} leaves CN for {dest_country} and needs no mechanism: {reason}", edge_label(g, e)),
+            )
+            .with("exemption", reason)
+            .with("tier", tier.data()),
+        );
+        return;
+    }
+    if tier.kind == TierKind::None {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &EXEMPT,
+                format!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.explain()),
+            )
+            .with("exemption", "Art. 5(4)")
+            .with("tier", tier.data()),
+        );
+        return;
+    }
+    let candidates = facts.mechanisms_for(g, e);
+    let ok = candidates.iter().any(|m| valid(m, ctx.as_of) && tier.sufficient(m.kind));
+    if ok {
+        return;
+    }
+    let mut why = Vec::new();
+    for m in &candidates {
+        if !valid(m, ctx.as_of) {
+            why.push(format!("`{}` expired on {}", m.id, m.valid_until.map(|d| d.to_string()).unwrap_or_default()));
+        } else if !tier.sufficient(m.kind) {
+            why.push(format!("`{}` is a {}, not enough for this tier", m.id, m.kind.as_str()));
+        }
+    }
+    let needed = match tier.kind {
+        TierKind::Assessment => "a CAC security assessment",
+        _ => "a filed standard contract, a certification or a security assessment",
+    };
+    let mut f = edge_finding(
+        g,
+        e,
+        &MECHANISM,
+        format!(
+            "{} exports PI to `{dest}` ({dest_country}) and needs {needed}: {}. {}",
+            edge_label(g, e),
+            tier.explain(),
+            if why.is_empty() { "No mechanism covers this destination".to_owned() } else { why.join("; ") }
+        ),
+    )
+    .with("tier", tier.data())
+    .with("country", dest_country);
+    f.data.insert("mechanisms".into(), json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
+    out.push(f);
+}
+
+fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
+    let inv = g.inv;
+    if !g.edges.iter().any(|e| e.regimes.pipl) {
+        return;
+    }
+    let org = &inv.organization;
+    let total: u64 = inv.subjects.iter().filter_map(|s| s.volume).sum();
+    if total > 1_000_000 && org.officer.is_none() {
+        out.push(
+            Finding::new(
+                &OFFICER,
+                &org.id,
+                org.loc,
+                format!(
+                    "`{}` handles PI of {} individuals (sum of subject volumes), over 1,000,000, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
+                    org.id,
+                    group_digits(total)
+                ),
+            )
+            .with("individuals", total),
+        );
+    }
+    let cn_subjects = inv.subjects.iter().any(|s| s.country.contains("CN"));
+    if org.country != "CN" && cn_subjects && org.representative.is_none() {
+        out.push(Finding::new(
+            &REPRESENTATIVE,
+            &org.id,
+            org.loc,
+            format!(
+                "`{}` is in {} and handles PI of people in China, but names no `representative` in China",
+                org.id, org.country
+            ),
+        ));
+    }
+}
+
+fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
+    let inv = g.inv;
+    let mut reasons: Vec<BTreeSet<&'static str>> = vec![BTreeSet::new(); inv.purposes.len()];
+    let mut under: Vec<bool> = vec![false; inv.purposes.len()];
+    for e in g.edges.iter().filter(|e| e.regimes.pipl) {
+        let r = &mut reasons[e.purpose as usize];
+        under[e.purpose as usize] = true;
+        if e.sensitive {
+            r.insert("sensitive PI (Art. 55(1))");
+        }
+        if e.children {
+            r.insert("children's PI (Art. 28, 55(1))");
+        }
+        match (e.origin, e.kind) {
+            (Origin::Sdk(_), _) => {
+                r.insert("an embedded third-party sdk (Art. 55(3))");
+            }
+            (_, FlowKind::Entrust) => {
+                r.insert("entrusted processing (Art. 55(3))");
+            }
+            (_, FlowKind::Provide) => {
+                r.insert("provision to another handler (Art. 55(3))");
+            }
+            (_, FlowKind::Disclose) => {
+                r.insert("public disclosure (Art. 55(3))");
+            }
+            _ => {}
+        }
+        if e.cn_export {
+            r.insert("export from China (Art. 55(4))");
+        }
+    }
+    for (i, p) in inv.purposes.iter().enumerate() {
+        if !under[i] || p.assessment.is_some() {
+            continue;
+        }
+        let mut why: Vec<&str> = reasons[i].iter().copied().collect();
+        if p.automated_decision {
+            why.push("automated decision-making (Art. 55(2))");
+        }
+        if why.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &ASSESSMENT,
+                &p.id,
+                p.loc,
+                format!(
+                    "purpose `{}` ({}) involves {} but records no PI protection impact assessment: carry one out and set `assessment`",
+                    p.id,
+                    p.name,
+                    why.join(", ")
+                ),
+            )
+            .with("triggers", why.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(1234567), "1,234,567");
+    }
+}
