@@ -2,6 +2,7 @@
 //! atomic file output. No rule or format logic lives here.
 
 use crate::finding::{Severity, Summary};
+pub use crate::output::write_atomic;
 use crate::graph::FlowGraph;
 use crate::load::{self, LoadOptions};
 use crate::model::{Date, Regime};
@@ -129,21 +130,6 @@ fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => stream_is_tty && std::env::var_os("NO_COLOR").is_none(),
     }
-}
-
-/// Write `contents` to `path` through a temporary file in the same directory and a rename, so a
-/// reader never sees a half-written file and an interrupted run leaves the old file intact.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".piflow-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 fn load_options() -> LoadOptions {
