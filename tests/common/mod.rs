@@ -1,0 +1,93 @@
+//! Helpers for integration tests: build inventories as JSON values, run the real `piflow` binary
+//! on them, and read its JSON output.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// A clean inventory that gives no finding: a CN organization with an officer, users in CN,
+/// a phone number collected into an app and entrusted to an SMS processor under contract.
+pub fn base() -> Value {
+    json!({
+        "piflow": 1,
+        "organization": {"id": "acme", "name": "Acme", "country": "CN", "contact": "dpo@acme.example", "officer": "Li Lei"},
+        "subjects": [{"id": "users", "name": "Users", "country": "CN", "volume": 1000}],
+        "fields": [{"id": "phone", "name": "Phone", "category": "contact.phone", "retention": "P1Y"}],
+        "systems": [{"id": "app", "name": "App", "country": "CN", "kind": "app"}],
+        "parties": [{"id": "sms", "name": "SMS Ltd", "country": "CN", "role": "processor", "contract": "DPA-1", "contact": "sms@example.com"}],
+        "purposes": [{"id": "login", "name": "Login", "basis": "contract", "assessment": "PIA-1"}],
+        "flows": [
+            {"id": "collect", "from": "users", "to": "app", "fields": ["phone"], "purpose": "login"},
+            {"id": "send", "from": "app", "to": "sms", "fields": ["phone"], "purpose": "login"}
+        ]
+    })
+}
+
+/// Append `item` to the array `key` of `inv`.
+pub fn push(inv: &mut Value, key: &str, item: Value) {
+    let obj = inv.as_object_mut().expect("inventory is an object");
+    obj.entry(key).or_insert_with(|| json!([])).as_array_mut().expect("array").push(item);
+}
+
+/// The entity with this id in array `key`, to modify in place.
+pub fn get<'a>(inv: &'a mut Value, key: &str, id: &str) -> &'a mut Value {
+    inv[key].as_array_mut().expect("array").iter_mut().find(|v| v["id"] == id).expect("entity exists")
+}
+
+/// Run `piflow check --format json --as-of 2026-06-01 ARGS` on the inventory; returns the exit
+/// code and the parsed JSON report.
+pub fn check(inv: &Value, args: &[&str]) -> (i32, Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(inv).expect("json")).expect("write");
+    check_path(&path, args)
+}
+
+pub fn check_path(path: &Path, args: &[&str]) -> (i32, Value) {
+    let out = Command::cargo_bin("piflow")
+        .expect("binary")
+        .arg("check")
+        .arg(path)
+        .args(["--format", "json", "--as-of", "2026-06-01"])
+        .args(args)
+        .output()
+        .expect("run");
+    let code = out.status.code().expect("exit code");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    (code, report)
+}
+
+/// Targets of unwaived findings with this code.
+pub fn targets(report: &Value, code: &str) -> Vec<String> {
+    findings(report, code).iter().filter(|f| f["waived"] == false).map(|f| f["target"].as_str().unwrap_or("").to_owned()).collect()
+}
+
+pub fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["findings"].as_array().expect("findings").iter().filter(|f| f["code"] == code).collect()
+}
+
+/// All codes reported (unwaived), sorted and deduplicated.
+pub fn codes(report: &Value) -> Vec<String> {
+    let mut c: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["waived"] == false)
+        .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    c.dedup();
+    c
+}
+
+/// Run `piflow ARGS` and return (exit code, stdout, stderr).
+pub fn piflow(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("piflow").expect("binary").args(args).output().expect("run");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
