@@ -35,7 +35,7 @@ pub fn get<'a>(inv: &'a mut Value, key: &str, id: &str) -> &'a mut Value {
     inv[key].as_array_mut().expect("array").iter_mut().find(|v| v["id"] == id).expect("entity exists")
 }
 
-/// Run `piflow check --format json --as-of 2026-06-01 ARGS` on the inventory; returns the exit
+/// Run `piflow check --format json --as-of 2026-06-01 ARGS` (ARGS may give another `--as-of`) on the inventory; returns the exit
 /// code and the parsed JSON report.
 pub fn check(inv: &Value, args: &[&str]) -> (i32, Value) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -45,11 +45,13 @@ pub fn check(inv: &Value, args: &[&str]) -> (i32, Value) {
 }
 
 pub fn check_path(path: &Path, args: &[&str]) -> (i32, Value) {
+    let as_of: &[&str] = if args.contains(&"--as-of") { &[] } else { &["--as-of", "2026-06-01"] };
     let out = Command::cargo_bin("piflow")
         .expect("binary")
         .arg("check")
         .arg(path)
-        .args(["--format", "json", "--as-of", "2026-06-01"])
+        .args(["--format", "json"])
+        .args(as_of)
         .args(args)
         .output()
         .expect("run");
