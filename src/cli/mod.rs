@@ -137,6 +137,19 @@ fn load_options() -> LoadOptions {
 }
 
 fn report_load_failure(failed: &load::Failed) -> i32 {
+    report_load_failure_as(failed, Format::Human)
+}
+
+/// Load errors: as JSON on stdout when the caller asked for JSON (CI parses it), else for a person
+/// on stderr.
+fn report_load_failure_as(failed: &load::Failed, format: Format) -> i32 {
+    if format == Format::Json {
+        let doc = serde_json::json!({"piflow": 1, "errors": failed.errors.0});
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+        let _ = std::io::stdout().write_all(text.as_bytes());
+        return EXIT_INVALID;
+    }
     let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
     let text = report::human::render_load_errors(&failed.errors.0, &failed.sources, color);
     let _ = std::io::stderr().write_all(&text);
@@ -164,7 +177,7 @@ fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
 fn check(args: &CheckArgs) -> i32 {
     let loaded = match load::load(&args.path, &load_options()) {
         Ok(l) => l,
-        Err(failed) => return report_load_failure(&failed),
+        Err(failed) => return report_load_failure_as(&failed, args.format),
     };
     let ctx = Context {
         as_of: args.as_of.unwrap_or_else(Date::today),

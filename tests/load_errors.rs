@@ -1,0 +1,283 @@
+//! Every load error: the code, the file, the line and the message (with "did you mean"), all
+//! problems at once, exit code 2, never a panic.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+/// Write `files` into a fresh directory and run `piflow check --format json` on it.
+fn load(files: &[(&str, &[u8])]) -> (i32, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (code, out, err) = piflow(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, report, dir)
+}
+
+/// The errors as (code, file name, line, message + help).
+fn errors(report: &Value) -> Vec<(String, String, u64, String)> {
+    report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            let file = e["file"].as_str().map(|f| Path::new(f).file_name().unwrap().to_string_lossy().into_owned());
+            (
+                e["code"].as_str().unwrap().to_owned(),
+                file.unwrap_or_default(),
+                e["line"].as_u64().unwrap(),
+                format!("{} {}", e["message"].as_str().unwrap(), e["help"].as_str().unwrap_or("")),
+            )
+        })
+        .collect()
+}
+
+fn assert_error(report: &Value, code: &str, file: &str, line: u64, text: &str) {
+    let all = errors(report);
+    assert!(
+        all.iter().any(|(c, f, l, m)| c == code && f == file && *l == line && m.contains(text)),
+        "expected {code} at {file}:{line} containing {text:?}, got {all:#?}"
+    );
+}
+
+const ORG: &str = r#"{"piflow": 1, "organization": {"id": "acme", "name": "Acme", "country": "CN"}}"#;
+
+#[test]
+fn syntax_error_has_its_line() {
+    let (code, r, _d) = load(&[("org.json", ORG.as_bytes()), ("flows.json", b"{\"piflow\": 1,\n  \"flows\": [\n    {\"from\": \"a\",,}\n  ]\n}\n")]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-syntax", "flows.json", 3, "invalid JSON");
+}
+
+#[test]
+fn truncated_file() {
+    let (code, r, _d) = load(&[("org.json", ORG.as_bytes()), ("flows.json", b"{\"piflow\": 1,\n  \"flows\": [\n")]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-syntax", "flows.json", 3, "truncated");
+}
+
+#[test]
+fn version_missing_or_unknown() {
+    let (_, r, _d) = load(&[("a.json", br#"{"organization": {"id": "acme", "name": "Acme", "country": "CN"}}"#)]);
+    assert_error(&r, "load-version", "a.json", 1, "\"piflow\": 1");
+    let (_, r, _d) = load(&[("a.json", b"{\n\"piflow\": 2,\n\"organization\": {\"id\": \"acme\", \"name\": \"Acme\", \"country\": \"CN\"}}")]);
+    assert_error(&r, "load-version", "a.json", 2, "version 2");
+}
+
+const PART: &str = r#"{"piflow": 1,
+  "organization": {"id": "acme", "name": "Acme", "country": "CN"},
+  "subjects": [{"id": "users", "name": "Users", "country": "CN"}],
+  "fields": [{"id": "phone", "name": "Phone", "category": "contact.phone"}],
+  "systems": [{"id": "console", "name": "Console", "country": "CN"}],
+  "parties": [{"id": "sms", "name": "SMS", "country": "CN", "role": "processor"}],
+  "purposes": [{"id": "login", "name": "Login", "basis": "contract"}],
+  "flows": [
+    {"from": "users", "to": "console", "fields": ["phone"], "purpose": "login"}
+  ]
+}"#;
+
+fn part_with(line: &str, replacement: &str) -> String {
+    assert!(PART.contains(line), "fixture line {line}");
+    PART.replace(line, replacement)
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    let text = part_with(
+        r#"{"from": "users", "to": "console", "fields": ["phone"], "purpose": "login"}"#,
+        r#"{"fromm": "users", "to": "console", "fields": ["phone"], "purpose": "login"}"#,
+    );
+    let (code, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-unknown-key", "inv.json", 9, "did you mean `from`?");
+}
+
+#[test]
+fn unknown_top_level_key() {
+    let text = PART.replace("\"subjects\":", "\"subject\":");
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-unknown-key", "inv.json", 3, "did you mean `subjects`?");
+}
+
+#[test]
+fn missing_key_points_at_the_item() {
+    let text = part_with(r#", "purpose": "login"}"#, "}");
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-missing-key", "inv.json", 9, "needs `purpose`");
+}
+
+#[test]
+fn bad_values_with_suggestions() {
+    let text = PART
+        .replace(r#""country": "CN"}],
+  "fields""#, r#""country": "cn"}],
+  "fields""#)
+        .replace("contact.phone", "contact.phon")
+        .replace("\"processor\"", "\"procesor\"");
+    let (code, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-bad-value", "inv.json", 3, "did you mean `CN`?");
+    assert_error(&r, "load-bad-value", "inv.json", 4, "did you mean `contact.phone`?");
+    assert_error(&r, "load-bad-value", "inv.json", 6, "did you mean `processor`?");
+}
+
+#[test]
+fn bad_date_and_id() {
+    let text = PART.replace(
+        r#""flows": ["#,
+        r#""mechanisms": [{"id": "m", "kind": "cn-standard-contract", "valid_until": "2024-13-01"}],
+  "waivers": [{"rule": "pipl-21-contract", "target": "sms", "reason": "r", "until": "soon"}],
+  "flows": ["#,
+    ).replace(r#"{"id": "console""#, r#"{"id": "con sole""#);
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-bad-value", "inv.json", 5, "not a valid id");
+    assert_error(&r, "load-bad-value", "inv.json", 8, "2024-13-01");
+    assert_error(&r, "load-bad-value", "inv.json", 9, "soon");
+}
+
+#[test]
+fn duplicate_id_across_parts() {
+    let second = r#"{"piflow": 1,
+  "systems": [{"id": "console", "name": "Again", "country": "CN"}]
+}"#;
+    let (code, r, _d) = load(&[("a.json", PART.as_bytes()), ("b.json", second.as_bytes())]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-duplicate-id", "b.json", 2, "a.json:5");
+}
+
+#[test]
+fn subjects_systems_parties_share_one_namespace() {
+    let text = PART.replace(r#"{"id": "sms""#, r#"{"id": "users""#);
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-duplicate-id", "inv.json", 6, "declared twice");
+}
+
+#[test]
+fn dangling_refs_with_suggestions() {
+    let text = part_with(
+        r#"{"from": "users", "to": "console", "fields": ["phone"], "purpose": "login"}"#,
+        r#"{"from": "users", "to": "consol", "fields": ["phone", "emial"], "purpose": "logn"},
+    {"from": "console", "to": "users", "fields": ["phone"], "purpose": "login"}"#,
+    );
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-dangling-ref", "inv.json", 9, "did you mean `console`?");
+    assert_error(&r, "load-dangling-ref", "inv.json", 9, "`emial`");
+    assert_error(&r, "load-dangling-ref", "inv.json", 9, "did you mean `login`?");
+    assert_error(&r, "load-dangling-ref", "inv.json", 10, "which is a subject");
+}
+
+#[test]
+fn organization_none_or_two() {
+    let (_, r, _d) = load(&[("a.json", br#"{"piflow": 1, "fields": []}"#)]);
+    assert!(errors(&r).iter().any(|(c, ..)| c == "load-organization"), "{r:#}");
+    let (_, r, _d) = load(&[("a.json", PART.as_bytes()), ("b.json", ORG.as_bytes())]);
+    assert_error(&r, "load-organization", "b.json", 1, "a second `organization`");
+}
+
+#[test]
+fn all_problems_at_once_across_files() {
+    let bad_flows = r#"{"piflow": 1,
+  "flows": [
+    {"from": "users", "to": "nowhere", "fields": ["phone"], "purpose": "login"},
+    {"from": "users", "to": "console", "fields": ["phone"], "purpose": "login", "colour": "red"},
+    {"from": "users", "to": "console", "fields": ["phone"], "purpose": "login", "volume": -3}
+  ]
+}"#;
+    let (code, r, _d) = load(&[("a.json", PART.as_bytes()), ("b.json", bad_flows.as_bytes())]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-dangling-ref", "b.json", 3, "nowhere");
+    assert_error(&r, "load-unknown-key", "b.json", 4, "colour");
+    assert_error(&r, "load-bad-value", "b.json", 5, "-3");
+}
+
+#[test]
+fn duplicate_key_in_one_object_is_reported() {
+    let text = part_with(
+        r#"{"from": "users", "to": "console", "fields": ["phone"], "purpose": "login"}"#,
+        r#"{"from": "users", "to": "console", "to": "sms", "fields": ["phone"], "purpose": "login"}"#,
+    );
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-syntax", "inv.json", 9, "appears twice");
+}
+
+#[test]
+fn invalid_utf8_and_bom() {
+    let mut bytes = b"{\"piflow\": 1,\n\"organization\": {\"id\": \"acme\", \"name\": \"A".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(b"\", \"country\": \"CN\"}}");
+    let (code, r, _d) = load(&[("a.json", &bytes)]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-syntax", "a.json", 2, "UTF-8");
+    // A byte-order mark is accepted.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(PART.as_bytes());
+    let (code, _, _d) = load(&[("a.json", &bom)]);
+    assert_ne!(code, 2);
+}
+
+#[test]
+fn empty_directory_and_missing_path() {
+    let (code, r, _d) = load(&[("README.md", b"not a part")]);
+    assert_eq!(code, 2);
+    assert!(errors(&r).iter().any(|(c, _, _, m)| c == "load-io" && m.contains("no inventory parts")), "{r:#}");
+    let (code, out, _) = piflow(&["check", "/nonexistent/piflow-inventory", "--format", "json"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("load-io"), "{out}");
+}
+
+#[test]
+fn csv_errors_have_rows() {
+    let (code, r, _d) = load(&[
+        ("organization.csv", b"id,name,country\nacme,Acme,CN\n"),
+        ("fields.csv", b"id,name,category,sensitive\nphone,Phone,contact.phone,yes\n"),
+        ("flows.csv", b"from,to,fields,purpose,colour\n"),
+        ("flow.csv", b"from,to\n"),
+    ]);
+    assert_eq!(code, 2);
+    assert_error(&r, "load-bad-value", "fields.csv", 2, "`yes` is not true or false");
+    assert_error(&r, "load-unknown-key", "flows.csv", 1, "unknown column `colour`");
+    assert_error(&r, "load-unknown-key", "flow.csv", 1, "did you mean `flows.csv`?");
+}
+
+#[test]
+fn csv_dangling_ref_points_at_its_row() {
+    let (_, r, _d) = load(&[
+        ("organization.csv", b"id,name,country\nacme,Acme,CN\n"),
+        ("subjects.csv", b"id,name,country\nusers,Users,CN\n"),
+        ("fields.csv", b"id,name,category\nphone,Phone,contact.phone\n"),
+        ("systems.csv", b"id,name,country\napp,App,CN\n"),
+        ("purposes.csv", b"id,name,basis\nlogin,Login,contract\n"),
+        ("flows.csv", b"from,to,fields,purpose\nusers,app,phone,login\nusers,ap,phone,login\n"),
+    ]);
+    assert_error(&r, "load-dangling-ref", "flows.csv", 3, "did you mean `app`?");
+}
+
+#[test]
+fn human_load_errors_show_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = PART.replace("contact.phone", "contact.phon");
+    std::fs::write(dir.path().join("inv.json"), text).unwrap();
+    let (code, out, err) = piflow(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("error[load-bad-value]"), "{err}");
+    assert!(err.contains("inv.json:4:"), "{err}");
+    assert!(err.contains("\"category\": \"contact.phon\""), "the offending line is quoted: {err}");
+    assert!(err.contains("did you mean `contact.phone`?"), "{err}");
+    assert!(err.contains("nothing was checked"), "{err}");
+}
+
+#[test]
+fn bad_command_line_exits_2() {
+    let (code, _, err) = piflow(&["check", ".", "--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("xml"));
+    let (code, _, err) = piflow(&["check", ".", "--as-of", "2026-02-30"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    let (code, _, _) = piflow(&["explain", "pipl-99-nothing"]);
+    assert_eq!(code, 2);
+}
