@@ -114,7 +114,7 @@ fn fast(file: u32, text: &str, part: Part, c: &mut Collected) {
         }
     };
     let src = &c.sources.files[file as usize];
-    let loc_of = |offset: usize| src.loc(file, offset);
+    let loc_of = |offset: usize| src.item_loc(file, offset);
     let item_locs = |key: &str| -> Vec<Loc> {
         members
             .iter()
@@ -254,7 +254,7 @@ fn item<T: Entity>(file: u32, text: &str, range: Range<usize>, c: &mut Collected
     let slice = &text[range.clone()];
     match serde_json::from_str::<T>(slice) {
         Ok(mut v) => {
-            let loc = c.sources.files[file as usize].loc(file, range.start);
+            let loc = c.sources.files[file as usize].item_loc(file, range.start);
             v.set_loc(loc);
             Some(v)
         }

@@ -43,6 +43,14 @@ impl SourceFile {
         Loc { file, offset: offset as u32, line: line as u32, col: col as u32 }
     }
 
+    /// The location of an item that starts at `offset`. The offset stays at the item's start (so
+    /// its keys can be found again); line and column are those of its first key when the item is
+    /// spread over several lines, because a lone `{` tells a reader nothing.
+    pub fn item_loc(&self, file: u32, offset: usize) -> Loc {
+        let anchor = spans::item_anchor(self.text.as_bytes(), offset);
+        Loc { offset: offset as u32, ..self.loc(file, anchor) }
+    }
+
     /// The text of a 1-based line, without its line end.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(start) = self.lines.line_start(line) else { return "" };

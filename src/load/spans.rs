@@ -46,6 +46,16 @@ impl LineIndex {
     }
 }
 
+/// Where a reader should look for the item starting at `start`: its first key when the object's
+/// first key is on a later line than its `{`, else the item itself.
+pub fn item_anchor(b: &[u8], start: usize) -> usize {
+    if b.get(start) != Some(&b'{') {
+        return start;
+    }
+    let next = skip_ws(b, start + 1);
+    if b[start + 1..next].contains(&b'\n') && next < b.len() { next } else { start }
+}
+
 /// A member of a JSON object: its key, where the key starts, and the byte range of its value.
 #[derive(Debug, Clone)]
 pub struct Member {

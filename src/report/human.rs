@@ -106,11 +106,29 @@ fn buffer(color: bool) -> Buffer {
 /// The byte range of the rest of the line at `offset`, trimmed, for underlining.
 fn line_span(sources: &Sources, file: usize, offset: usize) -> Range<usize> {
     let f = &sources.files[file];
+    // Never slice inside a character, whatever offset an error reported.
+    let mut offset = offset.min(f.text.len());
+    while !f.text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let line = f.lines.line(offset);
     let end = f.lines.line_start(line + 1).unwrap_or(f.text.len());
-    let text = &f.text[offset.min(end)..end];
     let offset = offset.min(end);
-    offset..offset + text.trim_end().len()
+    let text = &f.text[offset..end];
+    // A multi-line item is shown at its first key: underline that key and its value.
+    let anchor = crate::load::spans::item_anchor(f.text.as_bytes(), offset);
+    if anchor != offset {
+        let line = f.lines.line(anchor);
+        let end = f.lines.line_start(line + 1).unwrap_or(f.text.len());
+        let rest = f.text[anchor..end].trim_end().trim_end_matches(',');
+        return anchor..anchor + rest.len();
+    }
+    // Underline just the value when the offset starts one on this line (a string, a number, a
+    // one-line object), else the rest of the line.
+    match crate::load::spans::skip_value(f.text.as_bytes(), offset) {
+        Ok(value_end) if value_end <= end => offset..value_end,
+        _ => offset..offset + text.trim_end().len(),
+    }
 }
 
 fn heading(out: &mut Buffer, text: &str) {

@@ -504,8 +504,13 @@ impl Tier {
             TierKind::Contract => "S ≥ 1".to_owned(),
             TierKind::None => "N < 100,000 and S = 0".to_owned(),
         };
+        let unknown = match self.unknown_volume {
+            0 => String::new(),
+            1 => " (1 export flow declares no volume and carries no subject group with one, so it counts as 0: declare `volume` to settle the tier)".to_owned(),
+            n => format!(" ({n} export flows declare no volume and carry no subject group with one, so they count as 0: declare `volume` to settle the tier)"),
+        };
         format!(
-            "N = {} individuals' non-sensitive PI and S = {} individuals' sensitive PI leave CN this year{}; {why}, so the tier is {} ({})",
+            "N = {} individuals' non-sensitive PI and S = {} individuals' sensitive PI leave CN this year{}{unknown}; {why}, so the tier is {} ({})",
             group_digits(self.n),
             group_digits(self.s),
             if self.s_floor { " (S counted as 1: sensitive PI leaves with no declared volume)" } else { "" },

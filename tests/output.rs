@@ -1,0 +1,233 @@
+//! Outputs: JSON is deterministic whatever the order of parts and arrays, SARIF validates against
+//! the official 2.1.0 schema, convert is lossless both ways, human output reads well.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// An inventory with findings of several codes, targets and regimes.
+fn busy() -> Value {
+    let mut inv = base();
+    get(&mut inv, "subjects", "users")["country"] = json!(["CN", "DE"]);
+    push(&mut inv, "fields", json!({"id": "idno", "name": "ID", "category": "identity.national-id"}));
+    push(&mut inv, "fields", json!({"id": "diag", "name": "Diagnosis", "category": "health.medical"}));
+    push(&mut inv, "purposes", json!({"id": "mkt", "name": "Marketing", "basis": "consent", "consents": ["c"]}));
+    push(&mut inv, "consents", json!({"id": "c", "name": "Box", "kind": "general", "for": ["processing"]}));
+    push(&mut inv, "parties", json!({"id": "us", "name": "US Inc", "country": "US", "role": "controller"}));
+    push(&mut inv, "flows", json!({"from": "users", "to": "app", "fields": ["idno", "diag"], "purpose": "mkt"}));
+    push(&mut inv, "flows", json!({"from": "app", "to": "us", "fields": ["idno"], "purpose": "mkt", "volume": 20000}));
+    push(&mut inv, "flows", json!({"from": "app", "to": "us", "fields": ["diag"], "purpose": "mkt"}));
+    push(&mut inv, "waivers", json!({"rule": "inv-no-retention", "target": "idno", "reason": "policy pending"}));
+    inv
+}
+
+/// Write `inv` as one minified part per array (all on line 1, so shuffling items keeps locations),
+/// with arrays reversed when `shuffle`; `names` gives the part file name for each key.
+fn write_parts(dir: &Path, inv: &Value, shuffle: bool, rename: bool) {
+    for (key, value) in inv.as_object().unwrap() {
+        if key == "piflow" {
+            continue;
+        }
+        let mut value = value.clone();
+        if shuffle && let Some(a) = value.as_array_mut() {
+            a.reverse();
+            let half = a.len() / 2;
+            a.rotate_left(half);
+        }
+        let name = if rename { format!("z-{key}.json") } else { format!("{key}.json") };
+        std::fs::write(dir.join(name), serde_json::to_string(&json!({"piflow": 1, key: value})).unwrap()).unwrap();
+    }
+}
+
+fn json_of(dir: &Path) -> String {
+    let (_, out, err) = piflow(&["check", dir.to_str().unwrap(), "--format", "json", "--as-of", "2026-06-01"]);
+    assert!(out.starts_with('{'), "{out}{err}");
+    // Paths differ between temp dirs; everything else must not.
+    out.replace(dir.to_str().unwrap(), "DIR")
+}
+
+#[test]
+fn json_is_identical_whatever_the_order() {
+    let inv = busy();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    write_parts(a.path(), &inv, false, false);
+    write_parts(b.path(), &inv, true, false);
+    let (ja, jb) = (json_of(a.path()), json_of(b.path()));
+    assert!(ja.contains("pipl-29-sensitive") && ja.contains("gdpr-9-special"), "{ja}");
+    assert_eq!(ja, jb, "shuffled arrays changed the output");
+    // Renamed parts only change file names in locations.
+    let c = tempfile::tempdir().unwrap();
+    write_parts(c.path(), &inv, true, true);
+    assert_eq!(ja, json_of(c.path()).replace("z-", ""));
+}
+
+#[test]
+fn json_shape_follows_rules_md() {
+    let (code, r) = check(&busy(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(r["piflow"], 1);
+    assert_eq!(r["as_of"], "2026-06-01");
+    for key in ["error", "warning", "note", "waived"] {
+        assert!(r["summary"][key].is_u64(), "summary.{key}");
+    }
+    assert_eq!(r["summary"]["waived"], 1);
+    let findings = r["findings"].as_array().unwrap();
+    let keys: Vec<(String, String)> =
+        findings.iter().map(|f| (f["code"].as_str().unwrap().into(), f["target"].as_str().unwrap().into())).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "sorted by code then target");
+    for f in findings {
+        for key in ["code", "severity", "regime", "target", "message", "citation", "waived", "location", "data"] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+        assert!(f["location"]["line"].as_u64().unwrap() >= 1);
+        assert!(f["location"]["file"].as_str().unwrap().ends_with("inv.json"));
+    }
+    // The default flow id names both ends and counts flows between them.
+    assert!(targets(&r, "pipl-29-sensitive").contains(&"users->app#1".to_owned()), "{r:#}");
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let text = std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap();
+    // The official schema's `language` patterns have a bare `]`, legal in ECMAScript but not in
+    // Rust's regex syntax; escape it (same meaning) so the schema compiles. piflow sets no language.
+    let bare = "[a-zA-Z]{2}]?$";
+    assert_eq!(text.matches(bare).count(), 2);
+    let schema: Value = serde_json::from_str(&text.replace(bare, "[a-zA-Z]{2}\\\\]?$")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
+    let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", "2026-06-01"]);
+    assert_eq!(code, 1, "{err}");
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let problems: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "pipl-38-mechanism" && r["help"]["text"].as_str().unwrap().contains("Fix:")));
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for res in results {
+        let idx = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], res["ruleId"]);
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["artifactLocation"]["uri"].as_str().unwrap().ends_with("inv.json"));
+    }
+    assert!(results.iter().any(|r| r["suppressions"][0]["justification"] == "policy pending"), "waived = suppressed");
+}
+
+#[test]
+fn sarif_paths_are_relative_to_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("inv")).unwrap();
+    std::fs::write(dir.path().join("inv/inv.json"), serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "inv", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "inv/inv.json");
+}
+
+fn strip_locs(mut v: Value) -> Value {
+    // Compare models through their JSON form: locations are not part of the model's text.
+    if let Some(o) = v.as_object_mut() {
+        o.remove("loc");
+    }
+    v
+}
+
+fn model_json(dir: &Path) -> Value {
+    // Convert to a single JSON file: the canonical text of the model.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("all.json");
+    let (code, _, err) = piflow(&["convert", dir.to_str().unwrap(), file.to_str().unwrap(), "--to", "json"]);
+    assert_eq!(code, 0, "{err}");
+    strip_locs(serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap())
+}
+
+#[test]
+fn convert_round_trips_json_csv_json() {
+    let mut inv = busy();
+    // Awkward values: separators, quotes, newlines, formulas, per-regime bases, lists of countries.
+    get(&mut inv, "systems", "app")["security"] = json!(["TLS; at rest", "back\\slash", "=SUM(A1)", "line\nbreak"]);
+    get(&mut inv, "purposes", "login")["basis"] = json!({"PIPL": "contract", "GDPR": "legitimate-interests"});
+    get(&mut inv, "parties", "sms")["name"] = json!("SMS, \"quoted\" Ltd");
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("inv.json"), serde_json::to_string_pretty(&inv).unwrap()).unwrap();
+    let csv = tempfile::tempdir().unwrap();
+    let (code, _, err) = piflow(&["convert", src.path().to_str().unwrap(), csv.path().to_str().unwrap(), "--to", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(csv.path().join("flows.csv").exists());
+    let back = tempfile::tempdir().unwrap();
+    let (code, _, err) = piflow(&["convert", csv.path().to_str().unwrap(), back.path().to_str().unwrap(), "--to", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(back.path().join("flows.json").exists());
+    let original = model_json(src.path());
+    assert_eq!(original, model_json(csv.path()), "JSON → CSV lost something");
+    assert_eq!(original, model_json(back.path()), "CSV → JSON lost something");
+    // Same findings from all three.
+    let a = json_of(src.path());
+    let b = json_of(csv.path());
+    let count = |s: &str| serde_json::from_str::<Value>(s).unwrap()["summary"].clone();
+    assert_eq!(count(&a), count(&b));
+    // Undeclared flow ids stay undeclared.
+    assert!(!std::fs::read_to_string(back.path().join("flows.json")).unwrap().contains("users->app#"));
+}
+
+#[test]
+fn explain_prints_law_and_fix() {
+    let (code, out, _) = piflow(&["explain", "pipl-38-mechanism"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("10,000") && out.contains("Art. 5(4)") && out.contains("Fix:"), "{out}");
+    let (_, out, _) = piflow(&["explain", "gdpr-44-transfer"]);
+    assert!(out.contains("C-703/25 P") && out.contains("BR"), "{out}");
+    let (_, out, _) = piflow(&["explain"]);
+    for code in ["inv-field-from-nowhere", "pipl-21-subentrust", "gdpr-49-derogation", "pipl-38-exempt"] {
+        assert!(out.contains(code), "{code} missing from the list");
+    }
+    let (_, out, _) = piflow(&["explain", "categories"]);
+    assert!(out.contains("身份证号码") && out.contains("National ID number"));
+    let (code, _, err) = piflow(&["explain", "pipl-38-mechanisms"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("mean `pipl-38-mechanism`?"), "{err}");
+}
+
+#[test]
+fn human_output_groups_by_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "inv.json", "--as-of", "2026-06-01"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn terminal_output_escapes_control_and_bidi_characters() {
+    let mut inv = base();
+    get(&mut inv, "parties", "sms").as_object_mut().unwrap().remove("contract");
+    get(&mut inv, "parties", "sms")["name"] = json!("Evil\u{1b}[31m\u{202e}Ltd");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&inv).unwrap()).unwrap();
+    let (code, out, _) = piflow(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
+    assert!(out.contains("\\u{1b}[31m\\u{202e}Ltd"), "{out}");
+}
