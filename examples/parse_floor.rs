@@ -12,7 +12,9 @@ fn main() {
         let path = PathBuf::from(arg);
         if path.is_dir() {
             let Ok(entries) = std::fs::read_dir(&path) else { continue };
-            files.extend(entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")));
+            files.extend(
+                entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")),
+            );
         } else {
             files.push(path);
         }

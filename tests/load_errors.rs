@@ -47,7 +47,10 @@ const ORG: &str = r#"{"piflow": 1, "organization": {"id": "acme", "name": "Acme"
 
 #[test]
 fn syntax_error_has_its_line() {
-    let (code, r, _d) = load(&[("org.json", ORG.as_bytes()), ("flows.json", b"{\"piflow\": 1,\n  \"flows\": [\n    {\"from\": \"a\",,}\n  ]\n}\n")]);
+    let (code, r, _d) = load(&[
+        ("org.json", ORG.as_bytes()),
+        ("flows.json", b"{\"piflow\": 1,\n  \"flows\": [\n    {\"from\": \"a\",,}\n  ]\n}\n"),
+    ]);
     assert_eq!(code, 2);
     assert_error(&r, "load-syntax", "flows.json", 3, "invalid JSON");
 }
@@ -63,7 +66,10 @@ fn truncated_file() {
 fn version_missing_or_unknown() {
     let (_, r, _d) = load(&[("a.json", br#"{"organization": {"id": "acme", "name": "Acme", "country": "CN"}}"#)]);
     assert_error(&r, "load-version", "a.json", 1, "\"piflow\": 1");
-    let (_, r, _d) = load(&[("a.json", b"{\n\"piflow\": 2,\n\"organization\": {\"id\": \"acme\", \"name\": \"Acme\", \"country\": \"CN\"}}")]);
+    let (_, r, _d) = load(&[(
+        "a.json",
+        b"{\n\"piflow\": 2,\n\"organization\": {\"id\": \"acme\", \"name\": \"Acme\", \"country\": \"CN\"}}",
+    )]);
     assert_error(&r, "load-version", "a.json", 2, "version 2");
 }
 
@@ -112,9 +118,12 @@ fn missing_key_points_at_the_item() {
 #[test]
 fn bad_values_with_suggestions() {
     let text = PART
-        .replace(r#""country": "CN"}],
-  "fields""#, r#""country": "cn"}],
-  "fields""#)
+        .replace(
+            r#""country": "CN"}],
+  "fields""#,
+            r#""country": "cn"}],
+  "fields""#,
+        )
         .replace("contact.phone", "contact.phon")
         .replace("\"processor\"", "\"procesor\"");
     let (code, r, _d) = load(&[("inv.json", text.as_bytes())]);
@@ -126,12 +135,14 @@ fn bad_values_with_suggestions() {
 
 #[test]
 fn bad_date_and_id() {
-    let text = PART.replace(
-        r#""flows": ["#,
-        r#""mechanisms": [{"id": "m", "kind": "cn-standard-contract", "valid_until": "2024-13-01"}],
+    let text = PART
+        .replace(
+            r#""flows": ["#,
+            r#""mechanisms": [{"id": "m", "kind": "cn-standard-contract", "valid_until": "2024-13-01"}],
   "waivers": [{"rule": "pipl-21-contract", "target": "sms", "reason": "r", "until": "soon"}],
   "flows": ["#,
-    ).replace(r#"{"id": "console""#, r#"{"id": "con sole""#);
+        )
+        .replace(r#"{"id": "console""#, r#"{"id": "con sole""#);
     let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
     assert_error(&r, "load-bad-value", "inv.json", 5, "not a valid id");
     assert_error(&r, "load-bad-value", "inv.json", 8, "2024-13-01");

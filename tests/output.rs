@@ -105,11 +105,14 @@ fn sarif_validates_against_the_official_schema() {
     let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", "2026-06-01"]);
     assert_eq!(code, 1, "{err}");
     let sarif: Value = serde_json::from_str(&out).unwrap();
-    let problems: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let problems: Vec<String> =
+        validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(problems.is_empty(), "{problems:#?}");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["id"] == "pipl-38-mechanism" && r["help"]["text"].as_str().unwrap().contains("Fix:")));
+    assert!(
+        rules.iter().any(|r| r["id"] == "pipl-38-mechanism" && r["help"]["text"].as_str().unwrap().contains("Fix:"))
+    );
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for res in results {
@@ -165,11 +168,13 @@ fn convert_round_trips_json_csv_json() {
     let src = tempfile::tempdir().unwrap();
     std::fs::write(src.path().join("inv.json"), serde_json::to_string_pretty(&inv).unwrap()).unwrap();
     let csv = tempfile::tempdir().unwrap();
-    let (code, _, err) = piflow(&["convert", src.path().to_str().unwrap(), csv.path().to_str().unwrap(), "--to", "csv"]);
+    let (code, _, err) =
+        piflow(&["convert", src.path().to_str().unwrap(), csv.path().to_str().unwrap(), "--to", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert!(csv.path().join("flows.csv").exists());
     let back = tempfile::tempdir().unwrap();
-    let (code, _, err) = piflow(&["convert", csv.path().to_str().unwrap(), back.path().to_str().unwrap(), "--to", "json"]);
+    let (code, _, err) =
+        piflow(&["convert", csv.path().to_str().unwrap(), back.path().to_str().unwrap(), "--to", "json"]);
     assert_eq!(code, 0, "{err}");
     assert!(back.path().join("flows.json").exists());
     let original = model_json(src.path());

@@ -56,7 +56,11 @@ fn gdpr_7_consent_and_8_child() {
 
 fn special_case(condition: Option<&str>) -> Value {
     let mut inv = eu();
-    push(&mut inv, "fields", json!({"id": "diag", "name": "Diagnosis", "category": "health.medical", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "diag", "name": "Diagnosis", "category": "health.medical", "retention": "P1Y"}),
+    );
     let mut p = json!({"id": "care", "name": "Care", "basis": "consent", "consents": ["c"], "assessment": "DPIA-1"});
     if let Some(c) = condition {
         p["special_condition"] = json!(c);
@@ -81,7 +85,11 @@ fn gdpr_9_special() {
     assert_eq!(targets(&check(&inv, &[]).1, "gdpr-9-special"), ["h"]);
     // A national ID is PIPL-sensitive but not a GDPR special category.
     let mut inv = eu();
-    push(&mut inv, "fields", json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}),
+    );
     get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "idno"]);
     assert!(targets(&check(&inv, &[]).1, "gdpr-9-special").is_empty());
 }
@@ -104,7 +112,11 @@ fn gdpr_28_contract_and_subprocessor() {
     assert!(targets(&r, "pipl-21-contract").is_empty(), "PIPL does not apply to this EU flow");
 
     let mut inv = eu();
-    push(&mut inv, "parties", json!({"id": "cloud", "name": "Cloud", "country": "DE", "role": "processor", "contract": "DPA"}));
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "cloud", "name": "Cloud", "country": "DE", "role": "processor", "contract": "DPA"}),
+    );
     push(&mut inv, "flows", json!({"id": "on", "from": "sms", "to": "cloud", "fields": ["phone"], "purpose": "login"}));
     assert_eq!(targets(&check(&inv, &[]).1, "gdpr-28-subprocessor"), ["on"]);
     get(&mut inv, "parties", "sms")["subprocessors"] = json!(["cloud"]);
@@ -113,7 +125,11 @@ fn gdpr_28_contract_and_subprocessor() {
 
 fn transfer_to(country: &str) -> Value {
     let mut inv = eu();
-    push(&mut inv, "parties", json!({"id": "vendor", "name": "Vendor", "country": country, "role": "processor", "contract": "DPA", "contact": "x"}));
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "vendor", "name": "Vendor", "country": country, "role": "processor", "contract": "DPA", "contact": "x"}),
+    );
     push(&mut inv, "flows", json!({"id": "t", "from": "app", "to": "vendor", "fields": ["phone"], "purpose": "login"}));
     inv
 }
@@ -131,7 +147,11 @@ fn gdpr_44_transfer() {
     assert!(targets(&check(&inv, &[]).1, "gdpr-44-transfer").is_empty());
     // SCCs, valid or expired.
     let mut inv = transfer_to("IN");
-    push(&mut inv, "mechanisms", json!({"id": "scc", "kind": "eu-scc", "recipients": ["vendor"], "valid_until": "2026-01-01"}));
+    push(
+        &mut inv,
+        "mechanisms",
+        json!({"id": "scc", "kind": "eu-scc", "recipients": ["vendor"], "valid_until": "2026-01-01"}),
+    );
     assert_eq!(targets(&check(&inv, &[]).1, "gdpr-44-transfer"), ["t"]);
     get(&mut inv, "mechanisms", "scc")["valid_until"] = json!("2030-01-01");
     assert!(targets(&check(&inv, &[]).1, "gdpr-44-transfer").is_empty());
@@ -144,21 +164,33 @@ fn gdpr_44_transfer() {
 fn gdpr_transfer_to_own_system_abroad_is_not_a_transfer() {
     let mut inv = eu();
     push(&mut inv, "systems", json!({"id": "in-db", "name": "DB", "country": "IN"}));
-    push(&mut inv, "flows", json!({"id": "store", "from": "app", "to": "in-db", "fields": ["phone"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "store", "from": "app", "to": "in-db", "fields": ["phone"], "purpose": "login"}),
+    );
     assert!(targets(&check(&inv, &[]).1, "gdpr-44-transfer").is_empty());
 }
 
 #[test]
 fn gdpr_49_derogation() {
     let mut inv = transfer_to("IN");
-    push(&mut inv, "purposes", json!({"id": "promo", "name": "Promo", "basis": "consent", "consents": ["c"], "assessment": "x"}));
+    push(
+        &mut inv,
+        "purposes",
+        json!({"id": "promo", "name": "Promo", "basis": "consent", "consents": ["c"], "assessment": "x"}),
+    );
     push(&mut inv, "consents", json!({"id": "c", "name": "Box", "kind": "general", "for": ["processing"]}));
     get(&mut inv, "flows", "t")["purpose"] = json!("promo");
     push(&mut inv, "mechanisms", json!({"id": "d", "kind": "eu-derogation", "recipients": ["vendor"]}));
     let r = check(&inv, &[]).1;
     assert!(targets(&r, "gdpr-44-transfer").is_empty());
     assert_eq!(targets(&r, "gdpr-49-derogation"), ["t"]);
-    push(&mut inv, "consents", json!({"id": "x", "name": "Transfer consent", "kind": "explicit", "for": ["cross-border"], "recipients": ["vendor"]}));
+    push(
+        &mut inv,
+        "consents",
+        json!({"id": "x", "name": "Transfer consent", "kind": "explicit", "for": ["cross-border"], "recipients": ["vendor"]}),
+    );
     get(&mut inv, "purposes", "promo")["consents"] = json!(["c", "x"]);
     assert!(targets(&check(&inv, &[]).1, "gdpr-49-derogation").is_empty());
 }

@@ -21,7 +21,11 @@ fn field_from_nowhere() {
 fn field_from_nowhere_party_source_with_subjects() {
     let mut inv = base();
     push(&mut inv, "parties", json!({"id": "broker", "name": "Broker", "country": "CN", "role": "controller"}));
-    push(&mut inv, "flows", json!({"id": "buy", "from": "broker", "to": "app", "fields": ["phone"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "buy", "from": "broker", "to": "app", "fields": ["phone"], "purpose": "login"}),
+    );
     assert_eq!(targets(&check(&inv, &[]).1, "inv-field-from-nowhere"), ["buy"]);
     get(&mut inv, "flows", "buy")["subjects"] = json!(["users"]);
     assert!(targets(&check(&inv, &[]).1, "inv-field-from-nowhere").is_empty());
@@ -36,7 +40,11 @@ fn provenance_follows_the_field_through_chains() {
     push(&mut inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
     push(&mut inv, "systems", json!({"id": "crm", "name": "CRM", "country": "CN"}));
     push(&mut inv, "purposes", json!({"id": "news", "name": "News", "basis": "public-information", "assessment": "x"}));
-    push(&mut inv, "flows", json!({"id": "c2", "from": "eu-users", "to": "app", "fields": ["email"], "purpose": "news"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "c2", "from": "eu-users", "to": "app", "fields": ["email"], "purpose": "news"}),
+    );
     push(&mut inv, "flows", json!({"id": "i1", "from": "app", "to": "crm", "fields": ["email"], "purpose": "news"}));
     push(&mut inv, "flows", json!({"id": "i2", "from": "crm", "to": "sms", "fields": ["email"], "purpose": "news"}));
     push(&mut inv, "flows", json!({"id": "i3", "from": "app", "to": "crm", "fields": ["phone"], "purpose": "news"}));
@@ -54,7 +62,11 @@ fn unused_field() {
     assert_eq!(code, 0, "a warning does not fail by default");
     // Carried by an sdk only: used.
     push(&mut inv, "parties", json!({"id": "v", "name": "V", "country": "CN", "role": "processor", "contract": "D"}));
-    push(&mut inv, "sdks", json!({"id": "s", "name": "S", "vendor": "v", "in": ["app"], "fields": ["email"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "sdks",
+        json!({"id": "s", "name": "S", "vendor": "v", "in": ["app"], "fields": ["email"], "purpose": "login"}),
+    );
     get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "email"]);
     assert!(targets(&check(&inv, &[]).1, "inv-unused-field").is_empty());
 }
@@ -62,10 +74,18 @@ fn unused_field() {
 #[test]
 fn isolated_node() {
     let mut inv = base();
-    push(&mut inv, "parties", json!({"id": "idle", "name": "Idle", "country": "CN", "role": "processor", "contract": "D"}));
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "idle", "name": "Idle", "country": "CN", "role": "processor", "contract": "D"}),
+    );
     push(&mut inv, "systems", json!({"id": "old", "name": "Old", "country": "CN"}));
     assert_eq!(targets(&check(&inv, &[]).1, "inv-isolated-node"), ["idle", "old"]);
-    push(&mut inv, "sdks", json!({"id": "s", "name": "S", "vendor": "idle", "in": ["old"], "fields": ["phone"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "sdks",
+        json!({"id": "s", "name": "S", "vendor": "idle", "in": ["old"], "fields": ["phone"], "purpose": "login"}),
+    );
     push(&mut inv, "flows", json!({"from": "app", "to": "old", "fields": ["phone"], "purpose": "login"}));
     assert!(targets(&check(&inv, &[]).1, "inv-isolated-node").is_empty());
 }
@@ -95,7 +115,11 @@ fn consent_unused() {
 #[test]
 fn mechanism_expired_even_if_unused() {
     let mut inv = base();
-    push(&mut inv, "mechanisms", json!({"id": "old", "kind": "cn-standard-contract", "to": ["US"], "valid_until": "2025-12-31"}));
+    push(
+        &mut inv,
+        "mechanisms",
+        json!({"id": "old", "kind": "cn-standard-contract", "to": ["US"], "valid_until": "2025-12-31"}),
+    );
     assert_eq!(targets(&check(&inv, &[]).1, "inv-mechanism-expired"), ["old"]);
     assert!(targets(&check(&inv, &["--as-of", "2025-12-31"]).1, "inv-mechanism-expired").is_empty());
 }
@@ -104,7 +128,11 @@ fn mechanism_expired_even_if_unused() {
 fn waivers_hide_until_they_expire() {
     let mut inv = base();
     get(&mut inv, "parties", "sms").as_object_mut().unwrap().remove("contract");
-    push(&mut inv, "waivers", json!({"rule": "pipl-21-contract", "target": "send", "reason": "DPA in signature", "until": "2026-12-31"}));
+    push(
+        &mut inv,
+        "waivers",
+        json!({"rule": "pipl-21-contract", "target": "send", "reason": "DPA in signature", "until": "2026-12-31"}),
+    );
     let (code, r) = check(&inv, &[]);
     assert_eq!(code, 0, "the only error is waived: {r:#}");
     let f = findings(&r, "pipl-21-contract");
@@ -119,7 +147,11 @@ fn waivers_hide_until_they_expire() {
 fn waiver_expired() {
     let mut inv = base();
     get(&mut inv, "parties", "sms").as_object_mut().unwrap().remove("contract");
-    push(&mut inv, "waivers", json!({"rule": "pipl-21-contract", "target": "send", "reason": "DPA in signature", "until": "2026-05-31"}));
+    push(
+        &mut inv,
+        "waivers",
+        json!({"rule": "pipl-21-contract", "target": "send", "reason": "DPA in signature", "until": "2026-05-31"}),
+    );
     let (code, r) = check(&inv, &[]);
     assert_eq!(code, 1);
     assert_eq!(targets(&r, "pipl-21-contract"), ["send"]);

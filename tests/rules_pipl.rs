@@ -14,7 +14,11 @@ fn baseline_is_clean() {
 /// Base plus a consent-based marketing purpose whose flow the test shapes.
 fn with_consent_purpose(consents: Value) -> Value {
     let mut inv = base();
-    push(&mut inv, "purposes", json!({"id": "mkt", "name": "Marketing", "basis": "consent", "consents": consents, "assessment": "PIA-2"}));
+    push(
+        &mut inv,
+        "purposes",
+        json!({"id": "mkt", "name": "Marketing", "basis": "consent", "consents": consents, "assessment": "PIA-2"}),
+    );
     push(&mut inv, "flows", json!({"id": "m", "from": "users", "to": "app", "fields": ["phone"], "purpose": "mkt"}));
     inv
 }
@@ -58,7 +62,11 @@ fn pipl_14_consent() {
 fn pipl_14_consent_fields_limit() {
     let mut inv = with_consent_purpose(json!(["c"]));
     push(&mut inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
-    push(&mut inv, "consents", json!({"id": "c", "name": "Box", "kind": "general", "for": ["processing"], "fields": ["email"]}));
+    push(
+        &mut inv,
+        "consents",
+        json!({"id": "c", "name": "Box", "kind": "general", "for": ["processing"], "fields": ["email"]}),
+    );
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "pipl-14-consent"), ["m"], "consent limited to email does not cover phone");
     get(&mut inv, "consents", "c")["fields"] = json!(["email", "phone"]);
@@ -68,7 +76,11 @@ fn pipl_14_consent_fields_limit() {
 
 fn sensitive_case(consent: Value) -> Value {
     let mut inv = with_consent_purpose(json!(["c-gen", "c-s"]));
-    push(&mut inv, "fields", json!({"id": "idno", "name": "ID number", "category": "identity.national-id", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "idno", "name": "ID number", "category": "identity.national-id", "retention": "P1Y"}),
+    );
     get(&mut inv, "flows", "m")["fields"] = json!(["phone", "idno"]);
     push(&mut inv, "consents", json!({"id": "c-gen", "name": "Box", "kind": "general", "for": ["processing"]}));
     push(&mut inv, "consents", consent);
@@ -87,7 +99,9 @@ fn pipl_29_sensitive() {
     let inv = sensitive_case(json!({"id": "c-s", "name": "Parent", "kind": "guardian", "for": ["sensitive"]}));
     assert!(targets(&check(&inv, &[]).1, "pipl-29-sensitive").is_empty());
     // A separate consent limited to other fields does not cover the ID number.
-    let inv = sensitive_case(json!({"id": "c-s", "name": "Dialog", "kind": "separate", "for": ["sensitive"], "fields": ["phone"]}));
+    let inv = sensitive_case(
+        json!({"id": "c-s", "name": "Dialog", "kind": "separate", "for": ["sensitive"], "fields": ["phone"]}),
+    );
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-29-sensitive"), ["m"]);
 }
 
@@ -103,7 +117,11 @@ fn pipl_29_sensitive_flag_overrides_category() {
 #[test]
 fn pipl_31_minor() {
     let mut inv = with_consent_purpose(json!(["c"]));
-    push(&mut inv, "consents", json!({"id": "c", "name": "Box", "kind": "separate", "for": ["processing", "sensitive"]}));
+    push(
+        &mut inv,
+        "consents",
+        json!({"id": "c", "name": "Box", "kind": "separate", "for": ["processing", "sensitive"]}),
+    );
     get(&mut inv, "subjects", "users")["children"] = json!(true);
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "pipl-31-minor"), ["m"]);
@@ -127,9 +145,21 @@ fn pipl_21_contract() {
 fn pipl_21_contract_sdk_targets_the_sdk_once() {
     let mut inv = base();
     push(&mut inv, "systems", json!({"id": "web", "name": "Web", "country": "CN"}));
-    push(&mut inv, "flows", json!({"id": "collect-web", "from": "users", "to": "web", "fields": ["phone"], "purpose": "login"}));
-    push(&mut inv, "parties", json!({"id": "umeng", "name": "Umeng", "country": "CN", "role": "processor", "contact": "x"}));
-    push(&mut inv, "sdks", json!({"id": "umeng-sdk", "name": "Umeng", "vendor": "umeng", "in": ["app", "web"], "fields": ["phone"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "collect-web", "from": "users", "to": "web", "fields": ["phone"], "purpose": "login"}),
+    );
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "umeng", "name": "Umeng", "country": "CN", "role": "processor", "contact": "x"}),
+    );
+    push(
+        &mut inv,
+        "sdks",
+        json!({"id": "umeng-sdk", "name": "Umeng", "vendor": "umeng", "in": ["app", "web"], "fields": ["phone"], "purpose": "login"}),
+    );
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "pipl-21-contract"), ["umeng-sdk"]);
     get(&mut inv, "parties", "umeng")["contract"] = json!("DPA-2");
@@ -139,8 +169,16 @@ fn pipl_21_contract_sdk_targets_the_sdk_once() {
 #[test]
 fn pipl_21_subentrust() {
     let mut inv = base();
-    push(&mut inv, "parties", json!({"id": "cloud", "name": "Cloud", "country": "CN", "role": "processor", "contract": "DPA-3"}));
-    push(&mut inv, "flows", json!({"id": "onward", "from": "sms", "to": "cloud", "fields": ["phone"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "cloud", "name": "Cloud", "country": "CN", "role": "processor", "contract": "DPA-3"}),
+    );
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "onward", "from": "sms", "to": "cloud", "fields": ["phone"], "purpose": "login"}),
+    );
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "pipl-21-subentrust"), ["onward"]);
     get(&mut inv, "parties", "sms")["subprocessors"] = json!(["cloud"]);
@@ -152,8 +190,16 @@ fn provide_case() -> Value {
     push(&mut inv, "consents", json!({"id": "c", "name": "Box", "kind": "general", "for": ["processing"]}));
     push(&mut inv, "parties", json!({"id": "partner", "name": "Partner", "country": "CN", "role": "controller"}));
     push(&mut inv, "parties", json!({"id": "other", "name": "Other", "country": "CN", "role": "controller"}));
-    push(&mut inv, "flows", json!({"id": "give", "from": "app", "to": "partner", "fields": ["phone"], "purpose": "mkt"}));
-    push(&mut inv, "flows", json!({"id": "give2", "from": "app", "to": "other", "fields": ["phone"], "purpose": "mkt"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "give", "from": "app", "to": "partner", "fields": ["phone"], "purpose": "mkt"}),
+    );
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "give2", "from": "app", "to": "other", "fields": ["phone"], "purpose": "mkt"}),
+    );
     inv
 }
 
@@ -161,7 +207,11 @@ fn provide_case() -> Value {
 fn pipl_23_provide() {
     let mut inv = provide_case();
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-23-provide"), ["give", "give2"]);
-    push(&mut inv, "consents", json!({"id": "p", "name": "Share dialog", "kind": "separate", "for": ["provide"], "recipients": ["partner"]}));
+    push(
+        &mut inv,
+        "consents",
+        json!({"id": "p", "name": "Share dialog", "kind": "separate", "for": ["provide"], "recipients": ["partner"]}),
+    );
     get(&mut inv, "purposes", "mkt")["consents"] = json!(["c", "p"]);
     // The recipients limit covers `partner` only.
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-23-provide"), ["give2"]);
@@ -174,7 +224,11 @@ fn pipl_23_provide() {
 fn pipl_25_disclose() {
     let mut inv = base();
     push(&mut inv, "parties", json!({"id": "public", "name": "The public", "country": "CN", "role": "public"}));
-    push(&mut inv, "flows", json!({"id": "publish", "from": "app", "to": "public", "fields": ["phone"], "purpose": "login"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "publish", "from": "app", "to": "public", "fields": ["phone"], "purpose": "login"}),
+    );
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-25-disclose"), ["publish"]);
     get(&mut inv, "flows", "publish")["basis"] = json!("legal-obligation");
     assert!(targets(&check(&inv, &[]).1, "pipl-25-disclose").is_empty());
@@ -187,11 +241,27 @@ fn pipl_25_disclose() {
 /// An export from CN to a processor in `country`, carrying `fields`, `volume` individuals a year.
 fn export(country: &str, fields: &[&str], volume: u64) -> Value {
     let mut inv = base();
-    push(&mut inv, "fields", json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}),
+    );
     get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "idno"]);
-    push(&mut inv, "purposes", json!({"id": "support", "name": "Support", "basis": "legal-obligation", "assessment": "PIA-3"}));
-    push(&mut inv, "parties", json!({"id": "abroad", "name": "Abroad Inc", "country": country, "role": "processor", "contract": "DPA-9", "contact": "privacy@abroad.example"}));
-    push(&mut inv, "flows", json!({"id": "exp", "from": "app", "to": "abroad", "fields": fields, "purpose": "support", "volume": volume}));
+    push(
+        &mut inv,
+        "purposes",
+        json!({"id": "support", "name": "Support", "basis": "legal-obligation", "assessment": "PIA-3"}),
+    );
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "abroad", "name": "Abroad Inc", "country": country, "role": "processor", "contract": "DPA-9", "contact": "privacy@abroad.example"}),
+    );
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "exp", "from": "app", "to": "abroad", "fields": fields, "purpose": "support", "volume": volume}),
+    );
     inv
 }
 
@@ -291,10 +361,18 @@ fn pipl_38_hk_mo_tw_are_abroad() {
 #[test]
 fn pipl_38_own_system_abroad_is_export() {
     let mut inv = base();
-    push(&mut inv, "fields", json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}),
+    );
     get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "idno"]);
     push(&mut inv, "systems", json!({"id": "sg-db", "name": "Singapore DB", "country": "SG"}));
-    push(&mut inv, "flows", json!({"id": "replicate", "from": "app", "to": "sg-db", "fields": ["idno"], "purpose": "login", "basis": "legal-obligation"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "replicate", "from": "app", "to": "sg-db", "fields": ["idno"], "purpose": "login", "basis": "legal-obligation"}),
+    );
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-38-mechanism"), ["replicate"]);
 }
 
@@ -343,8 +421,16 @@ fn pipl_39_consent() {
     push(&mut inv, "consents", json!({"id": "c", "name": "Box", "kind": "general", "for": ["processing"]}));
     get(&mut inv, "purposes", "support")["consents"] = json!(["c"]);
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-39-consent"), ["exp"]);
-    push(&mut inv, "consents", json!({"id": "x", "name": "Export dialog", "kind": "separate", "for": ["cross-border"], "recipients": ["someone-else"]}));
-    push(&mut inv, "parties", json!({"id": "someone-else", "name": "Else", "country": "US", "role": "processor", "contract": "D"}));
+    push(
+        &mut inv,
+        "consents",
+        json!({"id": "x", "name": "Export dialog", "kind": "separate", "for": ["cross-border"], "recipients": ["someone-else"]}),
+    );
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "someone-else", "name": "Else", "country": "US", "role": "processor", "contract": "D"}),
+    );
     get(&mut inv, "flows", "exp")["consents"] = json!(["x"]);
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "pipl-39-consent"), ["exp"], "recipients do not include `abroad`");
@@ -363,11 +449,27 @@ fn pipl_39_recipient() {
 #[test]
 fn pipl_41_foreign_authority() {
     let mut inv = base();
-    push(&mut inv, "purposes", json!({"id": "court", "name": "Court order", "basis": "legal-obligation", "assessment": "PIA"}));
-    push(&mut inv, "parties", json!({"id": "us-court", "name": "US court", "country": "US", "role": "authority", "contact": "clerk"}));
+    push(
+        &mut inv,
+        "purposes",
+        json!({"id": "court", "name": "Court order", "basis": "legal-obligation", "assessment": "PIA"}),
+    );
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "us-court", "name": "US court", "country": "US", "role": "authority", "contact": "clerk"}),
+    );
     push(&mut inv, "parties", json!({"id": "cn-police", "name": "Police", "country": "CN", "role": "authority"}));
-    push(&mut inv, "flows", json!({"id": "to-us", "from": "app", "to": "us-court", "fields": ["phone"], "purpose": "court", "volume": 1}));
-    push(&mut inv, "flows", json!({"id": "to-cn", "from": "app", "to": "cn-police", "fields": ["phone"], "purpose": "court"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "to-us", "from": "app", "to": "us-court", "fields": ["phone"], "purpose": "court", "volume": 1}),
+    );
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "to-cn", "from": "app", "to": "cn-police", "fields": ["phone"], "purpose": "court"}),
+    );
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "pipl-41-foreign-authority"), ["to-us"]);
 }

@@ -64,7 +64,11 @@ pub fn check_path(path: &Path, args: &[&str]) -> (i32, Value) {
 
 /// Targets of unwaived findings with this code.
 pub fn targets(report: &Value, code: &str) -> Vec<String> {
-    findings(report, code).iter().filter(|f| f["waived"] == false).map(|f| f["target"].as_str().unwrap_or("").to_owned()).collect()
+    findings(report, code)
+        .iter()
+        .filter(|f| f["waived"] == false)
+        .map(|f| f["target"].as_str().unwrap_or("").to_owned())
+        .collect()
 }
 
 pub fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
