@@ -2,15 +2,19 @@
 //! atomic file output. No rule or format logic lives here.
 
 use crate::finding::{Severity, Summary};
-pub use crate::output::write_atomic;
 use crate::graph::FlowGraph;
 use crate::load::{self, LoadOptions};
 use crate::model::{Date, Regime};
+pub use crate::output::write_atomic;
 use crate::report::{self, Run};
 use crate::rules::{self, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+
+// `report` is taken by `crate::report`; the file keeps the name of the commands it holds.
+#[path = "report.rs"]
+mod reports;
 
 /// Exit codes (rules.md): 0 clean, 1 findings at or above `--fail-on`, 2 invalid input or usage.
 pub const EXIT_OK: i32 = 0;
@@ -50,6 +54,12 @@ pub enum Command {
         #[arg(long, value_enum)]
         to: ConvertTo,
     },
+    /// Write the records of processing (GDPR Art. 30, PIPL), the MIIT two lists and the SDK list.
+    Report(reports::ReportArgs),
+    /// Draw the data-flow diagram (DOT, SVG or PNG through Graphviz).
+    Diagram(reports::DiagramArgs),
+    /// Follow one field from collection to every final destination.
+    Trace(reports::TraceArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -304,5 +314,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check(args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Convert { input, output, to } => convert(input, output, *to),
+        Command::Report(args) => reports::report(args),
+        Command::Diagram(args) => reports::diagram(args),
+        Command::Trace(args) => reports::trace(args),
     }
 }

@@ -2,9 +2,19 @@
 //! one module; each escapes inventory text for its own format. Nothing here decides what is a
 //! finding.
 
+pub mod diagram;
 pub mod human;
 pub mod json;
+pub mod lists;
+pub mod records;
+pub mod ropa;
 pub mod sarif;
+pub mod table;
+pub mod table_csv;
+pub mod table_html;
+pub mod table_md;
+pub mod table_xlsx;
+pub mod trace;
 
 use crate::finding::Finding;
 use crate::load::Sources;

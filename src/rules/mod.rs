@@ -70,7 +70,7 @@ pub struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    fn new(g: &FlowGraph<'a>) -> Facts<'a> {
+    pub fn new(g: &FlowGraph<'a>) -> Facts<'a> {
         let mut mech_by_country: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut mech_by_recipient: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         for (i, m) in g.inv.mechanisms.iter().enumerate() {

@@ -1,0 +1,349 @@
+//! `piflow report`, `piflow diagram` and `piflow trace`: argument definitions and wiring. The
+//! tables, the diagram and the trace are built in `crate::report`; this only loads, checks,
+//! picks formats and writes files (atomically, and never inside the inventory unless asked).
+
+use super::{EXIT_INVALID, EXIT_OK, emit, load_options, parse_date, parse_regime, report_load_failure};
+use crate::finding::Finding;
+use crate::graph::{FlowGraph, Node};
+use crate::load::{self, Loaded};
+use crate::model::{Date, Regime};
+use crate::output::write_atomic;
+use crate::report::table::Lang;
+use crate::report::{diagram as dia, records, table, table_csv, table_html, table_md, table_xlsx, trace as tr};
+use crate::rules::{self, Context};
+use clap::ValueEnum;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LangArg {
+    Zh,
+    En,
+    Both,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+            LangArg::Both => Lang::Both,
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReportFormat {
+    Csv,
+    Md,
+    Html,
+    Xlsx,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Directory to write the reports into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Language of headers, titles and vocabulary.
+    #[arg(long, value_enum, default_value_t = LangArg::Both)]
+    pub lang: LangArg,
+    /// Formats to write (comma-separated); default all.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ReportFormat::Csv, ReportFormat::Md, ReportFormat::Html, ReportFormat::Xlsx, ReportFormat::Json])]
+    pub format: Vec<ReportFormat>,
+    /// Judge validity and expiry as of this date (YYYY-MM-DD); default today. Fix it for
+    /// reports kept in git, so they do not change with the calendar.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Countries to treat as EU-adequate instead of the built-in list (comma-separated codes).
+    #[arg(long, value_delimiter = ',')]
+    pub adequate: Option<Vec<String>>,
+    /// Allow writing inside the inventory directory.
+    #[arg(long)]
+    pub force_inside: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramFormat {
+    Dot,
+    Svg,
+    Png,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiagramArgs {
+    /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Only flows carrying this field (id).
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Only flows to or from this party (id), and the flows upstream that feed it.
+    #[arg(long)]
+    pub party: Option<String>,
+    /// Only flows of this purpose (id).
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// Only flows under this regime.
+    #[arg(long, value_parser = parse_regime)]
+    pub regime: Option<Regime>,
+    /// Output format; default from the file extension (.dot/.gv, .svg, .png), else dot.
+    /// svg and png run Graphviz's `dot`.
+    #[arg(long, value_enum)]
+    pub format: Option<DiagramFormat>,
+    /// Write to this file (atomically); default standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Collapse parties, then systems and subjects, per country above this many nodes.
+    #[arg(long, default_value_t = 60)]
+    pub collapse_above: usize,
+    /// Judge findings as of this date (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Allow writing inside the inventory directory.
+    #[arg(long)]
+    pub force_inside: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TraceArgs {
+    /// The field to follow (its id).
+    pub field: String,
+    /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = TraceFormat::Human)]
+    pub format: TraceFormat,
+    /// Judge findings as of this date (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Allow writing inside the inventory directory.
+    #[arg(long)]
+    pub force_inside: bool,
+}
+
+/// `path` made absolute with symlinks resolved as far as it exists (the rest appended as given).
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
+    let mut existing = abs.as_path();
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                match Path::new(part).components().next() {
+                    Some(Component::ParentDir) => {
+                        out.pop();
+                    }
+                    Some(Component::CurDir) | None => {}
+                    Some(_) => out.push(part),
+                }
+            }
+            return Some(out);
+        }
+        rest.push(existing.file_name().unwrap_or(existing.as_os_str()));
+        existing = existing.parent()?;
+    }
+}
+
+/// Refuse (message, exit 2) to write `target` inside the inventory at `inventory`.
+fn refuse_inside(inventory: &Path, target: &Path, force: bool) -> Option<i32> {
+    if force {
+        return None;
+    }
+    let dir = if inventory.is_dir() {
+        inventory.to_path_buf()
+    } else {
+        inventory.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+    };
+    let (Some(dir), Some(target_abs)) = (resolve(&dir), resolve(target)) else { return None };
+    if target_abs.starts_with(&dir) {
+        eprintln!(
+            "piflow: refusing to write {} inside the inventory directory {}; choose another place or pass --force-inside",
+            target.display(),
+            dir.display()
+        );
+        return Some(EXIT_INVALID);
+    }
+    None
+}
+
+fn load(path: &Path) -> Result<Loaded, i32> {
+    load::load(path, &load_options()).map_err(|f| report_load_failure(&f))
+}
+
+fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
+    let ctx = Context {
+        as_of,
+        adequate: adequate.map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+        only: None,
+    };
+    rules::check(graph, &ctx)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), i32> {
+    write_atomic(path, bytes).map_err(|e| {
+        eprintln!("piflow: cannot write {}: {e}", path.display());
+        EXIT_INVALID
+    })
+}
+
+pub fn report(args: &ReportArgs) -> i32 {
+    if let Some(code) = refuse_inside(&args.path, &args.out, args.force_inside) {
+        return code;
+    }
+    let loaded = match load(&args.path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    let graph = FlowGraph::build(&loaded.inventory);
+    let found = findings(&graph, as_of, args.adequate.as_ref());
+    let doc = records::build(&graph, &found, as_of, args.lang.into(), &load::display_path(&args.path));
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    let result = (|| -> Result<(), i32> {
+        for f in formats {
+            match f {
+                ReportFormat::Csv => {
+                    for t in &doc.tables {
+                        write(&args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
+                    }
+                }
+                ReportFormat::Md => write(&args.out.join("report.md"), table_md::render(&doc).as_bytes())?,
+                ReportFormat::Html => write(&args.out.join("report.html"), table_html::render(&doc).as_bytes())?,
+                ReportFormat::Json => write(&args.out.join("report.json"), table::to_json(&doc).as_bytes())?,
+                ReportFormat::Xlsx => {
+                    let bytes = table_xlsx::render(&doc).map_err(|e| {
+                        eprintln!("piflow: cannot build the XLSX workbook: {e}");
+                        EXIT_INVALID
+                    })?;
+                    write(&args.out.join("report.xlsx"), &bytes)?;
+                }
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+/// The index of `id` among `ids`, or a message with the closest spelling.
+fn lookup<'a>(what: &str, id: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<u32, i32> {
+    if let Some(i) = ids.clone().position(|x| x == id) {
+        return Ok(i as u32);
+    }
+    let hint = load::did_you_mean(id, ids).map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
+    eprintln!("piflow: no {what} has the id `{id}`.{hint}");
+    Err(EXIT_INVALID)
+}
+
+pub fn diagram(args: &DiagramArgs) -> i32 {
+    if let Some(out) = &args.output
+        && let Some(code) = refuse_inside(&args.path, out, args.force_inside)
+    {
+        return code;
+    }
+    let loaded = match load(&args.path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let inv = &loaded.inventory;
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    let graph = FlowGraph::build(inv);
+    let mut filter = dia::Filter { regime: args.regime, ..Default::default() };
+    let resolved = (|| -> Result<(), i32> {
+        if let Some(f) = &args.field {
+            filter.field = Some(lookup("field", f, inv.fields.iter().map(|x| x.id.as_str()))?);
+        }
+        if let Some(p) = &args.purpose {
+            filter.purpose = Some(lookup("purpose", p, inv.purposes.iter().map(|x| x.id.as_str()))?);
+        }
+        if let Some(p) = &args.party {
+            let i = lookup("party", p, inv.parties.iter().map(|x| x.id.as_str()))?;
+            filter.party = graph.node_by_id.get(inv.parties[i as usize].id.as_str()).copied();
+            debug_assert!(filter.party.is_some_and(|n| matches!(graph.graph[n], Node::Party(_))));
+        }
+        Ok(())
+    })();
+    if let Err(code) = resolved {
+        return code;
+    }
+    let found = findings(&graph, as_of, None);
+    let opts = dia::Options { filter, collapse_above: args.collapse_above, as_of: as_of.to_string() };
+    let dot = dia::to_dot(&graph, &found, &opts);
+    let format = args.format.unwrap_or_else(|| {
+        match args.output.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+            Some(e) if e == "svg" => DiagramFormat::Svg,
+            Some(e) if e == "png" => DiagramFormat::Png,
+            _ => DiagramFormat::Dot,
+        }
+    });
+    let bytes = match format {
+        DiagramFormat::Dot => dot.into_bytes(),
+        DiagramFormat::Svg | DiagramFormat::Png => match render(&dot, format) {
+            Ok(b) => b,
+            Err(code) => return code,
+        },
+    };
+    emit(args.output.as_deref(), &bytes)
+}
+
+/// Run Graphviz's `dot` on the DOT text.
+fn render(dot: &str, format: DiagramFormat) -> Result<Vec<u8>, i32> {
+    use graphviz_rust::cmd::Format;
+    let f = if format == DiagramFormat::Png { Format::Png } else { Format::Svg };
+    graphviz_rust::exec_dot(dot.to_owned(), vec![f.into()]).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            eprintln!(
+                "piflow: Graphviz's `dot` program was not found, so svg/png cannot be rendered. Install \
+                 Graphviz (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/) \
+                 or write DOT with --format dot."
+            );
+        } else {
+            eprintln!("piflow: Graphviz's `dot` failed: {}", e.to_string().trim());
+        }
+        EXIT_INVALID
+    })
+}
+
+pub fn trace(args: &TraceArgs) -> i32 {
+    if let Some(out) = &args.output
+        && let Some(code) = refuse_inside(&args.path, out, args.force_inside)
+    {
+        return code;
+    }
+    let loaded = match load(&args.path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let inv = &loaded.inventory;
+    let field = match lookup("field", &args.field, inv.fields.iter().map(|x| x.id.as_str())) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    let graph = FlowGraph::build(inv);
+    let found = findings(&graph, as_of, None);
+    let t = tr::trace(&graph, field);
+    let text = match args.format {
+        TraceFormat::Human => tr::to_human(&t, &found, as_of),
+        TraceFormat::Json => tr::to_json(&t, &found, as_of),
+    };
+    emit(args.output.as_deref(), text.as_bytes())
+}

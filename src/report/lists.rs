@@ -1,0 +1,239 @@
+//! The MIIT "two lists" (《个人信息收集使用清单》 and 《与第三方共享个人信息清单》, MIIT App PI
+//! protection rules; GB/T 41391-2022) and the SDK list (第三方SDK清单).
+
+use super::records::Ctx;
+use super::ropa::from_system;
+use super::table::{Column, Table, col, join};
+use crate::graph::{Edge, FlowKind, Node, Origin};
+use crate::model::Regime;
+use crate::rules;
+use std::collections::{BTreeMap, BTreeSet};
+
+const COLLECTED_COLUMNS: [Column; 10] = [
+    col("field", "个人信息", "Personal information", 24),
+    col("field_id", "字段", "Field id", 18),
+    col("category", "类别", "Category", 20),
+    col("sensitive", "是否敏感", "Sensitive", 10),
+    col("purpose", "使用目的", "Purpose", 28),
+    col("scenario", "使用场景（系统）", "Scenario / system", 28),
+    col("source", "来源", "Source", 28),
+    col("basis", "处理依据", "Basis", 24),
+    col("retention", "保存期限", "Retention", 20),
+    col("description", "说明", "Description", 40),
+];
+
+/// The basis of an edge under each regime that governs it; one text when they agree.
+fn edge_bases(ctx: &Ctx, e: &Edge) -> Vec<String> {
+    let regimes: Vec<Regime> = Regime::ALL.into_iter().filter(|&r| e.regimes.has(r)).collect();
+    let bases: Vec<_> = regimes.iter().map(|&r| rules::basis(ctx.g, e, r)).collect();
+    if bases.windows(2).all(|w| w[0] == w[1]) {
+        bases.first().map(|&b| vec![ctx.basis(b)]).unwrap_or_default()
+    } else {
+        regimes.iter().zip(bases).map(|(r, b)| format!("{r}: {}", ctx.basis(b))).collect()
+    }
+}
+
+/// 已收集个人信息清单: one row per field and purpose of every collection (direct from people,
+/// or indirect from a party).
+pub fn collected(ctx: &Ctx) -> Table {
+    #[derive(Default)]
+    struct Acc {
+        scenario: BTreeSet<String>,
+        source: BTreeSet<String>,
+        basis: BTreeSet<String>,
+    }
+    let mut acc: BTreeMap<(u32, u32), Acc> = BTreeMap::new();
+    for e in &ctx.g.edges {
+        if !matches!(e.kind, FlowKind::Collect | FlowKind::Receive) || !matches!(e.origin, Origin::Flow(_)) {
+            continue;
+        }
+        for &f in ctx.g.fields(e) {
+            let a = acc.entry((f, e.purpose)).or_default();
+            a.scenario.insert(ctx.node_label(e.to));
+            let source = match ctx.g.graph[e.from] {
+                Node::Subject(_) => ctx.g.node_name(e.from).to_owned(),
+                _ => format!("{} ({})", ctx.g.node_name(e.from), ctx.t("间接收集", "indirect")),
+            };
+            a.source.insert(source);
+            a.basis.extend(edge_bases(ctx, e));
+        }
+    }
+    let rows = acc
+        .into_iter()
+        .map(|((f, p), a)| {
+            let field = &ctx.g.inv.fields[f as usize];
+            let purpose = &ctx.g.inv.purposes[p as usize];
+            let retention = field.retention.clone().or_else(|| purpose.retention.clone());
+            vec![
+                field.name.clone(),
+                field.id.clone(),
+                ctx.category(&field.category),
+                ctx.lang.yes_no(field.is_sensitive()),
+                format!("{} ({})", purpose.name, purpose.id),
+                join(a.scenario),
+                join(a.source),
+                join(a.basis),
+                retention.unwrap_or_else(|| ctx.t("未声明", "not stated")),
+                field.description.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table {
+        id: "collected",
+        title_zh: "已收集个人信息清单",
+        title_en: "List of personal information collected",
+        basis: "MIIT App PI rules (工信部“双清单”); GB/T 41391-2022; PIPL Art. 17",
+        columns: COLLECTED_COLUMNS.to_vec(),
+        rows,
+        notes: Vec::new(),
+    }
+}
+
+const SHARED_COLUMNS: [Column; 13] = [
+    col("recipient", "第三方名称", "Recipient", 28),
+    col("country", "所在国家/地区", "Country", 10),
+    col("role", "身份", "Role", 18),
+    col("how", "共享方式", "How shared", 18),
+    col("purpose", "共享目的", "Purpose", 28),
+    col("fields", "共享的个人信息", "Personal information shared", 40),
+    col("source", "提供方系统", "From", 24),
+    col("cross_border", "是否出境", "Leaves CN / EEA", 12),
+    col("contract", "协议", "Agreement", 18),
+    col("contact", "联系方式", "Contact", 28),
+    col("policy", "隐私政策链接", "Privacy policy", 32),
+    col("basis", "处理依据", "Basis", 24),
+    col("findings", "问题", "Findings", 30),
+];
+
+/// How data reaches a recipient, in the list's words.
+fn how(ctx: &Ctx, e: &Edge) -> String {
+    match (e.origin, e.kind) {
+        (Origin::Sdk(_), FlowKind::Entrust) => ctx.t("SDK（委托处理）", "SDK (entrust)"),
+        (Origin::Sdk(_), FlowKind::Provide) => ctx.t("SDK（向第三方提供）", "SDK (provide)"),
+        (Origin::Sdk(_), _) => "SDK".into(),
+        (_, FlowKind::Entrust) => ctx.t("委托处理", "entrust"),
+        (_, FlowKind::Provide) => ctx.t("向第三方提供", "provide"),
+        (_, FlowKind::Disclose) => ctx.t("公开披露", "disclose"),
+        (_, FlowKind::Authority) => ctx.t("依法向国家机关提供", "to an authority"),
+        (_, k) => ctx.flow_kind(k),
+    }
+}
+
+/// 与第三方共享个人信息清单: one row per recipient, way of sharing and purpose, from our own
+/// systems (flows and embedded SDKs) and onward from our recipients.
+pub fn shared(ctx: &Ctx) -> Table {
+    #[derive(Default)]
+    struct Acc {
+        fields: BTreeSet<u32>,
+        from: BTreeSet<String>,
+        cross: bool,
+        basis: BTreeSet<String>,
+        targets: BTreeSet<String>,
+    }
+    // Key: (party node, way, purpose); the way's text keeps the order stable and readable.
+    let mut acc: BTreeMap<(usize, String, u32), Acc> = BTreeMap::new();
+    for e in &ctx.g.edges {
+        let Some(_) = ctx.g.party(e.to) else { continue };
+        let onward = e.kind == FlowKind::Onward;
+        if !from_system(ctx, e) && !onward {
+            continue;
+        }
+        let way = if onward {
+            format!("{} {}", ctx.t("转交自", "onward from"), ctx.g.node_name(e.from))
+        } else {
+            how(ctx, e)
+        };
+        let a = acc.entry((e.to.index(), way, e.purpose)).or_default();
+        a.fields.extend(ctx.g.fields(e).iter().copied());
+        a.from.insert(ctx.node_label(e.from));
+        a.cross |= e.cn_export || e.eea_transfer;
+        a.basis.extend(edge_bases(ctx, e));
+        a.targets.insert(ctx.target(e).to_owned());
+    }
+    let rows = acc
+        .into_iter()
+        .filter_map(|((node, way, p), a)| {
+            let party = ctx.g.party(petgraph::graph::NodeIndex::new(node))?;
+            let purpose = &ctx.g.inv.purposes[p as usize];
+            let none = ctx.t("未提供", "not given");
+            Some(vec![
+                party.name.clone(),
+                party.country.clone(),
+                ctx.role(party.role),
+                way,
+                format!("{} ({})", purpose.name, purpose.id),
+                ctx.field_names(a.fields),
+                join(a.from),
+                ctx.lang.yes_no(a.cross),
+                party.contract.clone().unwrap_or_else(|| none.clone()),
+                party.contact.clone().unwrap_or_else(|| none.clone()),
+                party.policy.clone().unwrap_or(none),
+                join(a.basis),
+                ctx.findings_on(a.targets.iter().map(String::as_str).chain([party.id.as_str()]), None),
+            ])
+        })
+        .collect();
+    Table {
+        id: "shared",
+        title_zh: "与第三方共享个人信息清单",
+        title_en: "List of personal information shared with third parties",
+        basis: "MIIT App PI rules (工信部“双清单”); PIPL Art. 21, 23, 25, 39",
+        columns: SHARED_COLUMNS.to_vec(),
+        rows,
+        notes: Vec::new(),
+    }
+}
+
+const SDK_COLUMNS: [Column; 9] = [
+    col("sdk", "SDK名称", "SDK", 24),
+    col("vendor", "第三方主体", "Third party", 28),
+    col("purpose", "目的", "Purpose", 28),
+    col("fields", "收集的个人信息", "Personal information collected", 40),
+    col("policy", "隐私政策链接", "Privacy policy", 32),
+    col("systems", "所在产品", "Embedded in", 24),
+    col("country", "第三方所在国家/地区", "Vendor country", 12),
+    col("packages", "组件标识", "Packages", 32),
+    col("findings", "问题", "Findings", 30),
+];
+
+/// 第三方SDK清单: one row per declared SDK.
+pub fn sdks(ctx: &Ctx) -> Table {
+    let inv = ctx.g.inv;
+    let rows = inv
+        .sdks
+        .iter()
+        .map(|s| {
+            let vendor = inv.parties.iter().find(|p| p.id == s.vendor);
+            let purpose = ctx.g.purpose_by_id.get(s.purpose.as_str()).map(|&p| &inv.purposes[p as usize]);
+            let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_by_id.get(f.as_str()).copied()).collect();
+            let systems = s
+                .in_systems
+                .iter()
+                .map(|id| inv.systems.iter().find(|x| &x.id == id).map_or_else(|| id.clone(), |x| x.name.clone()));
+            let mut sdk = s.name.clone();
+            if let Some(v) = &s.version {
+                sdk.push_str(&format!(" {v}"));
+            }
+            vec![
+                sdk,
+                vendor.map_or_else(|| s.vendor.clone(), |v| v.name.clone()),
+                purpose.map_or_else(|| s.purpose.clone(), |p| format!("{} ({})", p.name, p.id)),
+                ctx.field_names(fields),
+                vendor.and_then(|v| v.policy.clone()).unwrap_or_else(|| ctx.t("未提供", "not given")),
+                join(systems),
+                vendor.map(|v| v.country.clone()).unwrap_or_default(),
+                join(&s.packages),
+                ctx.findings_on([s.id.as_str(), s.vendor.as_str()], None),
+            ]
+        })
+        .collect();
+    Table {
+        id: "sdks",
+        title_zh: "第三方SDK清单",
+        title_en: "Third-party SDK list",
+        basis: "MIIT App PI rules; TC260 SDK guide (网络安全标准实践指南)",
+        columns: SDK_COLUMNS.to_vec(),
+        rows,
+        notes: Vec::new(),
+    }
+}

@@ -1,0 +1,390 @@
+//! Records of processing: the organization (controller / handler) facts, the GDPR Art. 30(1)
+//! record and the PIPL processing record (Art. 55/56), one row per purpose under each regime
+//! that governs it (a purpose under both regimes has a row in each, since bases, recipients'
+//! status and transfer rules differ).
+
+use super::records::Ctx;
+use super::table::{Column, Table, col, join};
+use crate::graph::{Edge, FlowKind, Node, Origin};
+use crate::model::{Purpose, Regime, adequacy};
+use crate::rules::{self, pipl::Tier, pipl::TierKind};
+use std::collections::BTreeSet;
+
+/// The organization table: Art. 30(1)(a) and PIPL Art. 17/52/53 facts, and the export tier.
+pub fn organization(ctx: &Ctx) -> Table {
+    let org = &ctx.g.inv.organization;
+    let none = || ctx.t("未指定", "not named");
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(none);
+    let regimes: Vec<&str> =
+        Regime::ALL.into_iter().filter(|&r| ctx.g.edges.iter().any(|e| e.regimes.has(r))).map(|r| r.as_str()).collect();
+    let mut rows = vec![
+        vec![ctx.t("名称", "Name"), org.name.clone()],
+        vec![ctx.t("标识", "Identifier"), org.id.clone()],
+        vec![ctx.t("所在国家/地区", "Country"), org.country.clone()],
+        vec![ctx.t("联系方式", "Contact"), opt(&org.contact)],
+        vec![ctx.t("个人信息保护负责人（数据保护官）", "PI protection officer / DPO"), opt(&org.officer)],
+        vec![ctx.t("境内代表或欧盟代表", "Representative (PIPL Art. 53 / GDPR Art. 27)"), opt(&org.representative)],
+        vec![
+            ctx.t("关键信息基础设施运营者", "Critical information infrastructure operator"),
+            ctx.lang.yes_no(org.ciio),
+        ],
+        vec![
+            ctx.t("适用法规", "Regimes that apply"),
+            if regimes.is_empty() { ctx.t("无", "none") } else { join(regimes) },
+        ],
+    ];
+    let total: u64 = ctx.g.inv.subjects.iter().filter_map(|s| s.volume).sum();
+    rows.push(vec![ctx.t("个人信息主体总数（申报）", "Individuals (declared volumes)"), total.to_string()]);
+    if ctx.g.edges.iter().any(|e| e.regimes.pipl && e.cn_export) {
+        rows.push(vec![ctx.t("数据出境档位", "PIPL export tier (CAC 2024)"), tier(ctx, &Tier::count(ctx.g))]);
+    }
+    Table {
+        id: "organization",
+        title_zh: "个人信息处理者",
+        title_en: "Controller / personal-information handler",
+        basis: "GDPR Art. 30(1)(a); PIPL Art. 17, 52, 53",
+        columns: vec![col("item", "项目", "Item", 36), col("value", "内容", "Value", 80)],
+        rows,
+        notes: Vec::new(),
+    }
+}
+
+fn tier(ctx: &Ctx, t: &Tier) -> String {
+    let kind = match t.kind {
+        TierKind::Assessment => ctx.t("申报数据出境安全评估", "security assessment"),
+        TierKind::Contract => ctx.t("标准合同、认证或安全评估", "standard contract, certification or assessment"),
+        TierKind::None => ctx.t("无需出境机制（第五条第四项）", "no mechanism needed (Art. 5(4))"),
+    };
+    let mut s = format!("N = {}, S = {}{}: {kind}", t.n, t.s, if t.ciio { ", CIIO" } else { "" });
+    let exempt: usize = t.exempt.values().sum();
+    if exempt > 0 {
+        s.push_str(&format!("; {} {exempt}", ctx.t("豁免流", "exempt flows:")));
+    }
+    s
+}
+
+fn purpose_cell(p: &Purpose) -> String {
+    format!("{} ({})", p.name, p.id)
+}
+
+/// Names of the subject groups whose data the edges carry.
+fn subjects(ctx: &Ctx, edges: &[&Edge]) -> String {
+    let mut set = BTreeSet::new();
+    for e in edges {
+        set.extend(ctx.g.subjects_in(e.provenance));
+    }
+    join(set.into_iter().map(|s| {
+        let s = &ctx.g.inv.subjects[s as usize];
+        let mut label = s.name.clone();
+        if s.children {
+            label.push_str(&ctx.t("（含儿童）", " (incl. children)"));
+        }
+        label
+    }))
+}
+
+/// The purpose's fields, in inventory order.
+fn fields(ctx: &Ctx, edges: &[&Edge]) -> Vec<u32> {
+    let set: BTreeSet<u32> = edges.iter().flat_map(|e| ctx.g.fields(e).iter().copied()).collect();
+    set.into_iter().collect()
+}
+
+fn field_with_category(ctx: &Ctx, f: u32) -> String {
+    let f = &ctx.g.inv.fields[f as usize];
+    format!("{} [{}]", f.name, ctx.category(&f.category))
+}
+
+fn bases(ctx: &Ctx, edges: &[&Edge], p: &Purpose, regime: Regime) -> String {
+    let mut set: BTreeSet<Option<crate::model::Basis>> = edges.iter().map(|e| rules::basis(ctx.g, e, regime)).collect();
+    if set.is_empty() {
+        set.insert(p.basis.for_regime(regime));
+    }
+    join(set.into_iter().map(|b| ctx.basis(b)))
+}
+
+fn retention(ctx: &Ctx, p: &Purpose, fields: &[u32]) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = &p.retention {
+        parts.push(r.clone());
+    }
+    for &f in fields {
+        let f = &ctx.g.inv.fields[f as usize];
+        if let Some(r) = &f.retention {
+            parts.push(format!("{}: {r}", f.name));
+        }
+    }
+    if parts.is_empty() { ctx.t("未声明", "not stated") } else { join(parts) }
+}
+
+fn security(ctx: &Ctx, edges: &[&Edge]) -> String {
+    let mut systems = BTreeSet::new();
+    for e in edges {
+        systems.extend(ctx.systems_of(e));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for s in systems {
+        for m in &ctx.g.inv.systems[s as usize].security {
+            if seen.insert(m.as_str()) {
+                out.push(m.as_str());
+            }
+        }
+    }
+    if out.is_empty() { ctx.t("未声明", "not stated") } else { join(out) }
+}
+
+/// Recipient edges: to a party (flows and sdks).
+fn to_party<'e>(ctx: &Ctx, edges: &[&'e Edge]) -> Vec<&'e Edge> {
+    edges.iter().copied().filter(|e| ctx.g.party(e.to).is_some()).collect()
+}
+
+fn recipients(ctx: &Ctx, edges: &[&Edge]) -> String {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in to_party(ctx, edges) {
+        let Some(p) = ctx.g.party(e.to) else { continue };
+        if seen.insert((p.id.as_str(), matches!(e.origin, Origin::Sdk(_)))) {
+            out.push(format!("{} — {}, {} ({})", p.name, ctx.role(p.role), ctx.kind(e), p.country));
+        }
+    }
+    if out.is_empty() { ctx.t("无", "none") } else { join(out) }
+}
+
+fn targets<'a>(ctx: &Ctx<'_, 'a>, p: &'a Purpose, edges: &[&Edge]) -> Vec<&'a str> {
+    let mut t: Vec<&str> = edges.iter().map(|e| ctx.target(e)).collect();
+    t.push(p.id.as_str());
+    t.push(ctx.g.inv.organization.id.as_str());
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+/// The purposes that have a row under `regime`, with their edges under it.
+fn purposes<'g, 'a>(ctx: &Ctx<'g, 'a>, regime: Regime) -> Vec<(&'a Purpose, Vec<&'g Edge>)> {
+    let mut out = Vec::new();
+    for (i, p) in ctx.g.inv.purposes.iter().enumerate() {
+        let edges: Vec<&Edge> = ctx.edges_of(i, regime).collect();
+        if !edges.is_empty() || (ctx.purpose_edges[i].is_empty() && ctx.org_regime(regime)) {
+            out.push((p, edges));
+        }
+    }
+    out
+}
+
+const GDPR_COLUMNS: [Column; 14] = [
+    col("purpose", "处理目的", "Purpose", 28),
+    col("description", "说明", "Description", 40),
+    col("basis", "合法性基础（第6条）", "Lawful basis (Art. 6)", 22),
+    col("subjects", "数据主体类别", "Categories of data subjects", 28),
+    col("data", "个人数据类别", "Categories of personal data", 40),
+    col("special", "特殊类别及刑事数据（第9、10条）", "Special categories / criminal data (Art. 9, 10)", 28),
+    col("recipients", "接收方类别", "Categories of recipients", 40),
+    col("transfers", "向第三国的转移及保障措施", "Transfers to third countries and safeguards", 40),
+    col("retention", "删除期限", "Time limits for erasure", 28),
+    col("security", "技术和组织安全措施", "Technical and organisational security measures", 36),
+    col("automated", "自动化决策", "Automated decision-making", 12),
+    col("dpia", "数据保护影响评估", "DPIA", 20),
+    col("flows", "数据流", "Flows", 28),
+    col("findings", "问题", "Findings", 30),
+];
+
+/// GDPR Art. 30(1): the controller's record, one row per purpose under the GDPR.
+pub fn gdpr(ctx: &Ctx) -> Table {
+    let mut rows = Vec::new();
+    for (p, edges) in purposes(ctx, Regime::Gdpr) {
+        let fields = fields(ctx, &edges);
+        let special: Vec<String> = fields
+            .iter()
+            .filter(|&&f| ctx.g.inv.fields[f as usize].is_special() || ctx.g.inv.fields[f as usize].is_criminal())
+            .map(|&f| field_with_category(ctx, f))
+            .collect();
+        let special = if special.is_empty() {
+            ctx.t("无", "none")
+        } else {
+            let cond = match &p.special_condition {
+                Some(c) => format!("{} 9(2)({c})", ctx.t("第", "Art.")),
+                None => ctx.t("未声明第9(2)条条件", "no Art. 9(2) condition stated"),
+            };
+            format!("{}; {cond}", join(special))
+        };
+        let transfers: Vec<String> = edges
+            .iter()
+            .filter(|e| e.eea_transfer)
+            .map(|e| {
+                let party = ctx.g.party(e.to);
+                let country = ctx.g.node_countries(e.to).join(", ");
+                let adequate = adequacy(&country).filter(|a| {
+                    a.needs_certification.is_none_or(|c| party.is_some_and(|p| p.certifications.iter().any(|x| x == c)))
+                });
+                let safeguard = match adequate {
+                    Some(a) => format!("{}: {}", ctx.t("充分性认定", "adequacy"), a.decision),
+                    None => {
+                        let m: Vec<String> = ctx
+                            .mechanisms(e, Regime::Gdpr)
+                            .into_iter()
+                            .filter(|m| rules::valid(m, ctx.as_of))
+                            .map(|m| ctx.mechanism(m))
+                            .collect();
+                        if m.is_empty() { ctx.t("无保障措施", "no safeguard") } else { join(m) }
+                    }
+                };
+                format!("{} ({country}): {safeguard}", ctx.g.node_name(e.to))
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        rows.push(vec![
+            purpose_cell(p),
+            p.description.clone().unwrap_or_default(),
+            bases(ctx, &edges, p, Regime::Gdpr),
+            subjects(ctx, &edges),
+            join(fields.iter().map(|&f| field_with_category(ctx, f))),
+            special,
+            recipients(ctx, &edges),
+            if transfers.is_empty() { ctx.t("无", "none") } else { join(transfers) },
+            retention(ctx, p, &fields),
+            security(ctx, &edges),
+            ctx.lang.yes_no(p.automated_decision),
+            p.assessment.clone().unwrap_or_else(|| ctx.t("无", "none")),
+            join(edges.iter().map(|e| ctx.target(e)).collect::<BTreeSet<_>>()),
+            ctx.findings_on(targets(ctx, p, &edges), Some(Regime::Gdpr)),
+        ]);
+    }
+    let mut notes = Vec::new();
+    if rows.is_empty() {
+        notes.push(ctx.t("没有受GDPR管辖的处理活动。", "No processing falls under the GDPR."));
+    }
+    Table {
+        id: "ropa-gdpr",
+        title_zh: "处理活动记录（GDPR 第30条第1款）",
+        title_en: "Record of processing activities (GDPR Art. 30(1))",
+        basis: "GDPR Art. 30(1)",
+        columns: GDPR_COLUMNS.to_vec(),
+        rows,
+        notes,
+    }
+}
+
+const PIPL_COLUMNS: [Column; 16] = [
+    col("purpose", "处理目的", "Purpose", 28),
+    col("method", "处理方式", "Method", 24),
+    col("systems", "处理系统", "Systems", 28),
+    col("fields", "个人信息种类", "Personal information", 40),
+    col("sensitive", "敏感个人信息", "Sensitive PI", 28),
+    col("basis", "处理依据（第13条）", "Legal basis (Art. 13)", 24),
+    col("consent", "同意方式", "Consent", 28),
+    col("recipients", "接收方及身份", "Recipients and their role", 40),
+    col("cross_border", "出境（国家/地区、机制）", "Cross-border (country, mechanism)", 40),
+    col("tier", "出境档位", "Export tier", 24),
+    col("pipia", "个人信息保护影响评估", "PIPIA reference", 20),
+    col("retention", "保存期限", "Retention", 28),
+    col("security", "安全保护措施", "Security measures", 36),
+    col("subjects", "个人信息主体", "Individuals", 28),
+    col("flows", "数据流", "Flows", 28),
+    col("findings", "问题", "Findings", 30),
+];
+
+/// PIPL processing record (Art. 55/56 PIPIA content; Art. 51 management), one row per purpose
+/// under the PIPL.
+pub fn pipl(ctx: &Ctx) -> Table {
+    let tier_all = Tier::count(ctx.g);
+    let mut rows = Vec::new();
+    for (p, edges) in purposes(ctx, Regime::Pipl) {
+        let fields = fields(ctx, &edges);
+        let kinds: BTreeSet<FlowKind> =
+            edges.iter().filter(|e| matches!(e.origin, Origin::Flow(_))).map(|e| e.kind).collect();
+        let mut method: Vec<String> = kinds.into_iter().map(|k| ctx.flow_kind(k)).collect();
+        if edges.iter().any(|e| matches!(e.origin, Origin::Sdk(_))) {
+            method.push("SDK".into());
+        }
+        let systems: BTreeSet<u32> = edges.iter().flat_map(|e| ctx.systems_of(e)).collect();
+        let systems = join(systems.into_iter().map(|s| {
+            let s = &ctx.g.inv.systems[s as usize];
+            format!("{} ({})", s.name, s.country)
+        }));
+        let sensitive: Vec<String> = fields
+            .iter()
+            .filter(|&&f| ctx.g.inv.fields[f as usize].is_sensitive())
+            .map(|&f| ctx.g.inv.fields[f as usize].name.clone())
+            .collect();
+        let children = edges.iter().any(|e| e.children);
+        let mut sens = if sensitive.is_empty() {
+            ctx.lang.yes_no(false)
+        } else {
+            format!("{}: {}", ctx.lang.yes_no(true), join(sensitive))
+        };
+        if children {
+            sens.push_str(&ctx.t("；含不满十四周岁未成年人信息", "; includes data of children under 14"));
+        }
+        let mut consent_ids: BTreeSet<&str> = BTreeSet::new();
+        for e in &edges {
+            consent_ids.extend(ctx.g.edge_consents(e));
+        }
+        consent_ids.extend(p.consents.iter().map(String::as_str));
+        let consents: Vec<String> = consent_ids
+            .into_iter()
+            .filter_map(|id| ctx.g.consent_by_id.get(id).map(|&c| &ctx.g.inv.consents[c as usize]))
+            .map(|c| {
+                let covers: Vec<&str> = c.covers.iter().map(|r| r.as_str()).collect();
+                format!("{} ({}; {})", c.name, ctx.consent_kind(c.kind), covers.join(", "))
+            })
+            .collect();
+        let exports: Vec<&&Edge> = edges.iter().filter(|e| e.cn_export).collect();
+        let cross: BTreeSet<String> = exports
+            .iter()
+            .map(|e| {
+                let m: Vec<String> = ctx.mechanisms(e, Regime::Pipl).into_iter().map(|m| ctx.mechanism(m)).collect();
+                let m = if m.is_empty() { ctx.t("无出境机制", "no mechanism") } else { join(m) };
+                format!("{} ({}): {m}", ctx.g.node_name(e.to), ctx.g.node_countries(e.to).join(", "))
+            })
+            .collect();
+        let tier_cell = if exports.is_empty() {
+            ctx.t("不出境", "no export")
+        } else if exports.iter().all(|e| {
+            matches!(
+                rules::basis(ctx.g, e, Regime::Pipl),
+                Some(crate::model::Basis::Contract | crate::model::Basis::VitalInterests)
+            )
+        }) {
+            ctx.t("豁免（第五条第一至三项）", "exempt (Art. 5(1)-(3))")
+        } else {
+            tier(ctx, &tier_all)
+        };
+        rows.push(vec![
+            purpose_cell(p),
+            if method.is_empty() { ctx.t("无数据流", "no flow") } else { join(method) },
+            systems,
+            join(fields.iter().map(|&f| field_with_category(ctx, f))),
+            sens,
+            bases(ctx, &edges, p, Regime::Pipl),
+            if consents.is_empty() { ctx.t("无", "none") } else { join(consents) },
+            recipients(ctx, &edges),
+            if cross.is_empty() { ctx.t("无", "none") } else { join(cross) },
+            tier_cell,
+            p.assessment.clone().unwrap_or_else(|| ctx.t("无", "none")),
+            retention(ctx, p, &fields),
+            security(ctx, &edges),
+            subjects(ctx, &edges),
+            join(edges.iter().map(|e| ctx.target(e)).collect::<BTreeSet<_>>()),
+            ctx.findings_on(targets(ctx, p, &edges), Some(Regime::Pipl)),
+        ]);
+    }
+    let mut notes = Vec::new();
+    if rows.is_empty() {
+        notes.push(ctx.t("没有受《个人信息保护法》管辖的处理活动。", "No processing falls under the PIPL."));
+    }
+    Table {
+        id: "ropa-pipl",
+        title_zh: "个人信息处理活动记录（《个人信息保护法》第55、56条）",
+        title_en: "Personal-information processing record (PIPL Art. 55/56)",
+        basis: "PIPL Art. 51, 55, 56",
+        columns: PIPL_COLUMNS.to_vec(),
+        rows,
+        notes,
+    }
+}
+
+/// Whether an edge starts at an own system (used by the lists).
+pub fn from_system(ctx: &Ctx, e: &Edge) -> bool {
+    matches!(ctx.g.graph[e.from], Node::System(_))
+}

@@ -1,0 +1,202 @@
+//! One table model for every DPO report (records of processing, the two lists, the SDK list):
+//! titled tables with bilingual headers, rendered by one writer per format (`table_csv`,
+//! `table_md`, `table_html`, `table_xlsx`, `table_json`). Builders fill cells with plain text;
+//! each writer escapes for its own format.
+
+use serde::Serialize;
+
+/// Which language(s) headers, titles and vocabulary are printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Zh,
+    En,
+    Both,
+}
+
+impl Lang {
+    /// `zh`, `en`, or `zh / en`.
+    pub fn text(self, zh: &str, en: &str) -> String {
+        match self {
+            Lang::Zh => zh.to_owned(),
+            Lang::En => en.to_owned(),
+            Lang::Both if zh == en => zh.to_owned(),
+            Lang::Both => format!("{zh} / {en}"),
+        }
+    }
+
+    pub fn yes_no(self, yes: bool) -> String {
+        if yes { self.text("是", "yes") } else { self.text("否", "no") }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+            Lang::Both => "zh-en",
+        }
+    }
+
+    /// The `lang` attribute of an HTML document.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh | Lang::Both => "zh-Hans",
+        }
+    }
+}
+
+/// One column: a stable key (JSON) and its header in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// Width in characters for spreadsheets (XLSX).
+    pub width: u16,
+}
+
+pub const fn col(key: &'static str, zh: &'static str, en: &'static str, width: u16) -> Column {
+    Column { key, zh, en, width }
+}
+
+/// A titled table. `id` names its CSV file and XLSX sheet; rows are plain text cells, one per column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub id: &'static str,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    /// The law the table answers, e.g. "GDPR Art. 30(1)".
+    pub basis: &'static str,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// Shown under the title (why the table is empty, what a reader must know).
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub fn title(&self, lang: Lang) -> String {
+        lang.text(self.title_zh, self.title_en)
+    }
+    pub fn header(&self, lang: Lang) -> Vec<String> {
+        self.columns.iter().map(|c| lang.text(c.zh, c.en)).collect()
+    }
+}
+
+/// A whole report: the tables and the facts of the run every format prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub lang: Lang,
+    pub organization: String,
+    pub as_of: String,
+    pub inventory: String,
+    pub tables: Vec<Table>,
+}
+
+impl Document {
+    pub fn title(&self) -> String {
+        self.lang.text("个人信息处理活动记录与清单", "Records of processing and personal-information lists")
+    }
+    pub fn subtitle(&self) -> String {
+        format!(
+            "{} · {} {} · piflow {}",
+            self.organization,
+            self.lang.text("截至", "as of"),
+            self.as_of,
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+/// The JSON form of a document (stable: keys and rows in a fixed order).
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    piflow: u32,
+    lang: &'static str,
+    organization: &'a str,
+    as_of: &'a str,
+    inventory: &'a str,
+    tables: Vec<JsonTable<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTable<'a> {
+    id: &'a str,
+    title: String,
+    basis: &'a str,
+    notes: &'a [String],
+    columns: Vec<JsonColumn<'a>>,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Serialize)]
+struct JsonColumn<'a> {
+    key: &'a str,
+    header: String,
+}
+
+/// `report.json`: every table with keyed rows.
+pub fn to_json(doc: &Document) -> String {
+    let tables = doc
+        .tables
+        .iter()
+        .map(|t| JsonTable {
+            id: t.id,
+            title: t.title(doc.lang),
+            basis: t.basis,
+            notes: &t.notes,
+            columns: t.columns.iter().map(|c| JsonColumn { key: c.key, header: doc.lang.text(c.zh, c.en) }).collect(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| {
+                    t.columns
+                        .iter()
+                        .zip(r)
+                        .map(|(c, v)| (c.key.to_owned(), serde_json::Value::String(v.clone())))
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let json = JsonDoc {
+        piflow: 1,
+        lang: doc.lang.code(),
+        organization: &doc.organization,
+        as_of: &doc.as_of,
+        inventory: &doc.inventory,
+        tables,
+    };
+    let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Join a list for a cell: `a; b; c` (the inventory's own list separator).
+pub fn join<I, S>(items: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(s.as_ref());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_text() {
+        assert_eq!(Lang::Both.text("是", "yes"), "是 / yes");
+        assert_eq!(Lang::Zh.text("是", "yes"), "是");
+        assert_eq!(Lang::En.text("是", "yes"), "yes");
+        assert_eq!(Lang::Both.text("SDK", "SDK"), "SDK");
+        assert_eq!(join(["a", "b"]), "a; b");
+    }
+}

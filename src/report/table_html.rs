@@ -1,0 +1,107 @@
+//! HTML: one self-contained, printable file (inline CSS, print styles, no script, no external
+//! asset). Every piece of inventory text is entity-escaped; newlines in cells become `<br>`.
+
+use super::table::{Document, Table};
+use std::fmt::Write as _;
+
+/// Escape text for HTML element content and double-quoted attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\0' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escaped text with line breaks kept.
+fn cell(s: &str) -> String {
+    escape(s).replace("\r\n", "\n").replace('\r', "\n").replace('\n', "<br>")
+}
+
+const STYLE: &str = "\
+body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",system-ui,sans-serif;\
+margin:2em;color:#111;font-size:13px;line-height:1.4}\
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:2px solid #345}\
+.meta{color:#555}.basis{color:#345;font-style:italic;margin:.2em 0}.note{color:#6a4b00;margin:.2em 0}\
+nav ol{columns:2}\
+table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}\
+th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left;word-break:break-word}\
+th{background:#e8eef5}tbody tr:nth-child(even){background:#f7f7f7}\
+.empty{color:#777;font-style:italic}\
+@media print{body{margin:0;font-size:9pt}nav{display:none}h2{break-before:page}\
+h2:first-of-type{break-before:auto}thead{display:table-header-group}tr{break-inside:avoid}\
+tbody tr:nth-child(even){background:none}}\
+@page{size:A4 landscape;margin:12mm}";
+
+fn table(out: &mut String, doc: &Document, t: &Table) {
+    let _ = writeln!(out, "<section id=\"{}\">", escape(t.id));
+    let _ = writeln!(out, "<h2>{}</h2>", escape(&t.title(doc.lang)));
+    let _ = writeln!(out, "<p class=\"basis\">{}</p>", escape(t.basis));
+    for n in &t.notes {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", cell(n));
+    }
+    if t.rows.is_empty() {
+        let _ = writeln!(out, "<p class=\"empty\">{}</p>", escape(&doc.lang.text("（无）", "(none)")));
+        out.push_str("</section>\n");
+        return;
+    }
+    out.push_str("<table>\n<thead><tr>");
+    for h in t.header(doc.lang) {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for c in row {
+            let _ = write!(out, "<td>{}</td>", cell(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+pub fn render(doc: &Document) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <title>{} — {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+        doc.lang.html(),
+        escape(&doc.title()),
+        escape(&doc.organization),
+        STYLE
+    );
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title()));
+    let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&doc.subtitle()));
+    out.push_str("<nav><ol>\n");
+    for t in &doc.tables {
+        let _ = writeln!(out, "<li><a href=\"#{}\">{}</a></li>", escape(t.id), escape(&t.title(doc.lang)));
+    }
+    out.push_str("</ol></nav>\n");
+    for t in &doc.tables {
+        table(&mut out, doc, t);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
+        assert_eq!(cell("a\nb"), "a<br>b");
+    }
+}
