@@ -58,7 +58,7 @@ fn tier(ctx: &Ctx, t: &Tier) -> String {
     let mut s = format!("N = {}, S = {}{}: {kind}", t.n, t.s, if t.ciio { ", CIIO" } else { "" });
     let exempt: usize = t.exempt.values().sum();
     if exempt > 0 {
-        s.push_str(&format!("; {} {exempt}", ctx.t("豁免流", "exempt flows:")));
+        s.push_str(&format!("; {}: {exempt}", ctx.t("豁免流", "exempt flows")));
     }
     s
 }
@@ -77,7 +77,7 @@ fn subjects(ctx: &Ctx, edges: &[&Edge]) -> String {
         let s = &ctx.g.inv.subjects[s as usize];
         let mut label = s.name.clone();
         if s.children {
-            label.push_str(&ctx.t("（含儿童）", " (incl. children)"));
+            label.push_str(&format!(" ({})", ctx.t("含儿童", "incl. children")));
         }
         label
     }))
@@ -202,7 +202,7 @@ pub fn gdpr(ctx: &Ctx) -> Table {
             ctx.t("无", "none")
         } else {
             let cond = match &p.special_condition {
-                Some(c) => format!("{} 9(2)({c})", ctx.t("第", "Art.")),
+                Some(c) => format!("GDPR Art. 9(2)({c})"),
                 None => ctx.t("未声明第9(2)条条件", "no Art. 9(2) condition stated"),
             };
             format!("{}; {cond}", join(special))
@@ -314,7 +314,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
             format!("{}: {}", ctx.lang.yes_no(true), join(sensitive))
         };
         if children {
-            sens.push_str(&ctx.t("；含不满十四周岁未成年人信息", "; includes data of children under 14"));
+            sens.push_str(&format!("; {}", ctx.t("含不满十四周岁未成年人信息", "includes data of children under 14")));
         }
         let mut consent_ids: BTreeSet<&str> = BTreeSet::new();
         for e in &edges {
