@@ -97,7 +97,6 @@ pub(super) fn read_part(file: u32, c: &mut Collected) {
                 None
             };
             c.error_at(LoadCode::Syntax, file, offset, format!("invalid JSON: {msg}"), help);
-            return;
         }
         _ => slow(file, &text, c),
     }
@@ -334,76 +333,48 @@ pub(crate) fn explain_message(msg: &str, noun: &str, syntax: bool) -> (LoadCode,
 /// `organization.json`, one entity per line so diffs and finding locations stay readable.
 /// With `single`, one part `inventory.json` holding everything.
 pub fn write_parts(inv: &Inventory, single: bool) -> Result<Vec<(String, String)>, serde_json::Error> {
-    fn array<T: serde::Serialize>(out: &mut String, key: &str, items: &[T]) -> Result<(), serde_json::Error> {
-        out.push_str(&format!(",\n  \"{key}\": ["));
+    /// `"key": [ … ]` with one item per line, or nothing for an empty array.
+    fn array<T: serde::Serialize>(key: &str, items: &[T]) -> Result<Option<(String, String)>, serde_json::Error> {
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let mut out = format!(",\n  \"{key}\": [");
         for (i, item) in items.iter().enumerate() {
             out.push_str(if i == 0 { "\n    " } else { ",\n    " });
             out.push_str(&serde_json::to_string(item)?);
         }
-        out.push_str(if items.is_empty() { "]" } else { "\n  ]" });
-        Ok(())
+        out.push_str("\n  ]");
+        Ok(Some((key.to_owned(), out)))
     }
-    let arrays: [(&str, Box<dyn Fn(&mut String) -> Result<(), serde_json::Error> + '_>); 10] = [
-        ("subjects", Box::new(|o: &mut String| array(o, "subjects", &inv.subjects))),
-        ("fields", Box::new(|o: &mut String| array(o, "fields", &inv.fields))),
-        ("systems", Box::new(|o: &mut String| array(o, "systems", &inv.systems))),
-        ("parties", Box::new(|o: &mut String| array(o, "parties", &inv.parties))),
-        ("purposes", Box::new(|o: &mut String| array(o, "purposes", &inv.purposes))),
-        ("consents", Box::new(|o: &mut String| array(o, "consents", &inv.consents))),
-        ("mechanisms", Box::new(|o: &mut String| array(o, "mechanisms", &inv.mechanisms))),
-        ("sdks", Box::new(|o: &mut String| array(o, "sdks", &inv.sdks))),
-        (
-            "flows",
-            Box::new(|o: &mut String| {
-                // Default ids are derived on load; writing them would turn them into declared ids.
-                if inv.flows.iter().all(|f| f.id_declared) {
-                    array(o, "flows", &inv.flows)
-                } else {
-                    let flows: Vec<Flow> = inv
-                        .flows
-                        .iter()
-                        .map(|f| Flow { id: if f.id_declared { f.id.clone() } else { String::new() }, ..f.clone() })
-                        .collect();
-                    array(o, "flows", &flows)
-                }
-            }),
-        ),
-        ("waivers", Box::new(|o: &mut String| array(o, "waivers", &inv.waivers))),
-    ];
-    let lens = [
-        inv.subjects.len(),
-        inv.fields.len(),
-        inv.systems.len(),
-        inv.parties.len(),
-        inv.purposes.len(),
-        inv.consents.len(),
-        inv.mechanisms.len(),
-        inv.sdks.len(),
-        inv.flows.len(),
-        inv.waivers.len(),
-    ];
+    // Default ids are derived on load; writing them would turn them into declared ids.
+    let flows: Vec<Flow> = inv
+        .flows
+        .iter()
+        .map(|f| Flow { id: if f.id_declared { f.id.clone() } else { String::new() }, ..f.clone() })
+        .collect();
+    let arrays: Vec<(String, String)> = [
+        array("subjects", &inv.subjects)?,
+        array("fields", &inv.fields)?,
+        array("systems", &inv.systems)?,
+        array("parties", &inv.parties)?,
+        array("purposes", &inv.purposes)?,
+        array("consents", &inv.consents)?,
+        array("mechanisms", &inv.mechanisms)?,
+        array("sdks", &inv.sdks)?,
+        array("flows", &flows)?,
+        array("waivers", &inv.waivers)?,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let org = format!("{{\n  \"piflow\": 1,\n  \"organization\": {}", serde_json::to_string(&inv.organization)?);
-    let mut out = Vec::new();
     if single {
-        let mut s = org;
-        for (i, (_, write)) in arrays.iter().enumerate() {
-            if lens[i] > 0 {
-                write(&mut s)?;
-            }
-        }
-        s.push_str("\n}\n");
-        out.push(("inventory.json".to_owned(), s));
-        return Ok(out);
+        let body: String = arrays.iter().map(|(_, text)| text.as_str()).collect();
+        return Ok(vec![("inventory.json".to_owned(), format!("{org}{body}\n}}\n"))]);
     }
-    out.push(("organization.json".to_owned(), org + "\n}\n"));
-    for (i, (name, write)) in arrays.iter().enumerate() {
-        if lens[i] == 0 {
-            continue;
-        }
-        let mut s = "{\n  \"piflow\": 1".to_owned();
-        write(&mut s)?;
-        s.push_str("\n}\n");
-        out.push((format!("{name}.json"), s));
+    let mut out = vec![("organization.json".to_owned(), format!("{org}\n}}\n"))];
+    for (key, text) in arrays {
+        out.push((format!("{key}.json"), format!("{{\n  \"piflow\": 1{text}\n}}\n")));
     }
     Ok(out)
 }

@@ -252,7 +252,7 @@ fn processor(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
         )),
         FlowKind::Onward => {
             if let Some(p) = g.party(e.from).filter(|p| p.role == Role::Processor)
-                && !p.subprocessors.iter().any(|s| *s == party.id)
+                && !p.subprocessors.contains(&party.id)
             {
                 out.push(
                     edge_finding(

@@ -312,7 +312,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
         FlowKind::Onward => {
             let from = g.party(e.from);
             if let Some(p) = from.filter(|p| p.role == Role::Processor)
-                && !p.subprocessors.iter().any(|s| *s == party.id)
+                && !p.subprocessors.contains(&party.id)
             {
                 out.push(
                     edge_finding(
@@ -330,8 +330,8 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
                 );
             }
         }
-        FlowKind::Provide if basis == Some(Basis::Consent) => {
-            if !covered(g, e, Regime::Pipl, Requirement::Provide, g.fields(e)) {
+        FlowKind::Provide if basis == Some(Basis::Consent)
+            && !covered(g, e, Regime::Pipl, Requirement::Provide, g.fields(e)) => {
                 out.push(edge_finding(
                     g,
                     e,
@@ -344,7 +344,6 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
                     ),
                 ));
             }
-        }
         FlowKind::Disclose => {
             let lawful = matches!(
                 basis,
@@ -532,6 +531,11 @@ impl Tier {
         })
     }
 
+    /// The figures a per-flow note needs (the full arithmetic is on `pipl-38-mechanism`).
+    fn summary(&self) -> serde_json::Value {
+        json!({"N": self.n, "S": self.s, "tier": self.kind.as_str(), "flows_without_volume": self.unknown_volume})
+    }
+
     fn sufficient(&self, k: MechanismKind) -> bool {
         match self.kind {
             TierKind::Assessment => k == MechanismKind::CnSecurityAssessment,
@@ -545,7 +549,7 @@ fn group_digits(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -617,8 +621,7 @@ fn export(
                 &EXEMPT,
                 format!("{} leaves CN for {dest_country} and needs no mechanism: {reason}", edge_label(g, e)),
             )
-            .with("exemption", reason)
-            .with("tier", tier.data()),
+            .with("exemption", reason),
         );
         return;
     }
@@ -631,7 +634,7 @@ fn export(
                 format!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.explain()),
             )
             .with("exemption", "Art. 5(4)")
-            .with("tier", tier.data()),
+            .with("tier", tier.summary()),
         );
         return;
     }
