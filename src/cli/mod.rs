@@ -13,6 +13,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 // `report` is taken by `crate::report`; the file keeps the name of the commands it holds.
+mod notice;
+mod scan;
+mod tools;
 #[path = "report.rs"]
 mod reports;
 
@@ -60,6 +63,12 @@ pub enum Command {
     Diagram(reports::DiagramArgs),
     /// Follow one field from collection to every final destination.
     Trace(reports::TraceArgs),
+    #[command(flatten)]
+    Scan(scan::Commands),
+    #[command(flatten)]
+    Notice(notice::Commands),
+    #[command(flatten)]
+    Tools(tools::Commands),
 }
 
 #[derive(clap::Args, Debug)]
@@ -317,5 +326,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),
+        Command::Scan(cmd) => scan::run(cmd),
+        Command::Notice(cmd) => notice::run(cmd),
+        Command::Tools(cmd) => tools::run(cmd),
     }
 }

@@ -1,0 +1,10 @@
+//! Subcommands of the `tools` family (flattened into `piflow`'s command list).
+
+use clap::Subcommand;
+
+#[derive(Subcommand, Debug)]
+pub enum Commands {}
+
+pub fn run(cmd: &Commands) -> i32 {
+    match *cmd {}
+}
