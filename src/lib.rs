@@ -5,12 +5,15 @@
 //! [`finding`]s, and [`report`] renders them. The `piflow` binary ([`cli`]) only wires these up.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
 pub mod finding;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod notice;
 pub mod output;
 pub mod report;
 pub mod rules;
+pub mod scan;
