@@ -1,10 +1,139 @@
-//! Subcommands of the `notice` family (flattened into `piflow`'s command list).
+//! Subcommands of the `notice` family (flattened into `piflow`'s command list): write a privacy
+//! notice from the inventory, and check a published notice against it.
 
-use clap::Subcommand;
+use super::{
+    ColorChoice, EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FailOn, Format, emit, load_options, parse_date, use_color,
+};
+use crate::finding::Summary;
+use crate::graph::FlowGraph;
+use crate::load::{self, SourceFile};
+use crate::model::Date;
+use crate::notice::generate::{self, Lang};
+use crate::notice::text::Notice;
+use crate::report::{self, Run};
+use crate::rules;
+use clap::{Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
-pub enum Commands {}
+pub enum Commands {
+    /// Write the privacy notice the inventory supports (PIPL Art. 17, 30, 39; GDPR Art. 13).
+    Notice(NoticeArgs),
+    /// Check a published privacy notice (.txt, .md or .html) against the inventory.
+    NoticeCheck(NoticeCheckArgs),
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeFormat {
+    Md,
+    Html,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NoticeArgs {
+    /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Language of the notice.
+    #[arg(long, value_enum)]
+    pub lang: LangArg,
+    #[arg(long, value_enum, default_value_t = NoticeFormat::Md)]
+    pub format: NoticeFormat,
+    /// Write the notice to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NoticeCheckArgs {
+    /// The published notice: a .txt, .md or .html file (UTF-8).
+    pub policy: PathBuf,
+    /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on unwaived findings at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Judge waiver expiry as of this date (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Colour: auto (only on a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
 
 pub fn run(cmd: &Commands) -> i32 {
-    match *cmd {}
+    match cmd {
+        Commands::Notice(args) => notice(args),
+        Commands::NoticeCheck(args) => notice_check(args),
+    }
+}
+
+fn notice(args: &NoticeArgs) -> i32 {
+    let loaded = match load::load(&args.path, &load_options()) {
+        Ok(l) => l,
+        Err(failed) => return super::report_load_failure(&failed),
+    };
+    let graph = FlowGraph::build(&loaded.inventory);
+    let lang = match args.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    let format = match args.format {
+        NoticeFormat::Md => generate::Format::Markdown,
+        NoticeFormat::Html => generate::Format::Html,
+    };
+    emit(args.output.as_deref(), generate::generate(&graph, lang, format).as_bytes())
+}
+
+fn notice_check(args: &NoticeCheckArgs) -> i32 {
+    let notice = match Notice::read(&args.policy, load::display_path(&args.policy)) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("piflow: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let loaded = match load::load(&args.path, &load_options()) {
+        Ok(l) => l,
+        Err(failed) => return super::report_load_failure_as(&failed, args.format),
+    };
+    let graph = FlowGraph::build(&loaded.inventory);
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    // The notice joins the run's source files, so every renderer can point at its lines the way
+    // it points at the inventory's (file:line, the quoted line in human output, SARIF regions).
+    let mut sources = loaded.sources.clone();
+    let notice_file = sources.files.len() as u32;
+    sources.files.push(SourceFile::new(notice.path.clone(), notice.source.clone()));
+    let findings = crate::notice::check::check(&graph, &notice, notice_file, as_of);
+    let shown = format!("{} against {}", notice.path, load::display_path(&args.path));
+    let run = Run { findings: &findings, sources: &sources, as_of, inventory: &shown };
+    let bytes = match args.format {
+        Format::Human => {
+            let tty = args.output.is_none() && std::io::stdout().is_terminal();
+            report::human::render(&run, &rules::rule, use_color(args.color, tty))
+        }
+        Format::Json => report::json::render(&run).into_bytes(),
+        Format::Sarif => {
+            let catalogue: Vec<_> = crate::notice::RULES.iter().collect();
+            report::sarif::render(&run, &catalogue).into_bytes()
+        }
+    };
+    let written = emit(args.output.as_deref(), &bytes);
+    if written != EXIT_OK {
+        return written;
+    }
+    if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
 }

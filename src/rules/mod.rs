@@ -36,7 +36,7 @@ impl Context {
 
 /// Every rule of the catalogue, in code order within each family.
 pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
-    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES)
+    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES).chain(crate::notice::RULES)
 }
 
 pub fn rule(code: &str) -> Option<&'static Rule> {

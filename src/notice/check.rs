@@ -1,0 +1,754 @@
+//! `notice-check`: read a published notice against the inventory and report where they disagree.
+//!
+//! Matching is deliberately generous where a miss would be a false accusation (a field counts as
+//! mentioned when the notice uses its name or any usual word for its category; a party when any
+//! part of its Chinese or English name appears) and strict where the notice is read as claiming
+//! something (a collection or a transfer counts only in a sentence that states it, not in one that
+//! negates it or makes it conditional: "如需跨境传输，我们将……" announces nothing).
+
+use super::lexicon::{self, LEXICON};
+use super::rules::*;
+use super::text::{Notice, normalize};
+use crate::finding::{Finding, finalize};
+use crate::graph::{FlowGraph, FlowKind, Origin};
+use crate::model::{Date, Loc, Role};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Words that make a sentence state a collection.
+const COLLECT_VERBS: &[&str] = &[
+    "收集",
+    "采集",
+    "获取",
+    "提供",
+    "提交",
+    "填写",
+    "记录",
+    "读取",
+    "调用",
+    "上传",
+    "收取",
+    "获得",
+    "需要您",
+    "collect",
+    "obtain",
+    "gather",
+    "record",
+    "provide",
+    "submit",
+    "ask for",
+    "ask you",
+    "access",
+    "receive",
+];
+/// Words that negate what follows in their clause.
+const NEGATIONS: &[&str] = &[
+    "不会",
+    "不得",
+    "不收集",
+    "不采集",
+    "不获取",
+    "不需要",
+    "无需",
+    "不涉及",
+    "并不",
+    "不要求",
+    "不包括",
+    "不包含",
+    "没有",
+    "绝不",
+    "不向",
+    "不将",
+    "不存在",
+    "not",
+    "never",
+    "no",
+    "don't",
+    "won't",
+    "neither",
+    "nor",
+    "without",
+];
+/// Words that make the rest of their sentence a condition, not a statement.
+const CONDITIONALS: &[&str] = &[
+    "如果",
+    "如需",
+    "如涉及",
+    "如因",
+    "如有",
+    "如您",
+    "如我们",
+    "如在",
+    "若",
+    "假如",
+    "一旦",
+    "倘若",
+    "如发生",
+    "if",
+    "should",
+    "in case",
+    "in the event",
+    "where we",
+    "where it",
+];
+/// Words that say data goes abroad.
+const TRANSFER_TERMS: &[&str] = &[
+    "境外",
+    "出境",
+    "跨境",
+    "海外",
+    "国外",
+    "中国以外",
+    "outside china",
+    "outside mainland china",
+    "outside the prc",
+    "outside the people's republic",
+    "abroad",
+    "cross-border",
+    "overseas",
+    "international transfer",
+];
+/// Verbs that make a sentence about abroad a statement about moving data.
+const TRANSFER_VERBS: &[&str] = &[
+    "传输",
+    "传送",
+    "提供",
+    "转移",
+    "存储",
+    "存放",
+    "储存",
+    "保存",
+    "发送",
+    "访问",
+    "出境",
+    "共享",
+    "处理",
+    "transfer",
+    "send",
+    "store",
+    "stored",
+    "process",
+    "processed",
+    "access",
+    "share",
+    "shared",
+    "hosted",
+];
+/// Places that mean "in China" in a storage statement.
+const IN_CHINA: &[&str] = &[
+    "境内",
+    "中国大陆",
+    "中国内地",
+    "中华人民共和国",
+    "in china",
+    "within china",
+    "mainland china",
+    "in the prc",
+    "people's republic of china",
+];
+const STORE_VERBS: &[&str] = &["存储", "存放", "储存", "保存", "store", "stored", "kept", "hosted", "located"];
+/// What a statement about sensitive PI says.
+const SENSITIVE_MARKERS: &[&str] = &[
+    "敏感个人信息",
+    "个人敏感信息",
+    "敏感信息",
+    "单独同意",
+    "单独授权",
+    "必要性",
+    "对您的影响",
+    "个人权益的影响",
+    "权益造成",
+    "sensitive personal",
+    "sensitive data",
+    "sensitive information",
+    "separate consent",
+    "explicit consent",
+    "necessity",
+    "impact on",
+];
+const RETENTION_MARKERS: &[&str] = &[
+    "保存期限",
+    "保留期限",
+    "存储期限",
+    "储存期限",
+    "保存期",
+    "保留期",
+    "保存时间",
+    "保留时间",
+    "存储时间",
+    "留存",
+    "保留您的",
+    "保存您的",
+    "删除或匿名化",
+    "匿名化处理",
+    "retention",
+    "retain",
+    "kept for",
+    "stored for",
+    "keep your",
+    "keep personal",
+];
+const AFFILIATE_WORDS: &[&str] =
+    &["关联公司", "关联方", "关联企业", "关联机构", "affiliate", "affiliates", "affiliated companies"];
+/// Bigrams too common in field names to show that a sentence is about one field.
+const STOP_BIGRAMS: &[&str] = &["个人", "人信", "信息", "相关", "您的", "我们", "提供", "使用", "服务"];
+const STOP_WORDS: &[&str] =
+    &["the", "and", "you", "your", "our", "for", "with", "from", "information", "data", "when", "that"];
+const CHILDREN_MARKERS: &[&str] = &[
+    "儿童",
+    "未成年",
+    "不满十四",
+    "不满14",
+    "14周岁",
+    "十四周岁",
+    "监护人",
+    "child",
+    "children",
+    "minor",
+    "minors",
+    "under 14",
+    "under the age",
+    "guardian",
+    "parental",
+];
+
+/// Run every `notice-*` rule. `notice_file` is the notice's index among the run's source files.
+pub fn check(g: &FlowGraph, notice: &Notice, notice_file: u32, as_of: Date) -> Vec<Finding> {
+    let cx = Cx { g, n: notice, file: notice_file };
+    let mut out = Vec::new();
+    cx.handler(&mut out);
+    cx.fields(&mut out);
+    cx.extras(&mut out);
+    cx.recipients(&mut out);
+    cx.sdks(&mut out);
+    cx.cross_border(&mut out);
+    cx.retention(&mut out);
+    cx.children(&mut out);
+    let mut found = finalize(out, g.inv, as_of, &crate::rules::integrity::WAIVER_EXPIRED);
+    // Expired waivers are `piflow check`'s to report; here they would only repeat it.
+    found.retain(|f| f.code.starts_with("notice-"));
+    found
+}
+
+struct Cx<'a, 'g> {
+    g: &'a FlowGraph<'g>,
+    n: &'a Notice,
+    file: u32,
+}
+
+/// The ways a notice may write a name: the whole, without its parenthesis, each part between
+/// separators (`/`, `、`, `；`, `及` …), and each without a company-form suffix. All normalized;
+/// too-short parts (one Chinese character, two Latin letters) are dropped.
+pub fn name_variants(name: &str) -> Vec<String> {
+    let (norm, _) = normalize(name);
+    let mut whole = vec![norm.clone()];
+    let mut without_paren = String::new();
+    let mut depth = 0;
+    for c in norm.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
+            _ if depth == 0 => without_paren.push(c),
+            _ => {}
+        }
+    }
+    whole.push(without_paren);
+    let mut out = BTreeSet::new();
+    for w in whole.iter().chain(std::iter::once(&norm)) {
+        for part in w.split(|c: char| {
+            matches!(
+                c,
+                '/' | '、'
+                    | ','
+                    | ';'
+                    | '|'
+                    | '('
+                    | ')'
+                    | '（'
+                    | '）'
+                    | '【'
+                    | '】'
+                    | '['
+                    | ']'
+                    | '及'
+                    | '或'
+                    | '：'
+                    | ':'
+            )
+        }) {
+            for p in part.split(" and ").chain(part.split(" or ")) {
+                let p = p.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation() && c != '@');
+                for v in [p, strip_company_form(p)] {
+                    let v = v.trim();
+                    let wide = v.chars().filter(|c| !c.is_ascii()).count();
+                    let narrow = v.chars().filter(char::is_ascii_alphanumeric).count();
+                    if wide >= 2 || narrow >= 3 || (wide >= 1 && narrow >= 1) {
+                        out.insert(v.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// E-mail addresses, URLs and phone numbers inside a free-text contact: a notice quotes those
+/// exactly even when it words the rest differently.
+fn contact_tokens(contact: &str) -> Vec<String> {
+    contact
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '+' | '/' | ':')))
+        .map(|t| t.trim_matches(['.', '-', ':', '/']))
+        .filter(|t| {
+            t.contains('@') || t.contains('.') && t.len() >= 6 || t.chars().filter(char::is_ascii_digit).count() >= 7
+        })
+        .map(|t| t.to_ascii_lowercase())
+        .collect()
+}
+
+/// Whether one sentence of the notice is about this field even though it words the name
+/// differently ("您停留在页面的时间" for `页面停留时间`): it holds at least 60% (and three) of the
+/// name's telling character pairs, or two thirds (and two) of its telling English words.
+fn fuzzy_mention(n: &Notice, name: &str) -> Option<usize> {
+    let (norm, _) = normalize(name);
+    let chars: Vec<char> = norm.chars().collect();
+    let bigrams: BTreeSet<String> = chars
+        .windows(2)
+        .filter(|w| !w[0].is_ascii() && !w[1].is_ascii() && w[0] != '的' && w[1] != '的')
+        .map(|w| w.iter().collect::<String>())
+        .filter(|b| !STOP_BIGRAMS.contains(&b.as_str()) && b.chars().all(char::is_alphanumeric))
+        .collect();
+    let words: BTreeSet<&str> =
+        norm.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 3 && !STOP_WORDS.contains(w)).collect();
+    let mut start = 0;
+    while start < n.norm.len() {
+        let s = n.sentence(start);
+        if s.end <= start {
+            break;
+        }
+        let text = &n.norm[s.clone()];
+        let hits = bigrams.iter().filter(|b| text.contains(b.as_str())).count();
+        let word_hits = words.iter().filter(|w| !super::text::find_all(text, w).is_empty()).count();
+        if (bigrams.len() >= 3 && hits * 10 >= bigrams.len() * 6)
+            || (words.len() >= 2 && word_hits * 3 >= words.len() * 2)
+        {
+            return Some(s.start);
+        }
+        start = s.end;
+    }
+    None
+}
+
+fn strip_company_form(s: &str) -> &str {
+    const FORMS: &[&str] = &[
+        "股份有限公司",
+        "有限责任公司",
+        "有限公司",
+        "集团公司",
+        "集团",
+        "公司",
+        "co., ltd.",
+        "co.,ltd.",
+        "co., ltd",
+        "co.,ltd",
+        "ltd.",
+        "ltd",
+        "limited",
+        "inc.",
+        "inc",
+        "llc",
+        "gmbh",
+        "corporation",
+        "corp.",
+        "s.a.",
+        "b.v.",
+        "pte. ltd.",
+        "pte ltd",
+    ];
+    let mut s = s.trim().trim_end_matches([',', '.', ' ']);
+    loop {
+        let before = s;
+        for f in FORMS {
+            if let Some(rest) = s.strip_suffix(f) {
+                s = rest.trim_end_matches([',', '.', ' ']);
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+fn contains_any(hay: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| !super::text::find_all(hay, w).is_empty())
+}
+
+impl Cx<'_, '_> {
+    fn loc(&self, at: usize) -> Loc {
+        let p = self.n.position(at);
+        Loc { file: self.file, offset: p.offset as u32, line: p.line, col: 1 }
+    }
+
+    fn top(&self) -> Loc {
+        Loc { file: self.file, offset: 0, line: 1, col: 1 }
+    }
+
+    /// First position where the notice uses any of these names.
+    fn first_of(&self, names: &[String]) -> Option<usize> {
+        names.iter().filter_map(|v| self.n.find(v).first().copied()).min()
+    }
+
+    /// The clause (up to `,` `;` `:` or the sentence start) before `at`, and whether it negates.
+    fn negated(&self, at: usize) -> bool {
+        let s = self.n.sentence(at);
+        let before = &self.n.norm[s.start..at];
+        let clause = before.rsplit([',', ';', ':', '，', '；']).next().unwrap_or(before);
+        contains_any(clause, NEGATIONS)
+    }
+
+    /// Whether the sentence holding `at` puts a condition before it.
+    fn conditional(&self, at: usize) -> bool {
+        let s = self.n.sentence(at);
+        let before = &self.n.norm[s.start..at];
+        contains_any(before, CONDITIONALS)
+    }
+
+    fn sentence_has(&self, at: usize, words: &[&str]) -> bool {
+        let s = self.n.sentence(at);
+        contains_any(&self.n.norm[s], words)
+    }
+
+    fn handler(&self, out: &mut Vec<Finding>) {
+        let org = &self.g.inv.organization;
+        let named = self.first_of(&name_variants(&org.name)).is_some();
+        let contact = org.contact.as_deref().map(|c| {
+            let mut v: Vec<String> = c
+                .split(['；', ';', ',', '，', '、', '\n'])
+                .flat_map(name_variants)
+                .filter(|v| v.chars().count() >= 4)
+                .collect();
+            v.extend(contact_tokens(c));
+            v
+        });
+        let reachable = contact.as_ref().is_none_or(|v| self.first_of(v).is_some());
+        let mut missing = Vec::new();
+        if !named {
+            missing.push(format!("its name `{}`", org.name));
+        }
+        if !reachable {
+            missing.push(format!("its contact `{}`", org.contact.as_deref().unwrap_or_default()));
+        }
+        if !missing.is_empty() {
+            out.push(
+                Finding::new(
+                    &HANDLER,
+                    org.id.clone(),
+                    self.top(),
+                    format!("the notice never gives the handler's {}", missing.join(" or ")),
+                )
+                .with("missing", missing),
+            );
+        }
+    }
+
+    /// Every way the notice may name a field: its own name's variants, then its category's words.
+    fn field_terms(&self, field: &crate::model::Field) -> Vec<String> {
+        let mut terms = name_variants(&field.name);
+        if let Some(e) = lexicon::entry(&field.category) {
+            terms.extend(e.terms.iter().map(|t| lexicon::term(t).0.to_owned()));
+        }
+        terms
+    }
+
+    fn fields(&self, out: &mut Vec<Finding>) {
+        let inv = self.g.inv;
+        for (i, field) in inv.fields.iter().enumerate() {
+            if !self.g.field_used[i] {
+                continue;
+            }
+            let terms = self.field_terms(field);
+            let mut mentions: Vec<usize> = terms.iter().flat_map(|t| self.n.find(t)).collect();
+            if mentions.is_empty() {
+                mentions.extend(fuzzy_mention(self.n, &field.name));
+            }
+            let Some(&first) = mentions.iter().min() else {
+                out.push(
+                    Finding::new(
+                        &FIELD_UNMENTIONED,
+                        field.id.clone(),
+                        field.loc,
+                        format!(
+                            "`{}` ({}) is processed but the notice never names it, nor any usual word for {}",
+                            field.name, field.category, field.category
+                        ),
+                    )
+                    .with("category", field.category.clone()),
+                );
+                continue;
+            };
+            if !field.is_sensitive() {
+                continue;
+            }
+            let stated = mentions.iter().any(|&at| {
+                let p = self.n.paragraph(at);
+                contains_any(&self.n.norm[p], SENSITIVE_MARKERS)
+            });
+            if !stated {
+                let line = self.n.position(first).line;
+                out.push(
+                    Finding::new(
+                        &SENSITIVE_NO_STATEMENT,
+                        field.id.clone(),
+                        self.loc(first),
+                        format!(
+                            "the notice names sensitive `{}` (line {line}) without saying it is sensitive, why it is necessary or how separate consent is asked",
+                            field.name
+                        ),
+                    )
+                    .with("line", line),
+                );
+            }
+        }
+    }
+
+    fn extras(&self, out: &mut Vec<Finding>) {
+        let inv = self.g.inv;
+        let used: BTreeSet<&str> = inv
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.g.field_used[*i])
+            .map(|(_, f)| f.category.as_str())
+            .collect();
+        let field_names: Vec<String> = inv.fields.iter().map(|f| normalize(&f.name).0).collect();
+        // Every lexicon match in the notice; overlapping matches keep the longest (IP地址 over 地址).
+        let mut matches: Vec<(usize, usize, &str, bool, &str)> = Vec::new();
+        for e in LEXICON {
+            for raw in e.terms {
+                let (t, strong) = lexicon::term(raw);
+                for at in self.n.find(t) {
+                    matches.push((at, at + t.len(), e.key, strong, t));
+                }
+            }
+        }
+        matches.sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))).then(b.3.cmp(&a.3)));
+        let mut kept = Vec::new();
+        let mut end = 0;
+        for m in matches {
+            if m.0 >= end {
+                end = m.1;
+                kept.push(m);
+            }
+        }
+        let mut claims: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+        for (at, _, key, strong, term) in kept {
+            if !strong || key == "other" {
+                continue;
+            }
+            let has = used.contains(key)
+                || lexicon::family(key).iter().any(|k| used.contains(k))
+                || field_names.iter().any(|n| n.contains(term));
+            // "开启通讯录权限" asks for a permission; what it yields is said elsewhere.
+            let permission = ["权限", " permission"].iter().any(|p| self.n.norm[at + term.len()..].starts_with(p));
+            if has || permission || !self.sentence_has(at, COLLECT_VERBS) || self.negated(at) {
+                continue;
+            }
+            claims.entry(key).or_default().push((at, term));
+        }
+        for (key, list) in claims {
+            let (at, term) = list[0];
+            let lines: BTreeSet<u32> = list.iter().map(|(a, _)| self.n.position(*a).line).collect();
+            let line = self.n.position(at).line;
+            out.push(
+                Finding::new(
+                    &FIELD_EXTRA,
+                    key,
+                    self.loc(at),
+                    format!(
+                        "the notice says `{term}` is collected (line {line}) but the inventory has no field of category {key}"
+                    ),
+                )
+                .with("term", term)
+                .with("lines", lines.into_iter().collect::<Vec<_>>()),
+            );
+        }
+    }
+
+    fn recipients(&self, out: &mut Vec<Finding>) {
+        let g = self.g;
+        let mut seen = BTreeSet::new();
+        for e in &g.edges {
+            let Origin::Flow(_) = e.origin else { continue };
+            if !matches!(e.kind, FlowKind::Entrust | FlowKind::Provide | FlowKind::Onward) {
+                continue;
+            }
+            let Some(party) = g.party(e.to) else { continue };
+            if matches!(party.role, Role::Authority | Role::Public) || !seen.insert(party.id.as_str()) {
+                continue;
+            }
+            let mut names = name_variants(&party.name);
+            names.extend(party.hosts.iter().map(|h| normalize(h.trim_start_matches("*.")).0));
+            // An inventory that models "our affiliates" as one party (its name says so) is matched
+            // by a notice that names them the same collective way; a named affiliate company is not.
+            let collective = normalize(&party.name).0;
+            if party.affiliate && AFFILIATE_WORDS.iter().any(|w| collective.contains(w)) {
+                names.extend(AFFILIATE_WORDS.iter().map(|w| (*w).to_owned()));
+            }
+            if self.first_of(&names).is_none() {
+                let role = match party.role {
+                    Role::Processor => "entrusted processor",
+                    _ => "recipient handler",
+                };
+                out.push(
+                    Finding::new(
+                        &RECIPIENT_UNNAMED,
+                        party.id.clone(),
+                        party.loc,
+                        format!("{role} `{}` receives personal information but the notice never names it", party.name),
+                    )
+                    .with("role", party.role.as_str()),
+                );
+            }
+        }
+    }
+
+    fn sdks(&self, out: &mut Vec<Finding>) {
+        let inv = self.g.inv;
+        for sdk in &inv.sdks {
+            let mut names = name_variants(&sdk.name);
+            if let Some(&node) = self.g.node_by_id.get(sdk.vendor.as_str())
+                && let Some(vendor) = self.g.party(node)
+            {
+                names.extend(name_variants(&vendor.name));
+            }
+            for p in &sdk.packages {
+                let coord = p.split_once(':').map_or(p.as_str(), |(_, c)| c);
+                names.push(normalize(coord).0);
+                if let Some(last) = coord.rsplit([':', '/']).next().filter(|l| l.len() >= 4) {
+                    names.push(normalize(last).0);
+                }
+            }
+            names.extend(sdk.hosts.iter().map(|h| normalize(h.trim_start_matches("*.")).0));
+            if self.first_of(&names).is_none() {
+                out.push(Finding::new(
+                    &SDK_UNNAMED,
+                    sdk.id.clone(),
+                    sdk.loc,
+                    format!(
+                        "sdk `{}` (vendor `{}`) collects personal information but the notice never names it",
+                        sdk.name, sdk.vendor
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn cross_border(&self, out: &mut Vec<Finding>) {
+        let g = self.g;
+        // Statements in the notice: transfers it announces, and storage in China it promises.
+        let mut announced: Vec<usize> = Vec::new();
+        let mut stays: Vec<usize> = Vec::new();
+        for t in TRANSFER_TERMS {
+            for at in self.n.find(t) {
+                if !self.sentence_has(at, TRANSFER_VERBS) {
+                    continue;
+                }
+                if self.negated(at) {
+                    stays.push(at);
+                } else if !self.conditional(at) {
+                    announced.push(at);
+                }
+            }
+        }
+        for t in IN_CHINA {
+            for at in self.n.find(t) {
+                if self.sentence_has(at, STORE_VERBS) && !self.conditional(at) {
+                    stays.push(at);
+                }
+            }
+        }
+        announced.sort_unstable();
+        stays.sort_unstable();
+        let exports: Vec<_> = g.edges.iter().filter(|e| e.cn_export || e.eea_transfer).collect();
+        if exports.is_empty() {
+            if let Some(&at) = announced.first() {
+                let line = self.n.position(at).line;
+                let lines: BTreeSet<u32> = announced.iter().map(|&a| self.n.position(a).line).collect();
+                out.push(
+                    Finding::new(
+                        &CROSS_BORDER_EXTRA,
+                        g.inv.organization.id.clone(),
+                        self.loc(at),
+                        format!("the notice announces a transfer abroad (line {line}) but no flow of the inventory leaves the country"),
+                    )
+                    .with("lines", lines.into_iter().collect::<Vec<_>>()),
+                );
+            }
+            return;
+        }
+        if !announced.is_empty() {
+            return;
+        }
+        for e in exports {
+            let dest = g.node_id(e.to);
+            let countries = g.node_countries(e.to).join(", ");
+            let f = match stays.first() {
+                Some(&at) => {
+                    let line = self.n.position(at).line;
+                    Finding::new(
+                        &CROSS_BORDER_UNDISCLOSED,
+                        g.edge_target(e),
+                        self.loc(at),
+                        format!(
+                            "the notice says data stays in the country (line {line}), but {} sends {} to `{dest}` in {countries}",
+                            crate::rules::edge_label(g, e),
+                            crate::rules::list(&crate::rules::field_ids(g, g.fields(e)))
+                        ),
+                    )
+                    .with("line", line)
+                }
+                None => Finding::new(
+                    &CROSS_BORDER_UNDISCLOSED,
+                    g.edge_target(e),
+                    crate::rules::edge_loc(g, e),
+                    format!(
+                        "{} sends data to `{dest}` in {countries} but the notice never mentions a transfer abroad",
+                        crate::rules::edge_label(g, e)
+                    ),
+                ),
+            };
+            out.push(f.with("to", dest).with("country", countries));
+        }
+    }
+
+    fn retention(&self, out: &mut Vec<Finding>) {
+        if !contains_any(&self.n.norm, RETENTION_MARKERS) {
+            out.push(Finding::new(
+                &RETENTION_MISSING,
+                self.g.inv.organization.id.clone(),
+                self.top(),
+                "the notice never says how long personal information is kept".to_owned(),
+            ));
+        }
+    }
+
+    fn children(&self, out: &mut Vec<Finding>) {
+        let kids: Vec<&str> = self.g.inv.subjects.iter().filter(|s| s.children).map(|s| s.id.as_str()).collect();
+        if !kids.is_empty() && !contains_any(&self.n.norm, CHILDREN_MARKERS) {
+            let inv = self.g.inv;
+            let first = inv.subjects.iter().find(|s| s.children).map_or(inv.organization.loc, |s| s.loc);
+            out.push(
+                Finding::new(
+                    &CHILDREN_MISSING,
+                    kids[0],
+                    first,
+                    format!(
+                        "subject group{} {} include{} children, but the notice has no rules for children's data",
+                        if kids.len() == 1 { "" } else { "s" },
+                        crate::rules::list(&kids.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                        if kids.len() == 1 { "s" } else { "" }
+                    ),
+                )
+                .with("subjects", kids),
+            );
+        }
+    }
+}
