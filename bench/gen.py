@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a realistic piflow inventory of a given size, for benchmarks.
 
-    python3 bench/gen.py FLOWS OUTDIR [--seed N]
+    python3 bench/gen.py FLOWS OUTDIR [--seed N] [--mess FRACTION]
 
 Writes JSON parts (organization.json, fields.json, systems.json, parties.json, purposes.json,
 flows-NN.json with at most 100,000 flows each) shaped like a large company: subject groups in CN,
@@ -58,7 +58,8 @@ def main():
     parties = []
     for i in range(n_parties):
         role = rnd.choice(["processor"] * 5 + ["controller"] * 3 + ["authority", "public"])
-        p = {"id": f"party-{i}", "name": f"Party {i}", "country": rnd.choice(COUNTRIES), "role": role}
+        p = {"id": f"party-{i}", "name": f"Party {i}", "country": "CN" if role == "authority" else rnd.choice(COUNTRIES),
+             "role": role}
         if role == "processor" and rnd.random() < 0.9:
             p["contract"] = f"DPA-{i}"
         if rnd.random() < 0.8:
@@ -69,7 +70,8 @@ def main():
     processors = [p["id"] for p in parties if p["role"] == "processor"]
     for p in parties:
         if p["role"] == "processor":
-            p["subprocessors"] = rnd.sample(processors, min(3, len(processors)))
+            others = [x for x in processors if x != p["id"]]
+            p["subprocessors"] = rnd.sample(others, min(3, len(others)))
     consents = [{"id": f"c-{i}", "name": f"Consent {i}", "kind": rnd.choice(["general", "separate", "explicit"]),
                  "for": rnd.sample(["processing", "sensitive", "provide", "cross-border"], 2)} for i in range(40)]
     purposes = []
@@ -90,30 +92,68 @@ def main():
     fronts = [s["id"] for s in systems if s["id"].startswith("front-")]
     backs = [s["id"] for s in systems if s["id"].startswith("back-")]
     party_ids = [p["id"] for p in parties]
-    sdks = [{"id": f"sdk-{i}", "name": f"SDK {i}", "vendor": rnd.choice(party_ids), "in": rnd.sample(fronts, 2),
-             "fields": rnd.sample(field_ids, 3), "purpose": rnd.choice(purposes)["id"]} for i in range(40)]
+    # A coherent map: each front end collects its own set of fields, each back end is fed by one
+    # front end with a subset of them, and parties receive subsets of what a back end holds, so
+    # provenance is real and only the deliberate mistakes (`--mess`, default 1%) produce findings.
+    pool = {f: rnd.sample(field_ids, min(30, len(field_ids))) for f in fronts}
+    upstream = {b: rnd.choice(fronts) for b in backs}
+    pool.update({b: rnd.sample(pool[upstream[b]], 15) for b in backs})
+    mess = float(args[args.index("--mess") + 1]) if "--mess" in args else 0.01
+    for p in parties:
+        if rnd.random() >= mess:
+            if p["role"] == "processor":
+                p.setdefault("contract", f"DPA-{p['id']}")
+            p.setdefault("contact", f"privacy@{p['id']}.example")
+    for pu in purposes:
+        pu["consents"] = ["c-all"]
+        pu["special_condition"] = "a"
+        if rnd.random() >= mess:
+            pu["assessment"] = pu.get("assessment", f"PIA-{pu['id']}")
+    consents[:0] = [{"id": "c-all", "name": "Sign-up dialog", "kind": "explicit",
+                     "for": ["processing", "sensitive", "provide", "disclose", "cross-border", "children"]}]
+    consents[1].update({"kind": "guardian", "for": ["children"]})
+    for pu in purposes:
+        pu["consents"].append(consents[1]["id"])
+    foreign = sorted({p["country"] for p in parties} | {s["country"] for s in systems} - {"CN"})
+    mechanisms += [{"id": f"sa-{cc}", "kind": "cn-security-assessment", "to": [cc], "valid_until": "2028-03-31"}
+                   for cc in foreign] + [{"id": f"scc-{cc}", "kind": "eu-scc", "to": [cc]} for cc in foreign]
+    sdks = [{"id": f"sdk-{i}", "name": f"SDK {i}", "vendor": rnd.choice(processors), "in": [front],
+             "fields": rnd.sample(pool[front], 3), "purpose": rnd.choice(purposes)["id"]}
+            for i, front in enumerate(rnd.sample(fronts, min(40, len(fronts))))]
+    received = {}
 
     def flow(i):
         r = rnd.random()
-        fs = rnd.sample(field_ids, rnd.choice([1, 2, 3, 3, 4]))
         if r < 0.35:
             src, dst = rnd.choice(subjects)["id"], rnd.choice(fronts)
+            fs = rnd.sample(pool[dst], rnd.choice([1, 2, 3, 4]))
         elif r < 0.70:
-            src, dst = rnd.choice(fronts + backs), rnd.choice(backs)
-        elif r < 0.95:
+            dst = rnd.choice(backs)
+            src = upstream[dst]
+            fs = rnd.sample(pool[dst], rnd.choice([1, 2, 3, 4]))
+        elif r < 0.97 or not received:
             src, dst = rnd.choice(backs), rnd.choice(party_ids)
+            fs = rnd.sample(pool[src], rnd.choice([1, 2, 3]))
+            if parties[int(dst.split("-")[1])]["role"] == "processor":
+                received.setdefault(dst, set()).update(fs)
         else:
-            src, dst = rnd.choice(processors), rnd.choice(party_ids)
-        if src == dst:
-            dst = backs[0] if src != backs[0] else backs[1]
+            src = rnd.choice(sorted(received))
+            subs = parties[int(src.split("-")[1])].get("subprocessors") or [rnd.choice(party_ids)]
+            dst = rnd.choice(subs)
+            fs = rnd.sample(sorted(received[src]), 1)
+        if rnd.random() < mess:
+            fs = fs[:-1] + [rnd.choice(field_ids)]
         f = {"id": f"flow-{i}", "from": src, "to": dst, "fields": fs, "purpose": rnd.choice(purposes)["id"]}
         if rnd.random() < 0.2:
             f["volume"] = rnd.choice([100, 20_000, 300_000])
-        if rnd.random() < 0.1:
-            f["mechanism"] = rnd.choice(mechanisms)["id"]
-        if src.startswith("party-") and rnd.random() < 0.5:
-            f["subjects"] = [rnd.choice(subjects)["id"]]
         return f
+
+    # Collection first, so every front end really holds its whole pool.
+    cover = [{"id": f"collect-{front}-{k}", "from": rnd.choice(subjects)["id"], "to": front,
+              "fields": pool[front][k:k + 5], "purpose": purposes[0]["id"]}
+             for front in fronts for k in range(0, len(pool[front]), 5)]
+    cover += [{"id": f"feed-{b}-{k}", "from": upstream[b], "to": b, "fields": pool[b][k:k + 5],
+               "purpose": purposes[0]["id"]} for b in backs for k in range(0, len(pool[b]), 5)]
 
     def write(name, obj):
         with open(os.path.join(out, name), "w", encoding="utf-8") as fh:
@@ -138,8 +178,12 @@ def main():
                             "waivers": [{"rule": "pipl-21-contract", "target": "flow-3", "reason": "DPA in review",
                                          "until": "2027-01-31"}]})
     chunk = 100_000
-    for part in range(0, n_flows, chunk):
-        write(f"flows-{part // chunk:02d}.json", {"flows": [flow(i) for i in range(part, min(n_flows, part + chunk))]})
+    n_random = max(0, n_flows - len(cover))
+    for part in range(0, max(n_random, 1), chunk):
+        flows = [flow(i) for i in range(part, min(n_random, part + chunk))]
+        if part == 0:
+            flows = cover + flows
+        write(f"flows-{part // chunk:02d}.json", {"flows": flows})
 
 
 if __name__ == "__main__":

@@ -119,6 +119,17 @@ pub struct Edge {
     pub criminal: bool,
 }
 
+/// A field's legal character, from its category and `sensitive` flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FieldFacts {
+    /// PIPL-sensitive (Art. 28).
+    pub sensitive: bool,
+    /// GDPR Art. 9 special category.
+    pub special: bool,
+    /// GDPR Art. 10 criminal-offence data.
+    pub criminal: bool,
+}
+
 /// A set of subject groups (bit `i` = `subjects[i]`).
 pub type SubjectSet = Box<[u64]>;
 
@@ -139,6 +150,8 @@ pub struct FlowGraph<'a> {
     pub from_nowhere: Vec<(u32, Vec<u32>)>,
     /// Whether any flow or sdk carries each field.
     pub field_used: Vec<bool>,
+    /// What each field is, looked up in the taxonomy once instead of per flow.
+    pub field_facts: Vec<FieldFacts>,
     /// Edges of each sdk (one per host system).
     pub sdk_edges: Vec<Vec<u32>>,
 }
@@ -183,6 +196,11 @@ impl<'a> FlowGraph<'a> {
             subject_by_id,
             from_nowhere: Vec::new(),
             field_used: vec![false; inv.fields.len()],
+            field_facts: inv
+                .fields
+                .iter()
+                .map(|f| FieldFacts { sensitive: f.is_sensitive(), special: f.is_special(), criminal: f.is_criminal() })
+                .collect(),
             sdk_edges: vec![Vec::new(); inv.sdks.len()],
         };
         g.add_edges();
@@ -523,10 +541,10 @@ impl<'a> FlowGraph<'a> {
                 && !to_c.iter().any(|c| is_eea(c));
             let (mut sensitive, mut special, mut criminal) = (false, false, false);
             for &f in self.fields(edge) {
-                let field = &inv.fields[f as usize];
-                sensitive |= field.is_sensitive();
-                special |= field.is_special();
-                criminal |= field.is_criminal();
+                let facts = self.field_facts[f as usize];
+                sensitive |= facts.sensitive;
+                special |= facts.special;
+                criminal |= facts.criminal;
             }
             let children = meets(bits, &kids);
             let edge = &mut self.edges[e];

@@ -1,44 +1,16 @@
 //! JSON parts.
 //!
-//! The fast path deserializes a whole part straight into the model (serde_json is the floor we are
-//! measured against) and then takes item positions from one scan of the text. Only when that
-//! fails does the slow path deserialize item by item, so that every bad item is reported, each at
-//! its own line, instead of only the first.
+//! The fast path takes item positions from one scan of the text, then deserializes the whole part
+//! in one serde pass straight onto the inventory's vectors (serde_json is the floor we are
+//! measured against). Only when that fails does the slow path deserialize item by item, so that
+//! every bad item is reported, each at its own line, instead of only the first.
 
-use super::Collected;
 use super::error::{LoadCode, did_you_mean};
 use super::spans::{self, Member};
+use super::{Collected, SourceFile};
 use crate::model::*;
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::ops::Range;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Part {
-    piflow: Option<u64>,
-    organization: Option<Organization>,
-    #[serde(default)]
-    subjects: Vec<Subject>,
-    #[serde(default)]
-    fields: Vec<Field>,
-    #[serde(default)]
-    systems: Vec<System>,
-    #[serde(default)]
-    parties: Vec<Party>,
-    #[serde(default)]
-    purposes: Vec<Purpose>,
-    #[serde(default)]
-    consents: Vec<Consent>,
-    #[serde(default)]
-    mechanisms: Vec<Mechanism>,
-    #[serde(default)]
-    sdks: Vec<Sdk>,
-    #[serde(default)]
-    flows: Vec<Flow>,
-    #[serde(default)]
-    waivers: Vec<Waiver>,
-}
 
 /// Gives each kind of entity a way to receive its location and a name for messages.
 pub(crate) trait Entity: DeserializeOwned {
@@ -83,66 +55,221 @@ const TOP_KEYS: [&str; 12] = [
     "waivers",
 ];
 
-pub(super) fn read_part(file: u32, c: &mut Collected) {
-    // Shared, so the part can be read while errors are recorded against the same file.
-    let text = c.sources.files[file as usize].text.clone();
-    match serde_json::from_str::<Part>(&text) {
-        Ok(part) if part.piflow == Some(1) => fast(file, &text, part, c),
-        Err(e) if e.is_syntax() || e.is_eof() => {
-            let offset = serde_offset(&text, 0..text.len(), &e);
-            let msg = strip_position(&e.to_string());
-            let help = if msg.contains("EOF") {
-                Some("the file ends early: is it truncated, or is a `]` or `}` missing?".into())
-            } else {
-                None
-            };
-            c.error_at(LoadCode::Syntax, file, offset, format!("invalid JSON: {msg}"), help);
-        }
-        _ => slow(file, &text, c),
+/// A part's structure from the span scan: top-level members and the start of every array item.
+pub(super) struct Prepared {
+    members: Vec<Member>,
+    starts: Starts,
+}
+
+impl Prepared {
+    /// How many items the part's array `key` holds, so the inventory can reserve room once.
+    pub(super) fn count(&self, key: &str) -> usize {
+        self.starts.of(key).len()
     }
 }
 
-fn fast(file: u32, text: &str, part: Part, c: &mut Collected) {
-    let members = match spans::top_level(text) {
-        Ok(m) => m,
-        Err(e) => {
-            // serde_json accepted the text, so the scanner must too; if not, fall back.
-            let _ = e;
-            slow(file, text, c);
+/// Scan a part's structure; `Err` when the text is not a well-formed object.
+pub(super) fn prepare(text: &str) -> Result<Prepared, spans::ScanError> {
+    let members = spans::top_level(text)?;
+    let mut starts = Vec::new();
+    for m in members.iter().filter(|m| TOP_KEYS[2..].contains(&m.key.as_str())) {
+        // An array that is not an array is the slow path's to report.
+        if let Ok(items) = spans::array_items(text, m.value.clone()) {
+            starts.push((m.key.clone(), items.into_iter().map(|r| r.start).collect()));
+        }
+    }
+    Ok(Prepared { members, starts: Starts(starts) })
+}
+
+pub(super) fn read_part(file: u32, prepared: Result<Prepared, spans::ScanError>, c: &mut Collected) {
+    // Shared, so the part can be read while errors are recorded against the same file.
+    let text = c.sources.files[file as usize].text.clone();
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(scan) => {
+            // Not well-formed: serde_json names the problem best; the scanner's view is the fallback.
+            match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+                Err(e) => syntax_error(file, &text, &e, c),
+                Ok(_) => c.error_at(
+                    LoadCode::Syntax,
+                    file,
+                    scan.offset,
+                    format!("invalid JSON: {}", scan.message),
+                    Some("an inventory part is one JSON object: {\"piflow\": 1, \"flows\": [ … ], …}".into()),
+                ),
+            }
             return;
         }
     };
-    let src = &c.sources.files[file as usize];
-    let loc_of = |offset: usize| src.item_loc(file, offset);
-    let item_locs = |key: &str| -> Vec<Loc> {
-        members
-            .iter()
-            .rfind(|m| m.key == key)
-            .and_then(|m| spans::array_items(text, m.value.clone()).ok())
-            .map(|items| items.into_iter().map(|r| loc_of(r.start)).collect())
-            .unwrap_or_default()
-    };
-    fn place<T: Entity>(mut items: Vec<T>, locs: Vec<Loc>, out: &mut Vec<T>) {
-        for (i, item) in items.iter_mut().enumerate() {
-            item.set_loc(locs.get(i).copied().unwrap_or_default());
-        }
-        out.append(&mut items);
+    if !fast(file, &text, &prepared, c) {
+        slow(file, &text, c);
     }
-    let inv = &mut c.inventory;
-    place(part.subjects, item_locs("subjects"), &mut inv.subjects);
-    place(part.fields, item_locs("fields"), &mut inv.fields);
-    place(part.systems, item_locs("systems"), &mut inv.systems);
-    place(part.parties, item_locs("parties"), &mut inv.parties);
-    place(part.purposes, item_locs("purposes"), &mut inv.purposes);
-    place(part.consents, item_locs("consents"), &mut inv.consents);
-    place(part.mechanisms, item_locs("mechanisms"), &mut inv.mechanisms);
-    place(part.sdks, item_locs("sdks"), &mut inv.sdks);
-    place(part.flows, item_locs("flows"), &mut inv.flows);
-    place(part.waivers, item_locs("waivers"), &mut inv.waivers);
-    if let Some(mut org) = part.organization {
-        let at = members.iter().rfind(|m| m.key == "organization").map_or(0, |m| m.value.start);
-        org.loc = loc_of(at);
-        c.organizations.push(org);
+}
+
+fn syntax_error(file: u32, text: &str, e: &serde_json::Error, c: &mut Collected) {
+    let offset = serde_offset(text, 0..text.len(), e);
+    let msg = strip_position(&e.to_string());
+    let help = if msg.contains("EOF") {
+        Some("the file ends early: is it truncated, or is a `]` or `}` missing?".into())
+    } else {
+        None
+    };
+    c.error_at(LoadCode::Syntax, file, offset, format!("invalid JSON: {msg}"), help);
+}
+
+/// Item start offsets of each top-level array, from the span scan.
+struct Starts(Vec<(String, Vec<usize>)>);
+
+impl Starts {
+    fn of(&self, key: &str) -> &[usize] {
+        self.0.iter().rfind(|(k, _)| k == key).map_or(&[], |(_, v)| v.as_slice())
+    }
+}
+
+/// Deserializes one array straight onto the end of the inventory's vector, giving each item its
+/// location as it goes: no intermediate vector, no regrowth (the scan counted the items).
+struct Extend<'a, T> {
+    out: &'a mut Vec<T>,
+    src: &'a SourceFile,
+    file: u32,
+    starts: &'a [usize],
+}
+
+impl<'de, T: Entity> DeserializeSeed<'de> for Extend<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Entity> Visitor<'de> for Extend<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.out.reserve(self.starts.len());
+        let mut i = 0;
+        while let Some(mut item) = seq.next_element::<T>()? {
+            if let Some(&start) = self.starts.get(i) {
+                item.set_loc(self.src.item_loc(self.file, start));
+            }
+            self.out.push(item);
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The whole part, read in one pass into the inventory.
+struct PartSeed<'a> {
+    inv: &'a mut Inventory,
+    organizations: &'a mut Vec<Organization>,
+    src: &'a SourceFile,
+    file: u32,
+    starts: &'a Starts,
+    org_at: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for PartSeed<'_> {
+    type Value = Option<u64>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PartSeed<'_> {
+    type Value = Option<u64>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an inventory part object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<u64>, A::Error> {
+        let PartSeed { inv, organizations, src, file, starts, org_at } = self;
+        let mut version = None;
+        let mut seen: Vec<String> = Vec::new();
+        macro_rules! extend {
+            ($key:literal, $vec:expr) => {
+                map.next_value_seed(Extend { out: $vec, src, file, starts: starts.of($key) })?
+            };
+        }
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                // Any error sends the part to the slow path, which names the duplicate precisely.
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            match key.as_str() {
+                "piflow" => version = Some(map.next_value::<u64>()?),
+                "organization" => {
+                    let mut org = map.next_value::<Organization>()?;
+                    org.loc = src.item_loc(file, org_at);
+                    organizations.push(org);
+                }
+                "subjects" => extend!("subjects", &mut inv.subjects),
+                "fields" => extend!("fields", &mut inv.fields),
+                "systems" => extend!("systems", &mut inv.systems),
+                "parties" => extend!("parties", &mut inv.parties),
+                "purposes" => extend!("purposes", &mut inv.purposes),
+                "consents" => extend!("consents", &mut inv.consents),
+                "mechanisms" => extend!("mechanisms", &mut inv.mechanisms),
+                "sdks" => extend!("sdks", &mut inv.sdks),
+                "flows" => extend!("flows", &mut inv.flows),
+                "waivers" => extend!("waivers", &mut inv.waivers),
+                other => return Err(de::Error::unknown_field(other, &TOP_KEYS)),
+            }
+            seen.push(key);
+        }
+        Ok(version)
+    }
+}
+
+/// The fast path: one serde pass straight into the model. Returns false (having added nothing)
+/// when the part has any problem, so the slow path can report every one of them.
+fn fast(file: u32, text: &str, prepared: &Prepared, c: &mut Collected) -> bool {
+    let (members, starts) = (&prepared.members, &prepared.starts);
+    let org_at = members.iter().rfind(|m| m.key == "organization").map_or(0, |m| m.value.start);
+    let Collected { inventory, organizations, sources, .. } = c;
+    let before = Lengths::of(inventory, organizations);
+    let seed = PartSeed { inv: inventory, organizations, src: &sources.files[file as usize], file, starts, org_at };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let ok = matches!(seed.deserialize(&mut de), Ok(Some(1))) && de.end().is_ok();
+    if !ok {
+        before.restore(inventory, organizations);
+    }
+    ok
+}
+
+/// Array lengths before a part was read, to undo a partial read.
+struct Lengths([usize; 11]);
+
+impl Lengths {
+    fn of(inv: &Inventory, orgs: &[Organization]) -> Lengths {
+        Lengths([
+            orgs.len(),
+            inv.subjects.len(),
+            inv.fields.len(),
+            inv.systems.len(),
+            inv.parties.len(),
+            inv.purposes.len(),
+            inv.consents.len(),
+            inv.mechanisms.len(),
+            inv.sdks.len(),
+            inv.flows.len(),
+            inv.waivers.len(),
+        ])
+    }
+    fn restore(&self, inv: &mut Inventory, orgs: &mut Vec<Organization>) {
+        let l = &self.0;
+        orgs.truncate(l[0]);
+        inv.subjects.truncate(l[1]);
+        inv.fields.truncate(l[2]);
+        inv.systems.truncate(l[3]);
+        inv.parties.truncate(l[4]);
+        inv.purposes.truncate(l[5]);
+        inv.consents.truncate(l[6]);
+        inv.mechanisms.truncate(l[7]);
+        inv.sdks.truncate(l[8]);
+        inv.flows.truncate(l[9]);
+        inv.waivers.truncate(l[10]);
     }
 }
 

@@ -259,14 +259,33 @@ fn read_text(path: &Path, c: &mut Collected) -> Option<String> {
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
+    // First read and scan every part, so the inventory's arrays can be sized once: a million
+    // flows regrown by doubling would be copied several times over.
+    let mut json_parts = Vec::new();
     for part in list_parts(path, &mut c) {
         let Some(text) = read_text(&part, &mut c) else { continue };
         let file = c.sources.files.len() as u32;
         c.sources.files.push(SourceFile::new(display_path(&part), text));
         match part_kind(&part) {
             Some(PartKind::Csv) => csv::read_sheet(&part, file, &mut c),
-            _ => json::read_part(file, &mut c),
+            _ => json_parts.push((file, json::prepare(&c.sources.files[file as usize].text))),
         }
+    }
+    let count =
+        |key: &str| -> usize { json_parts.iter().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum() };
+    let inv = &mut c.inventory;
+    inv.subjects.reserve(count("subjects"));
+    inv.fields.reserve(count("fields"));
+    inv.systems.reserve(count("systems"));
+    inv.parties.reserve(count("parties"));
+    inv.purposes.reserve(count("purposes"));
+    inv.consents.reserve(count("consents"));
+    inv.mechanisms.reserve(count("mechanisms"));
+    inv.sdks.reserve(count("sdks"));
+    inv.flows.reserve(count("flows"));
+    inv.waivers.reserve(count("waivers"));
+    for (file, prepared) in json_parts {
+        json::read_part(file, prepared, &mut c);
     }
     finish(c, opts)
 }
@@ -275,7 +294,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
 pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
     c.sources.files.push(SourceFile::new(name.to_owned(), text.to_owned()));
-    json::read_part(0, &mut c);
+    let prepared = json::prepare(text);
+    json::read_part(0, prepared, &mut c);
     finish(c, opts)
 }
 

@@ -199,7 +199,7 @@ fn special(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
         let ids: Vec<String> = g
             .fields(e)
             .iter()
-            .filter(|&&f| g.inv.fields[f as usize].is_criminal())
+            .filter(|&&f| g.field_facts[f as usize].criminal)
             .map(|&f| g.inv.fields[f as usize].id.clone())
             .collect();
         out.push(
@@ -219,7 +219,7 @@ fn special(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
     if !e.special {
         return;
     }
-    let special: Vec<u32> = g.fields(e).iter().copied().filter(|&f| g.inv.fields[f as usize].is_special()).collect();
+    let special: Vec<u32> = g.fields(e).iter().copied().filter(|&f| g.field_facts[f as usize].special).collect();
     let ids = field_ids(g, &special);
     let purpose = &g.inv.purposes[e.purpose as usize];
     let problem = match purpose.special_condition.as_deref() {
@@ -365,7 +365,7 @@ fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
         under[e.purpose as usize] = true;
         if e.special {
             special[e.purpose as usize]
-                .extend(g.fields(e).iter().copied().filter(|&f| inv.fields[f as usize].is_special()));
+                .extend(g.fields(e).iter().copied().filter(|&f| g.field_facts[f as usize].special));
         }
     }
     for (i, p) in inv.purposes.iter().enumerate() {

@@ -424,7 +424,7 @@ impl Tier {
                 *exempt.entry(reason).or_default() += 1;
                 continue;
             }
-            let non_sensitive = g.fields(e).iter().any(|&f| !inv.fields[f as usize].is_sensitive());
+            let non_sensitive = g.fields(e).iter().any(|&f| !g.field_facts[f as usize].sensitive);
             let sensitive = e.sensitive || e.children;
             any_sensitive |= sensitive;
             let volume = match e.origin {

@@ -1,0 +1,48 @@
+//! Where the time goes: load, graph, rules and JSON rendering of one inventory, timed apart, with
+//! the peak resident memory after each stage. For profiling; the benchmark is `bench/run.sh`.
+//!
+//!     cargo run --release --example stages -- INVENTORY
+
+use piflow::graph::FlowGraph;
+use piflow::load::{LoadOptions, load};
+use piflow::model::Date;
+use piflow::report::{Run, json};
+use piflow::rules::{self, Context};
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn peak_rss_mb() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_owned()))
+        .unwrap_or_default()
+}
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: stages INVENTORY");
+        std::process::exit(2);
+    };
+    let t = Instant::now();
+    let loaded = match load(path.as_ref(), &LoadOptions { rule_codes: rules::codes() }) {
+        Ok(l) => l,
+        Err(f) => {
+            eprintln!("{}", f.errors);
+            std::process::exit(2);
+        }
+    };
+    println!("load   {:>8.3} s  peak {}", t.elapsed().as_secs_f64(), peak_rss_mb());
+    let t = Instant::now();
+    let graph = FlowGraph::build(&loaded.inventory);
+    println!("graph  {:>8.3} s  peak {}  ({} edges)", t.elapsed().as_secs_f64(), peak_rss_mb(), graph.edges.len());
+    let t = Instant::now();
+    let ctx = Context { as_of: "2026-11-23".parse::<Date>().unwrap_or_else(|_| Date::today()), ..Context::default() };
+    let findings = rules::check(&graph, &ctx);
+    println!("rules  {:>8.3} s  peak {}  ({} findings)", t.elapsed().as_secs_f64(), peak_rss_mb(), findings.len());
+    let t = Instant::now();
+    let run = Run { findings: &findings, sources: &loaded.sources, as_of: ctx.as_of, inventory: &path };
+    let out = json::render(&run);
+    println!("json   {:>8.3} s  peak {}  ({} bytes)", t.elapsed().as_secs_f64(), peak_rss_mb(), out.len());
+}
