@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 
 // `report` is taken by `crate::report`; the file keeps the name of the commands it holds.
 mod notice;
-mod scan;
-mod tools;
 #[path = "report.rs"]
 mod reports;
+mod scan;
+mod tools;
 
 /// Exit codes (rules.md): 0 clean, 1 findings at or above `--fail-on`, 2 invalid input or usage.
 pub const EXIT_OK: i32 = 0;
@@ -96,6 +96,9 @@ pub struct CheckArgs {
     /// Colour: auto (only on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// observed.json from `piflow scan`: also judge declared against observed (decl-* rules).
+    #[arg(long, value_name = "FILE")]
+    pub observed: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,10 +206,21 @@ fn check(args: &CheckArgs) -> i32 {
         adequate: args.adequate.as_ref().map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
         only: args.regime,
     };
+    let mut sources = loaded.sources;
+    let evidence = match &args.observed {
+        Some(path) => match read_observed(path) {
+            Ok(o) => Some(crate::scan::Evidence::attach(o, &mut sources)),
+            Err(e) => {
+                eprintln!("piflow: {e}");
+                return EXIT_INVALID;
+            }
+        },
+        None => None,
+    };
     let graph = FlowGraph::build(&loaded.inventory);
-    let findings = rules::check(&graph, &ctx);
+    let findings = rules::check_with(&graph, &ctx, evidence.as_ref());
     let shown = load::display_path(&args.path);
-    let run = Run { findings: &findings, sources: &loaded.sources, as_of: ctx.as_of, inventory: &shown };
+    let run = Run { findings: &findings, sources: &sources, as_of: ctx.as_of, inventory: &shown };
     let bytes = match args.format {
         Format::Human => {
             let tty = args.output.is_none() && std::io::stdout().is_terminal();
@@ -223,6 +237,13 @@ fn check(args: &CheckArgs) -> i32 {
         return written;
     }
     if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn read_observed(path: &Path) -> Result<crate::scan::Observed, String> {
+    let shown = load::display_path(path);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{shown}: cannot read: {e}; write it with `piflow scan -o {shown}`"))?;
+    crate::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())
 }
 
 fn explain(code: Option<&str>) -> i32 {

@@ -2,6 +2,7 @@
 //! none formats output. Shared legal mechanics (effective basis, consent coverage, mechanism
 //! coverage) live here so every rule reads them the same way.
 
+pub mod declared;
 pub mod gdpr;
 pub mod integrity;
 pub mod pipl;
@@ -36,7 +37,7 @@ impl Context {
 
 /// Every rule of the catalogue, in code order within each family.
 pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
-    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES).chain(crate::notice::RULES)
+    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES).chain(declared::RULES).chain(crate::notice::RULES)
 }
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -50,6 +51,11 @@ pub fn codes() -> Vec<&'static str> {
 
 /// Run every rule over the graph; findings come back waived, deduplicated and sorted.
 pub fn check(g: &FlowGraph, ctx: &Context) -> Vec<Finding> {
+    check_with(g, ctx, None)
+}
+
+/// [`check`], and with `observed` (from `piflow scan`) the declared-vs-observed rules too.
+pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::Evidence>) -> Vec<Finding> {
     let facts = Facts::new(g);
     let mut out = Vec::new();
     integrity::check(g, ctx, &mut out);
@@ -58,6 +64,9 @@ pub fn check(g: &FlowGraph, ctx: &Context) -> Vec<Finding> {
     }
     if ctx.judges(Regime::Gdpr) {
         gdpr::check(g, ctx, &facts, &mut out);
+    }
+    if let Some(ev) = observed {
+        declared::check(g, ctx, ev, &mut out);
     }
     finalize(out, g.inv, ctx.as_of, &integrity::WAIVER_EXPIRED)
 }
@@ -174,7 +183,7 @@ pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about:
 
 /// The fields of an edge that are PIPL-sensitive.
 pub fn sensitive_fields(g: &FlowGraph, e: &Edge) -> Vec<u32> {
-    g.fields(e).iter().copied().filter(|&f| g.inv.fields[f as usize].is_sensitive()).collect()
+    g.fields(e).iter().copied().filter(|&f| g.field_facts[f as usize].sensitive).collect()
 }
 
 /// The ids of some fields, for messages and `data`.

@@ -1,0 +1,312 @@
+//! Declared against observed: what `piflow scan` found in code and traffic that the inventory does
+//! not declare, and what the inventory declares that the scan did not find.
+//!
+//! An inventory sdk *declares* a signature-database SDK when it has the database id as its id or
+//! shares a package coordinate with it; it then also owns that SDK's database hosts. Its own
+//! `packages` and `hosts` extend the database (a vendor the database lacks is still recognised).
+
+use super::Context;
+use crate::finding::{Finding, Rule, Severity};
+use crate::graph::FlowGraph;
+use crate::model::{Inventory, Sdk};
+use crate::scan::db::{host_matches, normalize};
+use crate::scan::{Database, Evidence, HostUse, MarkerKind, PackageUse, Place, Signature};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+const fn rule(
+    code: &'static str,
+    severity: Severity,
+    title: &'static str,
+    citation: &'static str,
+    law: &'static str,
+    fix: &'static str,
+) -> Rule {
+    Rule { code, severity, regime: None, title, citation, law, fix }
+}
+
+const TRANSPARENCY: &str = "The handler must tell individuals about every recipient of their data and \
+     obtain the consent each transfer needs; an SDK or host the inventory does not know is a flow \
+     nobody assessed. The MIIT requires apps to list every embedded third-party SDK with its \
+     purpose and the data it collects.";
+
+pub const UNDECLARED_SDK: Rule = rule(
+    "decl-undeclared-sdk",
+    Severity::Error,
+    "A manifest or lockfile names a third-party SDK the inventory does not declare",
+    "PIPL Art. 17, 23; GB/T 35273-2020 §9.7; MIIT 2021 No. 164 (SDK list); GDPR Art. 13(1)(e), 30(1)(d)",
+    TRANSPARENCY,
+    "Declare the SDK in the inventory (`sdks`, with its vendor in `parties`, the fields it collects \
+     and the purpose) — `piflow scan --suggest` prints entries ready to paste — or remove the \
+     dependency. If the inventory already has it under another id, add the coordinate to its `packages`.",
+);
+
+pub const UNDECLARED_HOST: Rule = rule(
+    "decl-undeclared-host",
+    Severity::Error,
+    "Traffic goes to a host no sdk or party of the inventory declares",
+    "PIPL Art. 17, 23, 38; GDPR Art. 13(1)(e), 30(1)(d), 44",
+    TRANSPARENCY,
+    "Add the host to the `hosts` of the party or sdk that receives the data (`*.example.com` covers \
+     the domain and its subdomains), declaring that recipient first if it is new; or stop the \
+     request. Hosts of the site itself are first party: pass `--first-party DOMAIN` to `piflow scan`.",
+);
+
+pub const UNOBSERVED_SDK: Rule = rule(
+    "decl-unobserved-sdk",
+    Severity::Note,
+    "A declared sdk was not found by the scan",
+    "PIPL Art. 7 (openness); GDPR Art. 5(1)(d) (accuracy), 30",
+    "Records of processing must be accurate: an sdk that is no longer shipped should leave the \
+     inventory and the privacy notice's SDK list, or the scan missed the file that brings it in.",
+    "Remove the sdk if the app no longer ships it; else give it the `packages` (e.g. \
+     `maven:group:artifact`, `npm:name`) or `hosts` that reveal it, and scan the tree that holds it.",
+);
+
+pub const RULES: &[Rule] = &[UNDECLARED_HOST, UNDECLARED_SDK, UNOBSERVED_SDK];
+
+/// What the inventory declares, with the database SDKs each sdk stands for.
+pub struct Declared<'a> {
+    db: &'a Database,
+    /// Normalised coordinate → inventory sdk indexes.
+    own_packages: BTreeMap<String, Vec<usize>>,
+    /// Database sdk id → inventory sdk indexes that declare it.
+    by_signature: BTreeMap<&'a str, Vec<usize>>,
+    sdks: &'a [Sdk],
+    inv: &'a Inventory,
+}
+
+impl<'a> Declared<'a> {
+    pub fn new(inv: &'a Inventory, db: &'a Database) -> Declared<'a> {
+        let mut own_packages: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_signature: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        for (i, s) in inv.sdks.iter().enumerate() {
+            if let Some(sig) = db.get(&s.id) {
+                by_signature.entry(sig.id.as_str()).or_default().push(i);
+            }
+            for p in &s.packages {
+                own_packages.entry(normalize(p)).or_default().push(i);
+                for sig in db.by_package(p) {
+                    by_signature.entry(sig.id.as_str()).or_default().push(i);
+                }
+            }
+        }
+        for v in by_signature.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Declared { db, own_packages, by_signature, sdks: &inv.sdks, inv }
+    }
+
+    /// The inventory sdks that declare a coordinate, and the database SDKs it belongs to.
+    fn package(&self, coordinate: &str) -> (Vec<usize>, Vec<&'a Signature>) {
+        let sigs = self.db.by_package(coordinate);
+        let mut by: Vec<usize> = self.own_packages.get(&normalize(coordinate)).cloned().unwrap_or_default();
+        for s in &sigs {
+            by.extend(self.by_signature.get(s.id.as_str()).into_iter().flatten());
+        }
+        by.sort_unstable();
+        by.dedup();
+        (by, sigs)
+    }
+
+    fn signature_declared(&self, id: &str) -> bool {
+        self.by_signature.contains_key(id)
+    }
+
+    /// Whether any sdk or party declares the host (an sdk's database hosts included).
+    fn host_declared(&self, host: &str) -> bool {
+        let m = |patterns: &[String]| patterns.iter().any(|p| host_matches(p, host));
+        self.inv.parties.iter().any(|p| m(&p.hosts))
+            || self.sdks.iter().any(|s| m(&s.hosts))
+            || self.by_signature.keys().filter_map(|id| self.db.get(id)).any(|sig| m(&sig.hosts))
+    }
+}
+
+/// A database SDK the scan found and no inventory sdk declares, with where it was seen.
+pub struct Undeclared<'a> {
+    pub signature: &'a Signature,
+    pub packages: Vec<&'a PackageUse>,
+}
+
+/// Database SDKs found by package coordinate that the inventory does not declare, in id order.
+pub fn undeclared_signatures<'a>(
+    inv: &'a Inventory,
+    observed: &'a crate::scan::Observed,
+    db: &'a Database,
+) -> Vec<Undeclared<'a>> {
+    let declared = Declared::new(inv, db);
+    let mut out: BTreeMap<&str, Undeclared> = BTreeMap::new();
+    for p in &observed.packages {
+        let (by, sigs) = declared.package(&p.coordinate);
+        if !by.is_empty() {
+            continue;
+        }
+        if let Some(sig) = sigs.first() {
+            out.entry(sig.id.as_str())
+                .or_insert_with(|| Undeclared { signature: sig, packages: Vec::new() })
+                .packages
+                .push(p);
+        }
+    }
+    out.into_values().collect()
+}
+
+fn places_json(places: &[&Place]) -> serde_json::Value {
+    json!(places.iter().map(|p| format!("{}:{}", p.file, p.line)).collect::<Vec<_>>())
+}
+
+pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding>) {
+    let inv = g.inv;
+    let db = Database::bundled();
+    let declared = Declared::new(inv, db);
+    let obs = &ev.observed;
+
+    // Undeclared packages: one finding per coordinate, at its first place.
+    let mut by_coordinate: BTreeMap<String, Vec<&PackageUse>> = BTreeMap::new();
+    for p in &obs.packages {
+        by_coordinate.entry(normalize(&p.coordinate)).or_default().push(p);
+    }
+    let mut seen_signatures: BTreeSet<&str> = BTreeSet::new();
+    for uses in by_coordinate.values() {
+        let first = uses[0];
+        let (by, sigs) = declared.package(&first.coordinate);
+        seen_signatures.extend(sigs.iter().map(|s| s.id.as_str()));
+        if !by.is_empty() || sigs.is_empty() {
+            continue;
+        }
+        let sig = sigs[0];
+        let places: Vec<&Place> = uses.iter().map(|u| &u.place).collect();
+        let also = if uses.len() > 1 { format!(" (and {} more places)", uses.len() - 1) } else { String::new() };
+        out.push(
+            Finding::new(
+                &UNDECLARED_SDK,
+                first.coordinate.clone(),
+                ev.loc(&first.place),
+                format!(
+                    "`{}` in {}:{}{also} is the {} of {} ({}), and no inventory sdk declares it; \
+                     declare sdk `{}` with its vendor, or add the coordinate to the `packages` of the sdk that is it",
+                    first.coordinate,
+                    first.place.file,
+                    first.place.line,
+                    sig.name.en,
+                    sig.vendor.en,
+                    sig.vendor.country,
+                    sig.id
+                ),
+            )
+            .with("sdk", sig.id.clone())
+            .with("vendor", sig.vendor.en.clone())
+            .with("country", sig.vendor.country.clone())
+            .with("collects", json!(sig.fields))
+            .with("places", places_json(&places)),
+        );
+    }
+
+    // Android markers reveal SDKs shipped as bare AARs/JARs: report the SDK when no package of it
+    // was seen (else the package finding already says it).
+    let mut marker_hits: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
+    for m in obs.markers.iter().filter(|m| m.kind != MarkerKind::Permission) {
+        let sigs = db.by_marker(&m.name);
+        if sigs.is_empty()
+            || sigs.iter().any(|s| declared.signature_declared(&s.id) || seen_signatures.contains(s.id.as_str()))
+        {
+            continue;
+        }
+        marker_hits.entry(sigs[0].id.as_str()).or_default().push(&m.place);
+    }
+    for (id, places) in marker_hits {
+        let Some(sig) = db.get(id) else { continue };
+        out.push(
+            Finding::new(
+                &UNDECLARED_SDK,
+                id,
+                ev.loc(places[0]),
+                format!(
+                    "AndroidManifest.xml entries in {}:{} belong to the {} of {} ({}), and no inventory sdk declares it",
+                    places[0].file, places[0].line, sig.name.en, sig.vendor.en, sig.vendor.country
+                ),
+            )
+            .with("sdk", sig.id.clone())
+            .with("vendor", sig.vendor.en.clone())
+            .with("country", sig.vendor.country.clone())
+            .with("collects", json!(sig.fields))
+            .with("places", places_json(&places)),
+        );
+    }
+
+    // Hosts: third-party traffic to a host nobody declares.
+    let mut personal_by_host: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for p in &obs.personal_data {
+        personal_by_host.entry(&p.host).or_default().insert(&p.category);
+    }
+    for h in obs.hosts.iter().filter(|h| !h.first_party) {
+        if declared.host_declared(&h.host) {
+            continue;
+        }
+        out.push(host_finding(ev, h, db, personal_by_host.get(h.host.as_str())));
+    }
+
+    // Declared sdks the scan did not find (only when the scan looked at code at all).
+    if obs.packages.is_empty() && obs.markers.is_empty() && obs.hosts.is_empty() {
+        return;
+    }
+    for (i, s) in inv.sdks.iter().enumerate() {
+        let by_package = obs.packages.iter().any(|p| declared.package(&p.coordinate).0.contains(&i));
+        let sigs: Vec<&str> = declared.by_signature.iter().filter(|(_, v)| v.contains(&i)).map(|(k, _)| *k).collect();
+        let by_marker =
+            obs.markers.iter().any(|m| db.by_marker(&m.name).iter().any(|sig| sigs.contains(&sig.id.as_str())));
+        let own_hosts = sigs.iter().filter_map(|id| db.get(id)).flat_map(|sig| sig.hosts.iter()).chain(&s.hosts);
+        let hosts: Vec<&String> = own_hosts.collect();
+        let by_host = obs.hosts.iter().any(|h| hosts.iter().any(|p| host_matches(p, &h.host)));
+        if by_package || by_marker || by_host {
+            continue;
+        }
+        let how = if s.packages.is_empty() && s.hosts.is_empty() && sigs.is_empty() {
+            "; it has no `packages` or `hosts` and its id is not in the signature database, so no scan can find it"
+        } else {
+            ""
+        };
+        out.push(
+            Finding::new(
+                &UNOBSERVED_SDK,
+                s.id.clone(),
+                s.loc,
+                format!("sdk `{}` was not found in the scanned code or traffic{how}", s.id),
+            )
+            .with("packages", json!(s.packages))
+            .with("signatures", json!(sigs)),
+        );
+    }
+}
+
+fn host_finding(ev: &Evidence, h: &HostUse, db: &Database, personal: Option<&BTreeSet<&str>>) -> Finding {
+    let sig = db.by_host(&h.host).into_iter().next();
+    let who = match sig {
+        Some(s) => format!(" It belongs to the {} of {} ({}).", s.name.en, s.vendor.en, s.vendor.country),
+        None => String::new(),
+    };
+    let carried = match personal {
+        Some(c) if !c.is_empty() => {
+            format!(" Requests to it carry {}.", c.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
+        _ => String::new(),
+    };
+    let mut f = Finding::new(
+        &UNDECLARED_HOST,
+        h.host.clone(),
+        ev.loc(&h.place),
+        format!(
+            "{} request(s) went to `{}` (first at {}:{}), which matches the `hosts` of no sdk or party.{who}{carried}",
+            h.requests, h.host, h.place.file, h.place.line
+        ),
+    )
+    .with("requests", h.requests);
+    if let Some(s) = sig {
+        f = f.with("sdk", s.id.clone());
+    }
+    if let Some(c) = personal {
+        f = f.with("personal_data", json!(c));
+    }
+    f
+}

@@ -1,0 +1,262 @@
+//! The bundled SDK signature database (`data/sdk-signatures.json`): for each SDK its names, vendor,
+//! package coordinates per ecosystem, Android markers, hosts and the data it typically collects.
+//! It is data, versioned with the repository, not code: it is compiled in with `include_str!` and
+//! parsed once.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+const BUNDLED: &str = include_str!("../../data/sdk-signatures.json");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    pub zh: String,
+    pub en: String,
+    pub country: String,
+    #[serde(default)]
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AndroidMarkers {
+    #[serde(default)]
+    pub components: Vec<String>,
+    #[serde(default)]
+    pub meta_data: Vec<String>,
+}
+
+/// One SDK of the database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub id: String,
+    pub name: Names,
+    pub vendor: Vendor,
+    pub purpose: String,
+    #[serde(default)]
+    pub packages: Vec<String>,
+    #[serde(default)]
+    pub android: AndroidMarkers,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Taxonomy categories of the personal data it typically collects.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Where the facts come from (the vendor's SDK privacy notice or docs).
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: u32,
+    updated: String,
+    sdks: Vec<Signature>,
+}
+
+/// The database with its lookup indexes.
+#[derive(Debug)]
+pub struct Database {
+    pub version: u32,
+    pub updated: String,
+    pub sdks: Vec<Signature>,
+    /// Normalised coordinate → sdk indexes; `maven:group:*` entries are kept as `maven:group:*`.
+    by_package: BTreeMap<String, Vec<usize>>,
+    by_marker: BTreeMap<String, Vec<usize>>,
+}
+
+impl Database {
+    /// The database compiled into piflow.
+    pub fn bundled() -> &'static Database {
+        static DB: OnceLock<Database> = OnceLock::new();
+        DB.get_or_init(|| {
+            // The file is checked by a unit test below; a broken edit fails `cargo test`, so an
+            // empty database here can only come from a build that skipped the tests.
+            Database::parse(BUNDLED).unwrap_or_else(|_| Database::from_sdks(0, String::new(), Vec::new()))
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Database, serde_json::Error> {
+        let f: File = serde_json::from_str(text)?;
+        Ok(Database::from_sdks(f.version, f.updated, f.sdks))
+    }
+
+    fn from_sdks(version: u32, updated: String, sdks: Vec<Signature>) -> Database {
+        let mut by_package: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_marker: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, s) in sdks.iter().enumerate() {
+            for p in &s.packages {
+                by_package.entry(normalize(p)).or_default().push(i);
+            }
+            for m in s.android.components.iter().chain(&s.android.meta_data) {
+                by_marker.entry(m.clone()).or_default().push(i);
+            }
+        }
+        Database { version, updated, sdks, by_package, by_marker }
+    }
+
+    /// The SDKs a coordinate belongs to (exact, or through a `maven:group:*` entry).
+    pub fn by_package(&self, coordinate: &str) -> Vec<&Signature> {
+        let norm = normalize(coordinate);
+        let mut hits: Vec<usize> = self.by_package.get(&norm).cloned().unwrap_or_default();
+        if let Some(group) = maven_group_wildcard(&norm) {
+            hits.extend(self.by_package.get(&group).into_iter().flatten());
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter().map(|i| &self.sdks[i]).collect()
+    }
+
+    /// The SDKs an Android component class or `meta-data` key belongs to.
+    pub fn by_marker(&self, name: &str) -> Vec<&Signature> {
+        self.by_marker.get(name).into_iter().flatten().map(|&i| &self.sdks[i]).collect()
+    }
+
+    /// The SDKs whose hosts include `host`.
+    pub fn by_host(&self, host: &str) -> Vec<&Signature> {
+        self.sdks.iter().filter(|s| s.hosts.iter().any(|p| host_matches(p, host))).collect()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Signature> {
+        self.sdks.iter().find(|s| s.id == id)
+    }
+}
+
+/// `maven:g:a` → `maven:g:*`.
+fn maven_group_wildcard(norm: &str) -> Option<String> {
+    let rest = norm.strip_prefix("maven:")?;
+    let (group, _) = rest.split_once(':')?;
+    Some(format!("maven:{group}:*"))
+}
+
+/// A coordinate in the form lookups compare: names are case-insensitive where the ecosystem says
+/// so (PyPI per PEP 503, SwiftPM repository URLs, Go module paths are case-sensitive but hosted on
+/// case-insensitive GitHub), a Maven version suffix is dropped, and a CocoaPods subspec
+/// (`Firebase/Analytics`) stands for its pod.
+pub fn normalize(coordinate: &str) -> String {
+    let Some((eco, name)) = coordinate.split_once(':') else { return coordinate.trim().to_owned() };
+    let eco = eco.trim().to_ascii_lowercase();
+    let name = name.trim();
+    let name = match eco.as_str() {
+        "pypi" => {
+            let mut out = String::new();
+            for part in name.to_ascii_lowercase().split(['-', '_', '.']).filter(|s| !s.is_empty()) {
+                if !out.is_empty() {
+                    out.push('-');
+                }
+                out.push_str(part);
+            }
+            out
+        }
+        "maven" => {
+            let mut parts = name.split(':');
+            match (parts.next(), parts.next()) {
+                (Some(g), Some(a)) => format!("{g}:{a}"),
+                _ => name.to_owned(),
+            }
+        }
+        "cocoapods" => name.split('/').next().unwrap_or(name).to_owned(),
+        "swiftpm" => swiftpm_location(name),
+        "go" => name.to_owned(),
+        _ => name.to_owned(),
+    };
+    format!("{eco}:{name}")
+}
+
+/// A SwiftPM repository location as `github.com/owner/repo`, lower case: no scheme, no user, no
+/// `.git`, no trailing slash; `git@github.com:owner/repo.git` too.
+pub fn swiftpm_location(url: &str) -> String {
+    let mut s = url.trim().to_ascii_lowercase();
+    for scheme in ["https://", "http://", "ssh://", "git://"] {
+        if let Some(rest) = s.strip_prefix(scheme) {
+            s = rest.to_owned();
+        }
+    }
+    if let Some((user, rest)) = s.split_once('@')
+        && !user.contains('/')
+    {
+        s = rest.replacen(':', "/", 1);
+    }
+    let s = s.trim_end_matches('/');
+    s.strip_suffix(".git").unwrap_or(s).to_owned()
+}
+
+/// Whether a host pattern (`*.umeng.com` or `api.example.com`) covers `host`. A wildcard covers the
+/// domain itself and every subdomain, never a look-alike (`evilumeng.com`).
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(domain) => host == domain || host.strip_suffix(domain).is_some_and(|head| head.ends_with('.')),
+        None => host == pattern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_database_parses_and_is_consistent() {
+        let db = Database::parse(BUNDLED).expect("data/sdk-signatures.json must parse");
+        assert!(db.sdks.len() >= 150, "at least 150 SDKs");
+        let mut ids: Vec<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(n, ids.len(), "sdk ids are unique");
+        for s in &db.sdks {
+            for f in &s.fields {
+                assert!(
+                    crate::model::taxonomy::CATEGORIES.iter().any(|c| c.key == f),
+                    "{}: `{f}` is not a taxonomy category",
+                    s.id
+                );
+            }
+            for p in &s.packages {
+                assert!(p.contains(':'), "{}: `{p}` has no ecosystem", s.id);
+            }
+            assert!(s.source.starts_with("https://") || s.source.starts_with("http://"), "{}: source must be a URL", s.id);
+            assert!(crate::model::is_country(&s.vendor.country), "{}: vendor country", s.id);
+        }
+    }
+
+    #[test]
+    fn coordinates_normalise_per_ecosystem() {
+        assert_eq!(normalize("pypi:Sentry_SDK"), "pypi:sentry-sdk");
+        assert_eq!(normalize("maven:com.umeng.umsdk:common:9.6.3"), "maven:com.umeng.umsdk:common");
+        assert_eq!(normalize("cocoapods:Firebase/Analytics"), "cocoapods:Firebase");
+        assert_eq!(
+            normalize("swiftpm:https://github.com/getsentry/sentry-cocoa.git"),
+            "swiftpm:github.com/getsentry/sentry-cocoa"
+        );
+        assert_eq!(swiftpm_location("git@github.com:Foo/Bar.git"), "github.com/foo/bar");
+    }
+
+    #[test]
+    fn wildcard_hosts_cover_domain_and_subdomains_only() {
+        assert!(host_matches("*.umeng.com", "umeng.com"));
+        assert!(host_matches("*.umeng.com", "alog.umeng.com"));
+        assert!(!host_matches("*.umeng.com", "evilumeng.com"));
+        assert!(!host_matches("api.x.com", "a.api.x.com"));
+        assert!(host_matches("API.x.com", "api.x.com."));
+    }
+
+    #[test]
+    fn maven_group_wildcards_match_any_artifact() {
+        let db = Database::bundled();
+        let hits = db.by_package("maven:com.tencent.bugly:crashreport_upgrade:2.0");
+        assert_eq!(hits.first().map(|s| s.id.as_str()), Some("tencent-bugly"));
+        assert!(db.by_package("maven:com.tencent.buglyx:crashreport").is_empty());
+    }
+}

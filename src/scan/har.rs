@@ -1,0 +1,194 @@
+//! HAR 1.2 captures (browser devtools, Charles, mitmproxy): the hosts requests went to, and the
+//! request parameters (query, form, JSON body) whose values look like personal data.
+
+use super::locate::Text;
+use super::walk::{ParseResult, Sink};
+use super::{HostUse, PersonalData, personal};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Second-level labels under which registrations happen one level lower (`example.com.cn`).
+const SECOND_LEVEL: &[&str] = &["com", "net", "org", "gov", "edu", "co", "ac"];
+
+/// The registrable domain of a host (an approximation of the public suffix list that is right for
+/// `x.example.com` and `x.example.com.cn`).
+fn registrable(host: &str) -> String {
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let keep = if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVEL.contains(&labels[n - 2]) { 3 } else { 2 };
+    labels[n.saturating_sub(keep)..].join(".")
+}
+
+/// Host of a URL, lower case, without port or credentials.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    let host = if authority.starts_with('[') {
+        authority.split(']').next()?.trim_start_matches('[')
+    } else {
+        authority.split(':').next()?
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Percent-decoding of a query component (`+` is a space in forms).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
+                Ok(v) => {
+                    out.push(v);
+                    i += 2;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn form_pairs(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
+}
+
+/// Leaf values of a JSON body with their key paths (`user.phone`, `items[0].lat`).
+fn json_leaves(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                json_leaves(x, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                json_leaves(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::String(s) => out.push((path.to_owned(), s.clone())),
+        Value::Number(n) => out.push((path.to_owned(), n.to_string())),
+        _ => {}
+    }
+}
+
+/// Every (parameter, value) a request carries.
+fn parameters(req: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let url = req.get("url").and_then(Value::as_str).unwrap_or("");
+    if let Some((_, q)) = url.split_once('?') {
+        out.extend(form_pairs(q.split('#').next().unwrap_or(q)));
+    }
+    let named = |list: Option<&Value>| -> Vec<(String, String)> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                Some((
+                    p.get("name")?.as_str()?.to_owned(),
+                    p.get("value").and_then(Value::as_str).unwrap_or("").to_owned(),
+                ))
+            })
+            .collect()
+    };
+    out.extend(named(req.get("queryString")));
+    if let Some(post) = req.get("postData") {
+        out.extend(named(post.get("params")));
+        let text = post.get("text").and_then(Value::as_str).unwrap_or("");
+        let mime = post.get("mimeType").and_then(Value::as_str).unwrap_or("");
+        if mime.contains("json") || text.trim_start().starts_with(['{', '[']) {
+            if let Ok(body) = serde_json::from_str::<Value>(text) {
+                json_leaves(&body, "", &mut out);
+            }
+        } else if mime.contains("x-www-form-urlencoded") {
+            out.extend(form_pairs(text));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Where an entry's request URL is written, searching forward from the previous entry.
+fn url_line(t: &Text, url: &str, cursor: usize) -> (u32, usize) {
+    let encoded = serde_json::to_string(url).unwrap_or_default();
+    let hay = t.text.get(cursor..).unwrap_or("");
+    let hit = ["\"url\": ", "\"url\":"]
+        .iter()
+        .filter_map(|k| hay.find(&format!("{k}{encoded}")))
+        .min()
+        .or_else(|| hay.find(&encoded));
+    match hit {
+        Some(i) => (t.line_of(cursor + i), cursor + i + 1),
+        None => (t.line_of(cursor), cursor),
+    }
+}
+
+pub fn read(t: &Text, first_party: &[String], sink: &mut Sink) -> ParseResult {
+    let doc: Value = serde_json::from_str(t.text).map_err(|e| (e.line() as u32, format!("invalid JSON: {e}")))?;
+    let Some(entries) = doc.pointer("/log/entries").and_then(Value::as_array) else {
+        return Err((1, "no `log.entries`: is this a HAR file?".into()));
+    };
+    // The site the capture was made on is first party: the pages' hosts, plus `--first-party`.
+    let mut own: Vec<String> = first_party.iter().map(|d| registrable(d.trim_start_matches("*.").trim())).collect();
+    for page in doc.pointer("/log/pages").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(h) = page.get("title").and_then(Value::as_str).and_then(host_of) {
+            own.push(registrable(&h));
+        }
+    }
+    let mut hosts: BTreeMap<String, HostUse> = BTreeMap::new();
+    let mut cursor = 0;
+    for entry in entries {
+        let Some(req) = entry.get("request") else { continue };
+        let Some(url) = req.get("url").and_then(Value::as_str) else { continue };
+        let (line, next) = url_line(t, url, cursor);
+        cursor = next;
+        let Some(host) = host_of(url) else { continue };
+        let place = t.place(line);
+        hosts.entry(host.clone()).and_modify(|h| h.requests += 1).or_insert_with(|| HostUse {
+            host: host.clone(),
+            requests: 1,
+            first_party: own.contains(&registrable(&host)),
+            sdk: sink.db.by_host(&host).first().map(|s| s.id.clone()),
+            place: place.clone(),
+        });
+        for (key, value) in parameters(req) {
+            if let Some((category, evidence)) = personal::classify(&key, &value) {
+                sink.obs.personal_data.push(PersonalData {
+                    host: host.clone(),
+                    parameter: key,
+                    category: category.to_owned(),
+                    evidence: evidence.to_owned(),
+                    place: place.clone(),
+                });
+            }
+        }
+    }
+    sink.obs.hosts.extend(hosts.into_values());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_registrable_domains() {
+        assert_eq!(host_of("https://u:p@API.Example.com:8443/x?y").as_deref(), Some("api.example.com"));
+        assert_eq!(registrable("a.b.example.com.cn"), "example.com.cn");
+        assert_eq!(registrable("alog.umeng.com"), "umeng.com");
+        assert_eq!(decode("a%40b.cn+x"), "a@b.cn x");
+    }
+}
