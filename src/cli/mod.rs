@@ -178,7 +178,7 @@ fn report_load_failure_as(failed: &load::Failed, format: Format) -> i32 {
     EXIT_INVALID
 }
 
-fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
+pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
     match output {
         Some(path) => match write_atomic(path, bytes) {
             Ok(()) => EXIT_OK,

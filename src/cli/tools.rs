@@ -1,10 +1,53 @@
-//! Subcommands of the `tools` family (flattened into `piflow`'s command list).
+//! Tooling around the inventory format: its JSON Schema (for editors), shell completions and
+//! the man page. All generated from the types and the clap definitions, so none can drift.
 
-use clap::Subcommand;
+use super::{Cli, EXIT_INVALID, emit};
+use clap::{CommandFactory, Subcommand};
+use clap_complete::Shell;
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
-pub enum Commands {}
+pub enum Commands {
+    /// Print the JSON Schema of an inventory part (generated from the model types).
+    Schema {
+        /// Write it to this file (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff); e.g. `piflow man > piflow.1`.
+    Man,
+}
+
+/// The JSON Schema of one inventory part, as pretty JSON.
+pub fn schema_text() -> String {
+    let schema = schemars::schema_for!(crate::model::Part);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
 
 pub fn run(cmd: &Commands) -> i32 {
-    match *cmd {}
+    match cmd {
+        Commands::Schema { output } => emit(output.as_deref(), schema_text().as_bytes()),
+        Commands::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "piflow", &mut out);
+            emit(None, &out)
+        }
+        Commands::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => emit(None, &out),
+                Err(e) => {
+                    eprintln!("piflow: cannot render the man page: {e}");
+                    EXIT_INVALID
+                }
+            }
+        }
+    }
 }

@@ -11,8 +11,10 @@ pub mod taxonomy;
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -43,7 +45,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The legal regimes piflow judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Regime {
     #[serde(rename = "PIPL")]
     Pipl,
@@ -121,7 +123,7 @@ impl<'de> Deserialize<'de> for Countries {
 }
 
 /// A lawful basis. One vocabulary serves both regimes; each regime's rules say which it knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
     Consent,
@@ -217,7 +219,7 @@ impl<'de> Deserialize<'de> for BasisSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SystemKind {
     Web,
@@ -231,7 +233,7 @@ pub enum SystemKind {
 }
 
 /// What an outside party is to us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Acts on our instructions (PIPL "entrusted party", GDPR processor).
@@ -253,7 +255,7 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConsentKind {
     General,
@@ -277,7 +279,7 @@ impl ConsentKind {
 }
 
 /// What a consent is given for (`for`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Requirement {
     Processing,
@@ -301,7 +303,7 @@ impl Requirement {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum MechanismKind {
     CnSecurityAssessment,
@@ -325,11 +327,12 @@ impl MechanismKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     pub id: String,
     pub name: String,
+    #[schemars(schema_with = "country_schema")]
     pub country: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
@@ -347,7 +350,7 @@ pub struct Organization {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subject {
     pub id: String,
@@ -363,11 +366,13 @@ pub struct Subject {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub id: String,
     pub name: String,
+    /// A key of the built-in taxonomy (`piflow explain categories`).
+    #[schemars(schema_with = "category_schema")]
     pub category: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
@@ -379,11 +384,12 @@ pub struct Field {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct System {
     pub id: String,
     pub name: String,
+    #[schemars(schema_with = "country_schema")]
     pub country: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SystemKind>,
@@ -397,11 +403,12 @@ pub struct System {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     pub id: String,
     pub name: String,
+    #[schemars(schema_with = "country_schema")]
     pub country: String,
     pub role: Role,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -424,7 +431,7 @@ pub struct Party {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Purpose {
     pub id: String,
@@ -446,7 +453,7 @@ pub struct Purpose {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub id: String,
@@ -468,7 +475,7 @@ pub struct Consent {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mechanism {
     pub id: String,
@@ -487,7 +494,7 @@ pub struct Mechanism {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sdk {
     pub id: String,
@@ -513,7 +520,7 @@ pub struct Sdk {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// Declared id; when absent the loader assigns `<from>-><to>#<n>` and leaves `id_declared` false.
@@ -541,7 +548,7 @@ pub struct Flow {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     pub rule: String,
@@ -551,6 +558,73 @@ pub struct Waiver {
     pub until: Option<Date>,
     #[serde(skip)]
     pub loc: Loc,
+}
+
+/// ISO 3166-1 alpha-2 codes, for editors' completion and validation.
+fn country_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "enum": ISO_3166_ALPHA2, "description": "ISO 3166-1 alpha-2 country code, upper case (CN is mainland China; HK, MO, TW are separate)"})
+}
+
+fn category_schema(_: &mut SchemaGenerator) -> Schema {
+    let keys: Vec<&str> = taxonomy::CATEGORIES.iter().map(|c| c.key).collect();
+    json_schema!({"type": "string", "enum": keys})
+}
+
+impl JsonSchema for Countries {
+    fn schema_name() -> Cow<'static, str> {
+        "Countries".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = country_schema(generator);
+        json_schema!({"oneOf": [one.clone(), {"type": "array", "items": one, "minItems": 1}]})
+    }
+}
+
+impl JsonSchema for BasisSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "BasisSpec".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let basis = generator.subschema_for::<Basis>();
+        json_schema!({
+            "description": "One basis for every regime, or an object per regime",
+            "oneOf": [basis.clone(), {"type": "object", "properties": {"PIPL": basis.clone(), "GDPR": basis}, "additionalProperties": false}]
+        })
+    }
+}
+
+/// One inventory part as written in a `.json` file: the format's JSON Schema is generated from
+/// this type, so it cannot drift from what the loader accepts.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "piflow inventory part, format version 1")]
+pub struct Part {
+    /// The format version: always 1.
+    #[schemars(range(min = 1, max = 1))]
+    pub piflow: u32,
+    /// Exactly one part of an inventory holds the organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    #[serde(default)]
+    pub subjects: Vec<Subject>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub systems: Vec<System>,
+    #[serde(default)]
+    pub parties: Vec<Party>,
+    #[serde(default)]
+    pub purposes: Vec<Purpose>,
+    #[serde(default)]
+    pub consents: Vec<Consent>,
+    #[serde(default)]
+    pub mechanisms: Vec<Mechanism>,
+    #[serde(default)]
+    pub sdks: Vec<Sdk>,
+    #[serde(default)]
+    pub flows: Vec<Flow>,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
 }
 
 /// A whole inventory, merged from all its parts.
