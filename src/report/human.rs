@@ -91,6 +91,111 @@ impl<'a> Files<'a> for TermFiles<'a> {
     }
 }
 
+/// Lines longer than this (in bytes) are shown cut to a window around what is underlined: a
+/// minified part or a 100 MB string must not be echoed whole to the terminal.
+pub const MAX_SHOWN_LINE: usize = 240;
+
+/// How much of an over-long line to show before the underlined text.
+const WINDOW_LEAD: usize = 60;
+
+/// One over-long line of a file, cut to a window; line and column numbers stay those of the file.
+struct Window<'a> {
+    name: Cow<'a, str>,
+    /// 0-based index of the line in its file.
+    line: usize,
+    /// The shown part of the line, with `…` where it was cut.
+    text: String,
+    /// Bytes of `text` before the line's own text (the leading `…`, if any).
+    lead: usize,
+    /// Characters of the line before the shown part, so columns stay true.
+    chars_before: usize,
+}
+
+const ELLIPSIS: &str = "…";
+
+impl<'a> Files<'a> for Window<'a> {
+    type FileId = ();
+    type Name = Cow<'a, str>;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<Self::Name, FilesError> {
+        Ok(self.name.clone())
+    }
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+    fn line_index(&'a self, (): (), _byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line)
+    }
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        if line_index == self.line {
+            Ok(0..self.text.len())
+        } else {
+            Err(FilesError::LineTooLarge { given: line_index, max: self.line })
+        }
+    }
+    fn column_number(&'a self, (): (), _line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let shown = self.text.get(self.lead..byte_index.max(self.lead)).map_or(0, |s| s.chars().count());
+        Ok(self.chars_before + shown + 1)
+    }
+}
+
+/// Emit `d` with one primary label on `range` of `file`, cutting the line to a window when it is
+/// longer than [`MAX_SHOWN_LINE`].
+fn emit_labelled(
+    out: &mut Buffer,
+    config: &Config,
+    files: &TermFiles,
+    d: Diagnostic<usize>,
+    file: usize,
+    range: Range<usize>,
+    message: Option<String>,
+) {
+    let Some(f) = files.sources.files.get(file) else { return };
+    let text: &str = &files.texts[file];
+    let line = f.lines.line(range.start);
+    let line_start = f.lines.line_start(line).unwrap_or(0);
+    let line_end = f.lines.line_start(line + 1).unwrap_or(text.len());
+    if line_end - line_start <= MAX_SHOWN_LINE {
+        let mut label = Label::primary(file, range);
+        if let Some(m) = message {
+            label = label.with_message(m);
+        }
+        let _ = term::emit_to_write_style(out, config, files, &d.with_label(label));
+        return;
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(range.start.saturating_sub(WINDOW_LEAD).max(line_start));
+    let to = floor((from + MAX_SHOWN_LINE).min(line_end));
+    let shown = text[from..to].trim_end_matches(['\n', '\r']);
+    let lead = if from > line_start { ELLIPSIS } else { "" };
+    let tail = if to < line_end { ELLIPSIS } else { "" };
+    let window = Window {
+        name: sanitize(&f.path),
+        line: line - 1,
+        text: format!("{lead}{shown}{tail}"),
+        lead: lead.len(),
+        chars_before: text[line_start..from].chars().count(),
+    };
+    let start = range.start.clamp(from, from + shown.len()) - from + lead.len();
+    let end = range.end.clamp(from, from + shown.len()) - from + lead.len();
+    let mut label = Label::primary((), start..end.max(start));
+    if let Some(m) = message {
+        label = label.with_message(m);
+    }
+    let d = Diagnostic::new(d.severity)
+        .with_code(d.code.unwrap_or_default())
+        .with_message(d.message)
+        .with_notes(d.notes)
+        .with_label(label);
+    let _ = term::emit_to_write_style(out, config, &window, &d);
+}
+
 fn cs(sev: Severity) -> CsSeverity {
     match sev {
         Severity::Error => CsSeverity::Error,
@@ -161,13 +266,6 @@ pub fn render(run: &Run, rules: &dyn Fn(&str) -> Option<&'static crate::finding:
                 if f.waived { "(waived) " } else { "" },
                 sanitize(&f.message)
             ));
-            if f.location.is_known() && (f.location.file as usize) < run.sources.files.len() {
-                let file = f.location.file as usize;
-                d = d.with_label(
-                    Label::primary(file, line_span(run.sources, file, f.location.offset as usize))
-                        .with_message(sanitize(&f.target)),
-                );
-            }
             let mut notes = vec![format!("law: {}", f.citation)];
             if let Some(rule) = rules(f.code) {
                 notes.push(format!("fix: {}", rule.fix));
@@ -176,7 +274,13 @@ pub fn render(run: &Run, rules: &dyn Fn(&str) -> Option<&'static crate::finding:
                 notes.push(format!("waived: {}", sanitize(reason)));
             }
             d = d.with_notes(notes);
-            let _ = term::emit_to_write_style(&mut out, &config, &files, &d);
+            if f.location.is_known() && (f.location.file as usize) < run.sources.files.len() {
+                let file = f.location.file as usize;
+                let span = line_span(run.sources, file, f.location.offset as usize);
+                emit_labelled(&mut out, &config, &files, d, file, span, Some(sanitize(&f.target).into_owned()));
+            } else {
+                let _ = term::emit_to_write_style(&mut out, &config, &files, &d);
+            }
         }
     }
     let s = Summary::of(run.findings);
@@ -203,9 +307,10 @@ pub fn render_load_errors(errors: &[LoadError], sources: &Sources, color: bool) 
     let mut out = buffer(color);
     for e in errors {
         let mut d = Diagnostic::error().with_code(e.code.as_str()).with_message(sanitize(&e.message));
+        let mut label = None;
         match (e.file_index, &e.file) {
             (Some(i), _) if (i as usize) < sources.files.len() => {
-                d = d.with_label(Label::primary(i as usize, line_span(sources, i as usize, e.offset)));
+                label = Some((i as usize, line_span(sources, i as usize, e.offset)));
             }
             (_, Some(path)) => {
                 let at = if e.line > 0 { format!("{}:{}:{}", path, e.line, e.column) } else { path.clone() };
@@ -216,7 +321,12 @@ pub fn render_load_errors(errors: &[LoadError], sources: &Sources, color: bool) 
         if let Some(help) = &e.help {
             d.notes.push(format!("help: {}", sanitize(help)));
         }
-        let _ = term::emit_to_write_style(&mut out, &config, &files, &d);
+        match label {
+            Some((file, span)) => emit_labelled(&mut out, &config, &files, d, file, span, None),
+            None => {
+                let _ = term::emit_to_write_style(&mut out, &config, &files, &d);
+            }
+        }
     }
     let _ = out.set_color(ColorSpec::new().set_bold(true));
     let _ = writeln!(
