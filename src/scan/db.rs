@@ -226,7 +226,11 @@ mod tests {
             for p in &s.packages {
                 assert!(p.contains(':'), "{}: `{p}` has no ecosystem", s.id);
             }
-            assert!(s.source.starts_with("https://") || s.source.starts_with("http://"), "{}: source must be a URL", s.id);
+            assert!(
+                s.source.starts_with("https://") || s.source.starts_with("http://"),
+                "{}: source must be a URL",
+                s.id
+            );
             assert!(crate::model::is_country(&s.vendor.country), "{}: vendor country", s.id);
         }
     }

@@ -156,7 +156,12 @@ pub fn read(t: &Text, first_party: &[String], sink: &mut Sink) -> ParseResult {
         let (line, next) = url_line(t, url, cursor);
         cursor = next;
         let Some(host) = host_of(url) else { continue };
-        let place = t.place(line);
+        let mut place = t.place(line);
+        // The quoted line must not carry the personal data this scan looks for: cut the query.
+        if let Some(q) = place.text.find('?') {
+            place.text.truncate(q);
+            place.text.push_str("?…");
+        }
         hosts.entry(host.clone()).and_modify(|h| h.requests += 1).or_insert_with(|| HostUse {
             host: host.clone(),
             requests: 1,
