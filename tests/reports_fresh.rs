@@ -44,6 +44,31 @@ fn generate(company: &str, out: &Path, with_dot: bool) {
     let r = piflow(&["check", &inv, "--format", "json", "--as-of", AS_OF]);
     assert!(matches!(r.status.code(), Some(0 | 1)), "check {company}: {}", String::from_utf8_lossy(&r.stderr));
     std::fs::write(out.join("check.json"), &r.stdout).expect("write check.json");
+    // The company's published policy read against its inventory (a copy of ../shared/seeds/ lives
+    // under tests/fixtures/notice/seeds/ so CI needs nothing outside the repository).
+    let policy = format!("tests/fixtures/notice/seeds/{company}.txt");
+    if root().join(&policy).is_file() {
+        for (format, file) in [("human", "notice-check.txt"), ("json", "notice-check.json")] {
+            let r = piflow(&[
+                "notice-check",
+                &policy,
+                &inv,
+                "--format",
+                format,
+                "--as-of",
+                AS_OF,
+                "--color",
+                "never",
+                "-o",
+                out.join(file).to_str().expect("utf-8"),
+            ]);
+            assert!(
+                matches!(r.status.code(), Some(0 | 1)),
+                "notice-check {company}: {}",
+                String::from_utf8_lossy(&r.stderr)
+            );
+        }
+    }
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -240,41 +240,34 @@ struct Cx<'a, 'g> {
 /// too-short parts (one Chinese character, two Latin letters) are dropped.
 pub fn name_variants(name: &str) -> Vec<String> {
     let (norm, _) = normalize(name);
+    // The name without its parentheses, and each parenthesis on its own when it is long enough
+    // to be a name (`（北京）` is a place, not a company).
     let mut whole = vec![norm.clone()];
     let mut without_paren = String::new();
+    let mut inner = String::new();
     let mut depth = 0;
     for c in norm.chars() {
         match c {
             '(' | '（' | '[' | '【' => depth += 1,
-            ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
+            ')' | '）' | ']' | '】' => {
+                depth = (depth - 1).max(0);
+                if depth == 0 {
+                    if inner.chars().filter(|c| !c.is_ascii()).count() >= 4 || inner.len() >= 5 {
+                        whole.push(std::mem::take(&mut inner));
+                    }
+                    inner.clear();
+                }
+            }
             _ if depth == 0 => without_paren.push(c),
-            _ => {}
+            _ => inner.push(c),
         }
     }
-    whole.push(without_paren);
+    if without_paren != norm {
+        whole[0] = without_paren;
+    }
     let mut out = BTreeSet::new();
-    for w in whole.iter().chain(std::iter::once(&norm)) {
-        for part in w.split(|c: char| {
-            matches!(
-                c,
-                '/' | '、'
-                    | ','
-                    | ';'
-                    | '|'
-                    | '('
-                    | ')'
-                    | '（'
-                    | '）'
-                    | '【'
-                    | '】'
-                    | '['
-                    | ']'
-                    | '及'
-                    | '或'
-                    | '：'
-                    | ':'
-            )
-        }) {
+    for w in &whole {
+        for part in w.split(['/', '、', '<', '>', '"', ',', ';', '|', '及', '或', '：', ':']) {
             for p in part.split(" and ").chain(part.split(" or ")) {
                 let p = p.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation() && c != '@');
                 for v in [p, strip_company_form(p)] {
@@ -622,8 +615,9 @@ impl Cx<'_, '_> {
             for p in &sdk.packages {
                 let coord = p.split_once(':').map_or(p.as_str(), |(_, c)| c);
                 names.push(normalize(coord).0);
-                if let Some(last) = coord.rsplit([':', '/']).next().filter(|l| l.len() >= 4) {
-                    names.push(normalize(last).0);
+                // A Maven group (`com.umeng.umsdk`) names the vendor; an artifact (`common`) may not.
+                if let Some((group, _)) = coord.split_once(':').filter(|(g, _)| g.contains('.')) {
+                    names.push(normalize(group).0);
                 }
             }
             names.extend(sdk.hosts.iter().map(|h| normalize(h.trim_start_matches("*.")).0));
@@ -688,6 +682,19 @@ impl Cx<'_, '_> {
             return;
         }
         for e in exports {
+            // A sentence that sends data to the destination country by name discloses it too.
+            let named = g.node_countries(e.to).iter().filter_map(|c| super::country_name(c)).any(|(zh, en)| {
+                let en = normalize(en.trim_start_matches("the ")).0;
+                [zh, en.as_str()].iter().any(|name| {
+                    self.n
+                        .find(name)
+                        .into_iter()
+                        .any(|at| self.sentence_has(at, TRANSFER_VERBS) && !self.negated(at) && !self.conditional(at))
+                })
+            });
+            if named {
+                continue;
+            }
             let dest = g.node_id(e.to);
             let countries = g.node_countries(e.to).join(", ");
             let f = match stays.first() {

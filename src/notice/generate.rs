@@ -41,28 +41,8 @@ fn t(lang: Lang, zh: &str, en: &str) -> String {
 }
 
 fn country(lang: Lang, cc: &str) -> String {
-    const NAMES: &[(&str, &str, &str)] = &[
-        ("AU", "澳大利亚", "Australia"),
-        ("CA", "加拿大", "Canada"),
-        ("CH", "瑞士", "Switzerland"),
-        ("CN", "中国大陆", "mainland China"),
-        ("DE", "德国", "Germany"),
-        ("FR", "法国", "France"),
-        ("GB", "英国", "the United Kingdom"),
-        ("HK", "中国香港", "Hong Kong, China"),
-        ("IE", "爱尔兰", "Ireland"),
-        ("IN", "印度", "India"),
-        ("JP", "日本", "Japan"),
-        ("KR", "韩国", "South Korea"),
-        ("MO", "中国澳门", "Macao, China"),
-        ("MY", "马来西亚", "Malaysia"),
-        ("NL", "荷兰", "the Netherlands"),
-        ("SG", "新加坡", "Singapore"),
-        ("TW", "中国台湾", "Taiwan, China"),
-        ("US", "美国", "the United States"),
-    ];
-    match NAMES.iter().find(|(c, _, _)| *c == cc) {
-        Some((_, zh, en)) => format!("{} ({cc})", if lang == Lang::Zh { zh } else { en }),
+    match super::country_name(cc) {
+        Some((zh, en)) => format!("{} ({cc})", if lang == Lang::Zh { zh } else { en }),
         None => cc.to_owned(),
     }
 }

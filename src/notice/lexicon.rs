@@ -381,10 +381,9 @@ pub fn family(key: &str) -> &'static [&'static str] {
     const LOCATION: &[&str] = &["location.coarse", "location.precise", "location.trajectory"];
     const MONEY: &[&str] =
         &["financial.bank-account", "financial.payment", "financial.transactions", "behaviour.purchase"];
-    const IDENTITY_DOCS: &[&str] = &["identity.national-id", "identity.passport", "identity.driver-license"];
     const USAGE: &[&str] = &["behaviour.usage", "behaviour.browsing", "device.model", "device.ip"];
     const FACE: &[&str] = &["biometric.face", "identity.photo"];
-    for fam in [DEVICE_IDS, LOCATION, MONEY, IDENTITY_DOCS, USAGE, FACE] {
+    for fam in [DEVICE_IDS, LOCATION, MONEY, USAGE, FACE] {
         if fam.contains(&key) {
             return fam;
         }

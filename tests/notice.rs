@@ -1,0 +1,278 @@
+//! `piflow notice` and `piflow notice-check`: every `notice-*` code fires on a notice with a known
+//! gap and stays silent on a near miss (a synonym, a field named in a table, a recipient named by
+//! its Chinese or English name); the generated notice passes its own check (round trip).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const INV: &str = "tests/fixtures/notice/inventory.json";
+const COMPLETE: &str = "tests/fixtures/notice/complete.zh.txt";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("piflow").expect("binary").current_dir(root()).args(args).output().expect("run");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// notice-check a notice file against an inventory: (exit code, findings).
+fn check_file(notice: &Path, inv: &str) -> (i32, Vec<Value>) {
+    let (code, out, err) =
+        run(&["notice-check", notice.to_str().expect("utf-8"), inv, "--format", "json", "--as-of", "2026-11-23"]);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
+    (code, report["findings"].as_array().expect("findings").clone())
+}
+
+/// notice-check a notice given as text (written to a temp file with this extension).
+fn check_text(text: &str, ext: &str, inv: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(format!("notice.{ext}"));
+    std::fs::write(&path, text).expect("write");
+    check_file(&path, inv).1
+}
+
+fn complete() -> String {
+    std::fs::read_to_string(root().join(COMPLETE)).expect("fixture")
+}
+
+fn hits<'a>(findings: &'a [Value], code: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["code"] == code).collect()
+}
+
+fn targets(findings: &[Value], code: &str) -> Vec<String> {
+    hits(findings, code).iter().map(|f| f["target"].as_str().unwrap_or("").to_owned()).collect()
+}
+
+/// The fixture inventory with one change, written to a temp dir that lives as long as the guard.
+fn inventory_with(edit: impl FnOnce(&mut Value)) -> (tempfile::TempDir, String) {
+    let mut inv: Value = serde_json::from_str(&std::fs::read_to_string(root().join(INV)).expect("read")).expect("json");
+    edit(&mut inv);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&inv).expect("json")).expect("write");
+    let shown = path.to_str().expect("utf-8").to_owned();
+    (dir, shown)
+}
+
+#[test]
+fn complete_notice_has_no_finding() {
+    let (code, findings) = check_file(&root().join(COMPLETE), INV);
+    assert_eq!(findings, Vec::<Value>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn generated_notice_round_trips_in_both_languages_and_formats() {
+    for lang in ["zh", "en"] {
+        for format in ["md", "html"] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let out = dir.path().join(format!("notice.{format}"));
+            let (code, _, err) =
+                run(&["notice", INV, "--lang", lang, "--format", format, "-o", out.to_str().expect("utf-8")]);
+            assert_eq!(code, 0, "{err}");
+            let (code, findings) = check_file(&out, INV);
+            assert_eq!(findings, Vec::<Value>::new(), "{lang} {format}");
+            assert_eq!(code, 0);
+        }
+    }
+}
+
+#[test]
+fn generated_html_escapes_inventory_names() {
+    let (code, out, _) = run(&["notice", INV, "--lang", "zh", "--format", "html"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("云片短信 &lt;script&gt;"), "{out}");
+    assert!(!out.contains("<script>"));
+    let (_, md, _) = run(&["notice", INV, "--lang", "en"]);
+    assert!(md.contains("云片短信 \\<script\\>"), "{md}");
+}
+
+#[test]
+fn generated_notice_snapshot() {
+    let (_, zh, _) = run(&["notice", INV, "--lang", "zh"]);
+    insta::assert_snapshot!("notice_zh_md", zh);
+    let (_, en, _) = run(&["notice", INV, "--lang", "en", "--format", "html"]);
+    insta::assert_snapshot!("notice_en_html", en);
+}
+
+#[test]
+fn field_unmentioned_fires_and_synonyms_are_near_misses() {
+    let text = complete().replace("我们的 SDK 读取匿名设备标识符。", "我们统计使用情况。");
+    assert_eq!(targets(&check_text(&text, "txt", INV), "notice-field-unmentioned"), ["oaid"]);
+    // 手机号 for `手机号码`, GPS for a precise location, 匿名设备标识符 for OAID: no finding.
+    assert!(hits(&check_text(&complete(), "txt", INV), "notice-field-unmentioned").is_empty());
+    let en = complete().replace("手机号", "mobile number");
+    assert!(hits(&check_text(&en, "txt", INV), "notice-field-unmentioned").is_empty());
+}
+
+#[test]
+fn field_named_in_an_html_table_counts_and_lines_point_into_the_html() {
+    let (code, findings) = check_file(&root().join("tests/fixtures/notice/gaps.en.html"), INV);
+    assert_eq!(code, 1);
+    // Mobile number, ID card number and GPS location are only in table cells.
+    assert_eq!(targets(&findings, "notice-field-unmentioned"), ["oaid"]);
+    let extra = hits(&findings, "notice-field-extra");
+    assert_eq!(extra.len(), 1);
+    assert_eq!(extra[0]["target"], "identity.passport");
+    assert_eq!(extra[0]["location"]["line"], 14);
+    assert_eq!(extra[0]["location"]["file"], "tests/fixtures/notice/gaps.en.html");
+    let stays = hits(&findings, "notice-cross-border-undisclosed");
+    assert_eq!(stays[0]["location"]["line"], 18);
+    assert_eq!(targets(&findings, "notice-sensitive-no-statement"), ["id-card"]);
+    assert_eq!(targets(&findings, "notice-sdk-unnamed"), ["umeng-sdk"]);
+    assert_eq!(targets(&findings, "notice-retention-missing"), ["acme"]);
+    assert_eq!(targets(&findings, "notice-children-missing"), ["kids"]);
+    // Tencent named only as 腾讯云计算, MapCo without "Inc.": named.
+    assert!(hits(&findings, "notice-recipient-unnamed").is_empty());
+}
+
+#[test]
+fn field_extra_fires_on_a_claim_not_on_a_negation_or_a_permission() {
+    let claim = format!("{}\n六、其他\n我们会收集您的护照信息。\n", complete());
+    let f = check_text(&claim, "txt", INV);
+    assert_eq!(targets(&f, "notice-field-extra"), ["identity.passport"]);
+    assert_eq!(hits(&f, "notice-field-extra")[0]["location"]["line"], 23);
+    let negated = format!("{}\n六、其他\n我们不会收集您的护照信息。开启通讯录权限后我们收集 OAID。\n", complete());
+    assert!(hits(&check_text(&negated, "txt", INV), "notice-field-extra").is_empty());
+}
+
+#[test]
+fn recipient_unnamed_fires_and_chinese_or_english_names_are_near_misses() {
+    let text = complete().replace("向 Tencent Cloud 提供", "向合作方提供");
+    assert_eq!(targets(&check_text(&text, "txt", INV), "notice-recipient-unnamed"), ["tencent"]);
+    let zh = complete().replace("Tencent Cloud", "腾讯云计算（北京）有限责任公司");
+    assert!(hits(&check_text(&zh, "txt", INV), "notice-recipient-unnamed").is_empty());
+}
+
+#[test]
+fn sdk_unnamed_fires_and_vendor_or_package_names_are_near_misses() {
+    let text = complete().replace("我们的应用集成友盟+统计SDK。", "");
+    assert_eq!(targets(&check_text(&text, "txt", INV), "notice-sdk-unnamed"), ["umeng-sdk"]);
+    let vendor = complete().replace("友盟+统计SDK", "友盟同欣科技提供的统计工具");
+    assert!(hits(&check_text(&vendor, "txt", INV), "notice-sdk-unnamed").is_empty());
+    let package = complete().replace("友盟+统计SDK", "com.umeng.umsdk");
+    assert!(hits(&check_text(&package, "txt", INV), "notice-sdk-unnamed").is_empty());
+}
+
+#[test]
+fn cross_border_undisclosed_fires_on_a_stays_in_china_claim_and_a_conditional_promise() {
+    let text = complete()
+        .replace(
+            "我们将位置信息提供给位于美国的 MapCo 用于地图服务",
+            "您的信息存储在中华人民共和国境内。如需跨境传输，我们将另行征得您的同意",
+        )
+        .replace("您可以通过 dpo@mapco.example 向其行使权利。", "MapCo 提供地图服务。");
+    let f = check_text(&text, "txt", INV);
+    assert_eq!(targets(&f, "notice-cross-border-undisclosed"), ["maps"]);
+    assert_eq!(hits(&f, "notice-cross-border-undisclosed")[0]["location"]["line"], 14);
+    // Naming the destination country in a transfer sentence discloses it (the complete notice).
+    assert!(hits(&check_text(&complete(), "txt", INV), "notice-cross-border-undisclosed").is_empty());
+}
+
+#[test]
+fn cross_border_extra_fires_on_an_announced_transfer_only() {
+    let (_dir, inv) = inventory_with(|v| {
+        v["flows"].as_array_mut().expect("flows").retain(|f| f["id"] != "maps");
+        v["mechanisms"] = serde_json::json!([]);
+    });
+    let text =
+        complete().replace("我们将位置信息提供给位于美国的 MapCo 用于地图服务", "我们会将您的位置信息传输至境外服务器");
+    let f = check_text(&text, "txt", &inv);
+    assert_eq!(targets(&f, "notice-cross-border-extra"), ["acme"]);
+    let conditional = complete()
+        .replace("我们将位置信息提供给位于美国的 MapCo 用于地图服务", "如需向境外传输您的信息，我们会单独征得您的同意");
+    assert!(hits(&check_text(&conditional, "txt", &inv), "notice-cross-border-extra").is_empty());
+}
+
+#[test]
+fn sensitive_statement_must_stand_in_the_paragraph_naming_the_field() {
+    let text = complete().replace("身份证号码属于敏感个人信息，仅在实名认证时必要，我们会征得您的单独同意。", "");
+    let f = check_text(&text, "txt", INV);
+    assert_eq!(targets(&f, "notice-sensitive-no-statement"), ["id-card"]);
+    assert_eq!(hits(&f, "notice-sensitive-no-statement")[0]["location"]["line"], 8);
+}
+
+#[test]
+fn retention_handler_and_children() {
+    let text = complete().replace("四、保存期限\n我们在账户存续期间保存您的手机号，注销后 30 日内删除。\n", "");
+    assert_eq!(targets(&check_text(&text, "txt", INV), "notice-retention-missing"), ["acme"]);
+    let text = complete()
+        .replace("艾克米科技有限公司，联系邮箱：privacy@acme.example。", "")
+        .replace("艾克米科技有限公司隐私政策", "隐私政策");
+    assert_eq!(targets(&check_text(&text, "txt", INV), "notice-handler-identity"), ["acme"]);
+    // The e-mail alone reaches the handler but does not name it.
+    let mail_only = complete().replace("艾克米科技有限公司", "艾克米");
+    let f = check_text(&mail_only, "txt", INV);
+    assert_eq!(hits(&f, "notice-handler-identity")[0]["data"]["missing"].as_array().map(Vec::len), Some(1));
+    let text = complete().replace("五、儿童\n不满十四周岁的儿童须在监护人同意后使用本服务。", "");
+    assert_eq!(targets(&check_text(&text, "txt", INV), "notice-children-missing"), ["kids"]);
+    let minors = complete().replace("不满十四周岁的儿童须在监护人同意后使用本服务。", "未成年人使用前请告知父母。");
+    assert!(hits(&check_text(&minors, "txt", INV), "notice-children-missing").is_empty());
+}
+
+#[test]
+fn markdown_notices_are_read_without_markup() {
+    let md =
+        "# 艾克米科技有限公司\n\n联系 privacy\\@acme.example\n\n| 信息 | 用途 |\n|---|---|\n| **手机号** | 登录 |\n";
+    let f = check_text(md, "md", INV);
+    assert!(!targets(&f, "notice-field-unmentioned").contains(&"phone".to_owned()));
+    assert!(hits(&f, "notice-handler-identity").is_empty());
+}
+
+#[test]
+fn bad_notice_input_exits_2_naming_the_file() {
+    let (code, _, err) = run(&["notice-check", "tests/fixtures/notice/missing.txt", INV]);
+    assert_eq!(code, 2);
+    assert!(err.contains("tests/fixtures/notice/missing.txt"), "{err}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("notice.pdf");
+    std::fs::write(&pdf, "x").expect("write");
+    let (code, _, err) = run(&["notice-check", pdf.to_str().expect("utf-8"), INV]);
+    assert_eq!(code, 2);
+    assert!(err.contains(".txt, .md or .html"), "{err}");
+    let gbk = dir.path().join("gbk.txt");
+    std::fs::write(&gbk, [0xc4u8, 0xe3, 0xba, 0xc3, 0xff]).expect("write");
+    let (code, _, err) = run(&["notice-check", gbk.to_str().expect("utf-8"), INV]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not UTF-8"), "{err}");
+}
+
+#[test]
+fn explain_knows_every_notice_code() {
+    for code in [
+        "notice-children-missing",
+        "notice-cross-border-extra",
+        "notice-cross-border-undisclosed",
+        "notice-field-extra",
+        "notice-field-unmentioned",
+        "notice-handler-identity",
+        "notice-recipient-unnamed",
+        "notice-retention-missing",
+        "notice-sdk-unnamed",
+        "notice-sensitive-no-statement",
+    ] {
+        let (status, out, err) = run(&["explain", code]);
+        assert_eq!(status, 0, "{code}: {err}");
+        assert!(out.contains("Fix:"), "{out}");
+    }
+}
+
+#[test]
+fn sarif_output_carries_notice_lines() {
+    let (code, out, _) =
+        run(&["notice-check", "tests/fixtures/notice/gaps.en.html", INV, "--format", "sarif", "--as-of", "2026-11-23"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).expect("sarif json");
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results.iter().any(|r| r["ruleId"] == "notice-field-extra"
+            && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 14)
+    );
+}
