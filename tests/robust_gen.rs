@@ -390,7 +390,7 @@ fn load_value(v: &Value) -> load::Loaded {
 
 /// The same inventory with every array reversed and rotated, split over three parts.
 fn shuffled_parts(v: &Value, dir: &Path, seed: usize) {
-    let mut parts = vec![json!({"piflow": 1}), json!({"piflow": 1}), json!({"piflow": 1})];
+    let mut parts = [json!({"piflow": 1}), json!({"piflow": 1}), json!({"piflow": 1})];
     parts[seed % 3]["organization"] = v["organization"].clone();
     for key in piflow::model::ARRAYS {
         let Some(items) = v[key].as_array() else { continue };
@@ -506,7 +506,10 @@ fn binary_commands_never_panic_on_valid_inventories() {
 }
 
 /// The seed inventories, as (file name, text) per part.
-fn seeds() -> Vec<(String, Vec<(String, Vec<u8>)>)> {
+/// A seed inventory: its name and its parts as (file name, bytes).
+type Seed = (String, Vec<(String, Vec<u8>)>);
+
+fn seeds() -> Vec<Seed> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
     let mut out = Vec::new();
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
