@@ -20,12 +20,21 @@ fn peak_rss_mb() -> String {
         .unwrap_or_default()
 }
 
+/// CPU seconds (user + system) this process has used: steadier than wall time on a busy machine.
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: stages INVENTORY");
         std::process::exit(2);
     };
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let loaded = match load(path.as_ref(), &LoadOptions { rule_codes: rules::codes() }) {
         Ok(l) => l,
         Err(f) => {
@@ -33,16 +42,34 @@ fn main() {
             std::process::exit(2);
         }
     };
-    println!("load   {:>8.3} s  peak {}", t.elapsed().as_secs_f64(), peak_rss_mb());
-    let t = Instant::now();
+    println!("load   {:>8.3} s  cpu {:>6.2} s  peak {}", t.elapsed().as_secs_f64(), cpu_s() - c, peak_rss_mb());
+    let (t, c) = (Instant::now(), cpu_s());
     let graph = FlowGraph::build(&loaded.inventory);
-    println!("graph  {:>8.3} s  peak {}  ({} edges)", t.elapsed().as_secs_f64(), peak_rss_mb(), graph.edges.len());
-    let t = Instant::now();
+    println!(
+        "graph  {:>8.3} s  cpu {:>6.2} s  peak {}  ({} edges)",
+        t.elapsed().as_secs_f64(),
+        cpu_s() - c,
+        peak_rss_mb(),
+        graph.edges.len()
+    );
+    let (t, c) = (Instant::now(), cpu_s());
     let ctx = Context { as_of: "2026-11-23".parse::<Date>().unwrap_or_else(|_| Date::today()), ..Context::default() };
     let findings = rules::check(&graph, &ctx);
-    println!("rules  {:>8.3} s  peak {}  ({} findings)", t.elapsed().as_secs_f64(), peak_rss_mb(), findings.len());
-    let t = Instant::now();
+    println!(
+        "rules  {:>8.3} s  cpu {:>6.2} s  peak {}  ({} findings)",
+        t.elapsed().as_secs_f64(),
+        cpu_s() - c,
+        peak_rss_mb(),
+        findings.len()
+    );
+    let (t, c) = (Instant::now(), cpu_s());
     let run = Run { findings: &findings, sources: &loaded.sources, as_of: ctx.as_of, inventory: &path };
     let out = json::render(&run);
-    println!("json   {:>8.3} s  peak {}  ({} bytes)", t.elapsed().as_secs_f64(), peak_rss_mb(), out.len());
+    println!(
+        "json   {:>8.3} s  cpu {:>6.2} s  peak {}  ({} bytes)",
+        t.elapsed().as_secs_f64(),
+        cpu_s() - c,
+        peak_rss_mb(),
+        out.len()
+    );
 }

@@ -208,7 +208,14 @@ pub fn array_items(text: &str, range: Range<usize>) -> Scan<Vec<Range<usize>>> {
 pub fn top_level(text: &str) -> Scan<Vec<Member>> {
     let b = text.as_bytes();
     let start = skip_ws(b, 0);
-    object_members(text, start..b.len())
+    let members = object_members(text, start..b.len())?;
+    // Nothing but white space may follow the object.
+    let end = skip_value(b, start)?;
+    let rest = skip_ws(b, end);
+    if rest < b.len() {
+        return fail(rest, "text after the end of the part's object");
+    }
+    Ok(members)
 }
 
 /// Where `key` is inside the object at `range`, if it is there (the last one, as serde keeps).
@@ -243,6 +250,8 @@ mod tests {
 
     #[test]
     fn broken_text_is_an_error_not_a_panic() {
+        assert!(top_level("{} trailing").is_err());
+        assert!(top_level(" {\"a\": 1}\n\n").is_ok());
         for t in ["", "{", "{\"a\"", "{\"a\":", "{\"a\": [1,", "[1]", "{\"a\": \"x}"] {
             let _ = top_level(t).and_then(|m| m.iter().try_for_each(|m| array_items(t, m.value.clone()).map(|_| ())));
         }

@@ -430,7 +430,11 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
                     .or_else(|| Some("`piflow explain` lists the codes".into())),
             );
         }
-        let known = org.is_some_and(|o| o.id == w.target)
+        // Declared-vs-observed findings target what a scan saw (a package coordinate or a host),
+        // which no inventory id names.
+        let observed_target = w.rule.starts_with("decl-");
+        let known = observed_target
+            || org.is_some_and(|o| o.id == w.target)
             || [&nodes, &fields, &purposes, &consents, &mechanisms, &sdks, &flows].iter().any(|ns| ns.has(&w.target));
         if !known {
             let mut all: Vec<&str> = [&nodes, &fields, &purposes, &consents, &mechanisms, &sdks, &flows]

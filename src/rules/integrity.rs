@@ -98,7 +98,9 @@ pub fn check(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
 fn field_from_nowhere(g: &FlowGraph, out: &mut Vec<Finding>) {
     for (e, fields) in &g.from_nowhere {
         let edge = &g.edges[*e as usize];
-        let ids = field_ids(g, fields);
+        // Named in id order, so the message does not depend on the order of declarations.
+        let mut ids = field_ids(g, fields);
+        ids.sort();
         let source = g.node_id(edge.from);
         out.push(
             edge_finding(
