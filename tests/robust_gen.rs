@@ -434,7 +434,7 @@ fn valid_inventories_render_and_round_trip_through_csv() {
             prop_assert_eq!(a, b, "JSON → CSV → JSON changed the model");
 
             // Shuffled arrays over three parts must load and render too (their equality with the
-            // original is `report_outputs_are_order_independent`, ignored until the known bugs go).
+            // original is `report_outputs_are_order_independent`).
             let dir = tempfile::tempdir().expect("tempdir");
             shuffled_parts(&inv, dir.path(), seed);
             let shuffled =
@@ -446,11 +446,9 @@ fn valid_inventories_render_and_round_trip_through_csv() {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// Known bugs (issue 7 note): `report::ropa` lists a purpose's systems, `report::diagram` an
-/// edge's SDKs, and `inv-field-from-nowhere` a flow's fields, in declaration order, so records and diagram change when arrays are reordered.
-/// Run with `--ignored` once they sort.
+/// Records, lists, diagram and check output do not depend on the order of parts or arrays (the
+/// loader puts entities in id order; outputs sort what they list).
 #[test]
-#[ignore = "known bugs in report::ropa, report::diagram, rules::integrity: lists in declaration order"]
 fn report_outputs_are_order_independent() {
     let mut runner = TestRunner::new(Config { cases: cases(64), failure_persistence: None, ..Config::default() });
     runner

@@ -300,11 +300,28 @@ pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Fa
     finish(c, opts)
 }
 
+/// Put every array but the flows in id order, so that every index-ordered output (records,
+/// lists, diagrams) is the same whatever order the parts and arrays were written in. Flows keep
+/// file order: they are many, every output that lists them sorts them itself, and moving a
+/// million of them would cost more than the rest of loading.
+fn canonical_order(inv: &mut Inventory) {
+    inv.subjects.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.fields.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.systems.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.parties.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.purposes.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.consents.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.mechanisms.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.sdks.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.waivers.sort_by(|a, b| (&a.rule, &a.target, a.until).cmp(&(&b.rule, &b.target, b.until)));
+}
+
 fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
     if c.errors.iter().all(|e| e.code != LoadCode::Io) || !c.sources.files.is_empty() {
         validate::validate(&mut c, opts);
     }
     if c.errors.is_empty() {
+        canonical_order(&mut c.inventory);
         return Ok(Loaded { inventory: c.inventory, sources: c.sources });
     }
     let mut errors = c.errors;

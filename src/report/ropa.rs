@@ -33,7 +33,7 @@ pub fn organization(ctx: &Ctx) -> Table {
             if regimes.is_empty() { ctx.t("无", "none") } else { join(regimes) },
         ],
     ];
-    let total: u64 = ctx.g.inv.subjects.iter().filter_map(|s| s.volume).sum();
+    let total: u64 = ctx.g.inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
     rows.push(vec![ctx.t("个人信息主体总数（申报）", "Individuals (declared volumes)"), total.to_string()]);
     if ctx.g.edges.iter().any(|e| e.regimes.pipl && e.cn_export) {
         rows.push(vec![ctx.t("数据出境档位", "PIPL export tier (CAC 2024)"), tier(ctx, &Tier::count(ctx.g))]);
@@ -139,15 +139,13 @@ fn to_party<'e>(ctx: &Ctx, edges: &[&'e Edge]) -> Vec<&'e Edge> {
 }
 
 fn recipients(ctx: &Ctx, edges: &[&Edge]) -> String {
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
+    // Keyed by recipient id and how it receives, so the row does not depend on flow order.
+    let mut out = BTreeSet::new();
     for e in to_party(ctx, edges) {
         let Some(p) = ctx.g.party(e.to) else { continue };
-        if seen.insert((p.id.as_str(), matches!(e.origin, Origin::Sdk(_)))) {
-            out.push(format!("{} — {}, {} ({})", p.name, ctx.role(p.role), ctx.kind(e), p.country));
-        }
+        out.insert((p.id.as_str(), format!("{} — {}, {} ({})", p.name, ctx.role(p.role), ctx.kind(e), p.country)));
     }
-    if out.is_empty() { ctx.t("无", "none") } else { join(out) }
+    if out.is_empty() { ctx.t("无", "none") } else { join(out.into_iter().map(|(_, line)| line)) }
 }
 
 fn targets<'a>(ctx: &Ctx<'_, 'a>, p: &'a Purpose, edges: &[&Edge]) -> Vec<&'a str> {

@@ -441,11 +441,12 @@ impl Tier {
             match volume {
                 Some(v) => {
                     let only_children = !groups.is_empty() && groups.iter().all(|&s| inv.subjects[s as usize].children);
+                    // Volumes are declared figures: add them without overflow, whatever their size.
                     if non_sensitive && !only_children {
-                        n_explicit += v;
+                        n_explicit = n_explicit.saturating_add(v);
                     }
                     if sensitive {
-                        s_explicit += v;
+                        s_explicit = s_explicit.saturating_add(v);
                     }
                 }
                 None => {
@@ -467,10 +468,11 @@ impl Tier {
                 }
             }
         }
-        let group_sum =
-            |set: &BTreeSet<u32>| set.iter().map(|&s| inv.subjects[s as usize].volume.unwrap_or(0)).sum::<u64>();
-        let n = n_explicit + group_sum(&n_groups);
-        let mut s = s_explicit + group_sum(&s_groups);
+        let group_sum = |set: &BTreeSet<u32>| {
+            set.iter().fold(0u64, |sum, &s| sum.saturating_add(inv.subjects[s as usize].volume.unwrap_or(0)))
+        };
+        let n = n_explicit.saturating_add(group_sum(&n_groups));
+        let mut s = s_explicit.saturating_add(group_sum(&s_groups));
         let s_floor = any_sensitive && s == 0;
         if s_floor {
             s = 1;
@@ -678,7 +680,7 @@ fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
         return;
     }
     let org = &inv.organization;
-    let total: u64 = inv.subjects.iter().filter_map(|s| s.volume).sum();
+    let total: u64 = inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
     if total > 1_000_000 && org.officer.is_none() {
         out.push(
             Finding::new(
