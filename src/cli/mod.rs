@@ -129,6 +129,8 @@ impl FailOn {
 pub enum ConvertTo {
     Json,
     Csv,
+    /// One Fides manifest (YAML) at OUTPUT, for `fides evaluate`; see docs/fides-mapping.md.
+    Fides,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,6 +315,7 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> i32 {
     let files = match to {
         ConvertTo::Json => load::write_parts(&loaded.inventory, single),
         ConvertTo::Csv => load::write_sheets(&loaded.inventory),
+        ConvertTo::Fides => return crate::fides::cli::convert(&loaded.inventory, output),
     };
     let files = match files {
         Ok(f) => f,

@@ -21,6 +21,8 @@ pub enum Commands {
     },
     /// Print the man page (roff); e.g. `piflow man > piflow.1`.
     Man,
+    /// Build an inventory from another tool's files: `piflow import fides FILE… -o DIR`.
+    Import(crate::fides::cli::ImportArgs),
 }
 
 /// The JSON Schema of one inventory part, as pretty JSON.
@@ -39,6 +41,7 @@ pub fn run(cmd: &Commands) -> i32 {
             clap_complete::generate(*shell, &mut Cli::command(), "piflow", &mut out);
             emit(None, &out)
         }
+        Commands::Import(args) => crate::fides::cli::import(args),
         Commands::Man => {
             let mut out = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut out) {
