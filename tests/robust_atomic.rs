@@ -1,0 +1,120 @@
+//! No lost data: output files are replaced atomically, an interrupted or failed write leaves the
+//! old file intact, and no command writes into the inventory or through a symlink out of `--out`.
+
+mod common;
+use common::*;
+use piflow::output::write_atomic;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("piflow")
+}
+
+/// A generated inventory big enough that writing its reports takes a while.
+fn big_inventory(dir: &Path, flows: usize) {
+    let mut inv = base();
+    for i in 0..flows {
+        push(
+            &mut inv,
+            "flows",
+            serde_json::json!({"id": format!("f{i}"), "from": "app", "to": "sms", "fields": ["phone"], "purpose": "login", "note": "x".repeat(200)}),
+        );
+    }
+    std::fs::write(dir.join("inv.json"), serde_json::to_string(&inv).unwrap()).unwrap();
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".piflow-"))
+        .collect()
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_file_and_no_temp() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    std::fs::write(&target, "OLD").unwrap();
+    write_atomic(&target, b"NEW").unwrap();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "NEW");
+    // A target that cannot be replaced (a non-empty directory): the rename fails midway.
+    let blocked = dir.path().join("blocked");
+    std::fs::create_dir(&blocked).unwrap();
+    std::fs::write(blocked.join("keep"), "KEEP").unwrap();
+    assert!(write_atomic(&blocked, b"NEW").is_err());
+    assert_eq!(std::fs::read_to_string(blocked.join("keep")).unwrap(), "KEEP");
+    assert!(leftovers(dir.path()).is_empty(), "temp files cleaned up: {:?}", leftovers(dir.path()));
+}
+
+#[test]
+fn a_killed_report_never_leaves_a_half_written_file() {
+    let inv = tempfile::tempdir().unwrap();
+    big_inventory(inv.path(), 20_000);
+    let out = tempfile::tempdir().unwrap();
+    let json = out.path().join("report.json");
+    // Interrupt at several points of the run; every time each output is old or complete.
+    for delay_ms in [5u64, 40, 120, 300] {
+        std::fs::write(&json, "OLD").unwrap();
+        let mut child = Command::new(bin())
+            .args(["report", inv.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--format", "json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(&json).unwrap();
+        assert!(
+            text == "OLD" || serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            "after a kill at {delay_ms} ms report.json is neither the old file nor a complete one ({} bytes)",
+            text.len()
+        );
+    }
+    // A run that completes replaces it.
+    let start = Instant::now();
+    let status = Command::new(bin())
+        .args(["report", inv.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--format", "json"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "report failed after {:?}", start.elapsed());
+    assert!(serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&json).unwrap()).is_ok());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_out_is_replaced_not_followed() {
+    let inv = tempfile::tempdir().unwrap();
+    std::fs::write(inv.path().join("inv.json"), serde_json::to_string(&base()).unwrap()).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.json");
+    std::fs::write(&victim, "PRECIOUS").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(&victim, out.path().join("report.json")).unwrap();
+    let (code, _, err) =
+        piflow(&["report", inv.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "PRECIOUS", "wrote through the symlink");
+    let written = out.path().join("report.json");
+    assert!(!std::fs::symlink_metadata(&written).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&written).unwrap().starts_with('{'));
+}
+
+#[test]
+fn nothing_is_written_into_the_inventory_unless_asked() {
+    let inv = tempfile::tempdir().unwrap();
+    std::fs::write(inv.path().join("inv.json"), serde_json::to_string(&base()).unwrap()).unwrap();
+    let before: Vec<_> = std::fs::read_dir(inv.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let inside = inv.path().join("out");
+    let (code, _, err) = piflow(&["report", inv.path().to_str().unwrap(), "--out", inside.to_str().unwrap()]);
+    assert_eq!(code, 2, "refused: {err}");
+    let (code, _, _) = piflow(&["check", inv.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0);
+    let after: Vec<_> = std::fs::read_dir(inv.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert_eq!(before, after);
+    assert_eq!(std::fs::read_to_string(inv.path().join("inv.json")).unwrap(), serde_json::to_string(&base()).unwrap());
+}
