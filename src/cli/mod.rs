@@ -248,6 +248,15 @@ fn read_observed(path: &Path) -> Result<crate::scan::Observed, String> {
     crate::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())
 }
 
+/// The family a regime-less rule belongs to, from its code's prefix.
+fn family(code: &str) -> &'static str {
+    match code.split('-').next() {
+        Some("decl") => "declared vs observed",
+        Some("notice") => "privacy notice",
+        _ => "integrity",
+    }
+}
+
 fn explain(code: Option<&str>) -> i32 {
     let mut out = String::new();
     match code {
@@ -277,7 +286,7 @@ fn explain(code: Option<&str>) -> i32 {
                     "{} ({}, {})\n\n",
                     r.code,
                     r.severity,
-                    r.regime.map_or("integrity", |g| g.as_str())
+                    r.regime.map_or_else(|| family(r.code), |g| g.as_str())
                 ));
                 out.push_str(&format!("{}\n\nLaw: {}\n", r.title, r.citation));
                 out.push_str(&format!("{}\n\n", r.law));
