@@ -5,7 +5,7 @@ use super::error::{LoadCode, LoadError, did_you_mean};
 use super::spans;
 use super::{Collected, LoadOptions, Sources};
 use crate::model::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 fn valid_id(id: &str) -> bool {
     let b = id.as_bytes();
@@ -107,7 +107,7 @@ struct Namespace<'a> {
 
 impl<'a> Namespace<'a> {
     fn new(what: &'static str, cap: usize) -> Self {
-        Namespace { what, ids: HashMap::with_capacity(cap) }
+        Namespace { what, ids: HashMap::with_capacity_and_hasher(cap, Default::default()) }
     }
 
     fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
@@ -158,7 +158,18 @@ struct Ref<'r> {
     loc: Loc,
     key: &'r str,
     index: Option<usize>,
-    owner: &'r str,
+    owner: Owner<'r>,
+}
+
+/// "flow `x`": who holds a reference, formatted only when an error needs it (a million flows
+/// must not cost a million strings).
+#[derive(Clone, Copy)]
+struct Owner<'a>(&'static str, &'a str);
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
+    }
 }
 
 fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &str) {
@@ -174,7 +185,7 @@ fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &str) {
     }
 }
 
-fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: &str, ids: &[String]) {
+fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner, ids: &[String]) {
     for (i, id) in ids.iter().enumerate() {
         check_ref(e, ns, Ref { loc, key, index: Some(i), owner }, id);
     }
@@ -184,7 +195,7 @@ fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: &str, 
 /// same two nodes in the order of their content, not of the files, so that reordering parts or
 /// arrays does not rename flows (waivers and CI diffs key on these ids).
 fn default_flow_ids(flows: &mut [Flow]) {
-    let mut groups: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(String, String), Vec<usize>> = HashMap::default();
     for (i, f) in flows.iter_mut().enumerate() {
         f.id_declared = !f.id.is_empty();
         if !f.id_declared {
@@ -254,7 +265,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     // Namespaces.
     let mut nodes =
         Namespace::new("a subject, system or party", inv.subjects.len() + inv.systems.len() + inv.parties.len());
-    let mut node_kind: HashMap<&str, NodeKind> = HashMap::new();
+    let mut node_kind: HashMap<&str, NodeKind> = HashMap::default();
     for s in &inv.subjects {
         nodes.declare(&mut e, &s.id, s.loc, true);
         node_kind.entry(&s.id).or_insert(NodeKind::Subject);
@@ -341,31 +352,31 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
 
     // References.
     for p in &inv.parties {
-        let owner = format!("party `{}`", p.id);
-        check_list(&mut e, &parties, p.loc, "subprocessors", &owner, &p.subprocessors);
+        let owner = Owner("party", &p.id);
+        check_list(&mut e, &parties, p.loc, "subprocessors", owner, &p.subprocessors);
     }
     for p in &inv.purposes {
-        let owner = format!("purpose `{}`", p.id);
-        check_list(&mut e, &consents, p.loc, "consents", &owner, &p.consents);
+        let owner = Owner("purpose", &p.id);
+        check_list(&mut e, &consents, p.loc, "consents", owner, &p.consents);
     }
     for k in &inv.consents {
-        let owner = format!("consent `{}`", k.id);
-        check_list(&mut e, &fields, k.loc, "fields", &owner, &k.fields);
-        check_list(&mut e, &parties, k.loc, "recipients", &owner, &k.recipients);
+        let owner = Owner("consent", &k.id);
+        check_list(&mut e, &fields, k.loc, "fields", owner, &k.fields);
+        check_list(&mut e, &parties, k.loc, "recipients", owner, &k.recipients);
     }
     for m in &inv.mechanisms {
-        let owner = format!("mechanism `{}`", m.id);
-        check_list(&mut e, &parties, m.loc, "recipients", &owner, &m.recipients);
+        let owner = Owner("mechanism", &m.id);
+        check_list(&mut e, &parties, m.loc, "recipients", owner, &m.recipients);
     }
     for s in &inv.sdks {
-        let owner = format!("sdk `{}`", s.id);
-        check_ref(&mut e, &parties, Ref { loc: s.loc, key: "vendor", index: None, owner: &owner }, &s.vendor);
-        check_list(&mut e, &systems, s.loc, "in", &owner, &s.in_systems);
-        check_list(&mut e, &fields, s.loc, "fields", &owner, &s.fields);
-        check_ref(&mut e, &purposes, Ref { loc: s.loc, key: "purpose", index: None, owner: &owner }, &s.purpose);
-        check_list(&mut e, &consents, s.loc, "consents", &owner, &s.consents);
+        let owner = Owner("sdk", &s.id);
+        check_ref(&mut e, &parties, Ref { loc: s.loc, key: "vendor", index: None, owner }, &s.vendor);
+        check_list(&mut e, &systems, s.loc, "in", owner, &s.in_systems);
+        check_list(&mut e, &fields, s.loc, "fields", owner, &s.fields);
+        check_ref(&mut e, &purposes, Ref { loc: s.loc, key: "purpose", index: None, owner }, &s.purpose);
+        check_list(&mut e, &consents, s.loc, "consents", owner, &s.consents);
         if let Some(m) = &s.mechanism {
-            check_ref(&mut e, &mechanisms, Ref { loc: s.loc, key: "mechanism", index: None, owner: &owner }, m);
+            check_ref(&mut e, &mechanisms, Ref { loc: s.loc, key: "mechanism", index: None, owner }, m);
         }
         for (key, empty) in [("in", s.in_systems.is_empty()), ("fields", s.fields.is_empty())] {
             if empty {
@@ -374,8 +385,8 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         }
     }
     for f in &inv.flows {
-        let owner = format!("flow `{}`", f.id);
-        check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "from", index: None, owner: &owner }, &f.from);
+        let owner = Owner("flow", &f.id);
+        check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "from", index: None, owner }, &f.from);
         match node_kind.get(f.to.as_str()) {
             Some(NodeKind::Subject) => e.at(
                 LoadCode::DanglingRef,
@@ -386,7 +397,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
                 Some("data given back to the person is not a flow to map; remove it or name a system".into()),
             ),
             Some(_) => {}
-            None => check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "to", index: None, owner: &owner }, &f.to),
+            None => check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "to", index: None, owner }, &f.to),
         }
         if f.from == f.to && node_kind.contains_key(f.from.as_str()) {
             e.at(
@@ -408,13 +419,13 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
                 Some("list the field ids it carries".into()),
             );
         }
-        check_list(&mut e, &fields, f.loc, "fields", &owner, &f.fields);
-        check_ref(&mut e, &purposes, Ref { loc: f.loc, key: "purpose", index: None, owner: &owner }, &f.purpose);
-        check_list(&mut e, &consents, f.loc, "consents", &owner, &f.consents);
+        check_list(&mut e, &fields, f.loc, "fields", owner, &f.fields);
+        check_ref(&mut e, &purposes, Ref { loc: f.loc, key: "purpose", index: None, owner }, &f.purpose);
+        check_list(&mut e, &consents, f.loc, "consents", owner, &f.consents);
         if let Some(m) = &f.mechanism {
-            check_ref(&mut e, &mechanisms, Ref { loc: f.loc, key: "mechanism", index: None, owner: &owner }, m);
+            check_ref(&mut e, &mechanisms, Ref { loc: f.loc, key: "mechanism", index: None, owner }, m);
         }
-        check_list(&mut e, &subjects, f.loc, "subjects", &owner, &f.subjects);
+        check_list(&mut e, &subjects, f.loc, "subjects", owner, &f.subjects);
     }
 
     // Waivers name a rule code and any id.
