@@ -11,7 +11,8 @@ target/bench/), then for each size prints wall time (best of --repeat) and peak 
   report  piflow report (all formats).
 and the ratios to the floor. With --fides (and `fides` on PATH), it also times
 `fides --local evaluate` on the same inventory exported with `piflow convert --to fides`, at the
-sizes up to 100k. Run it on a quiet machine: other processes distort the times.
+sizes up to 100k (the manifest holds the policy `fides evaluate` needs, and piflow's round-trip
+metadata, which Fides parses but ignores). Run it on a quiet machine: other processes distort the times.
 """
 import os
 import platform
@@ -79,7 +80,9 @@ def main():
         if fides and n <= 100_000:
             with tempfile.TemporaryDirectory() as out:
                 manifest = os.path.join(out, "fides.yml")
-                subprocess.run([piflow, "convert", inv, manifest, "--to", "fides"], check=True)
+                # convert's notes (what Fides cannot carry) would break the table's lines.
+                subprocess.run([piflow, "convert", inv, manifest, "--to", "fides"], check=True,
+                               stderr=subprocess.DEVNULL)
                 fides_s, _ = best(["fides", "--local", "evaluate", manifest], 1, cwd=out)
             line += f" | {fides_s:>7.2f} {fides_s / check_s:>7.0f}"
         print(line, flush=True)
