@@ -70,13 +70,12 @@ impl Prepared {
 
 /// Scan a part's structure; `Err` when the text is not a well-formed object.
 pub(super) fn prepare(text: &str) -> Result<Prepared, spans::ScanError> {
-    let members = spans::top_level(text)?;
+    let mut members = spans::top_level(text)?;
     let mut starts = Vec::new();
-    for m in members.iter().filter(|m| TOP_KEYS[2..].contains(&m.key.as_str())) {
-        // An array that is not an array is the slow path's to report.
-        if let Ok(items) = spans::array_items(text, m.value.clone()) {
-            starts.push((m.key.clone(), items.into_iter().map(|r| r.start).collect()));
-        }
+    for m in members.iter_mut().filter(|m| TOP_KEYS[2..].contains(&m.key.as_str())) {
+        // The scan recorded item starts of array values; a value that is not an array has none,
+        // and is the slow path's to report.
+        starts.push((m.key.clone(), std::mem::take(&mut m.items)));
     }
     Ok(Prepared { members, starts: Starts(starts) })
 }

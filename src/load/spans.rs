@@ -62,6 +62,8 @@ pub struct Member {
     pub key: String,
     pub key_offset: usize,
     pub value: Range<usize>,
+    /// For [`top_level`]: where each item of an array value starts (empty otherwise).
+    pub items: Vec<usize>,
 }
 
 /// The text is not well-formed where the scanner needs it to be.
@@ -105,25 +107,31 @@ pub fn skip_value(b: &[u8], i: usize) -> Scan<usize> {
         None => fail(i, "expected a value"),
         Some(b'"') => skip_string(b, i),
         Some(b'{' | b'[') => {
-            // Containers: count depth, skipping strings wholesale.
-            let mut depth = 0usize;
-            let mut j = i;
-            while j < b.len() {
-                match b[j] {
-                    b'"' => {
-                        j = skip_string(b, j)?;
-                        continue;
+            // One tight pass: a string state and a depth counter, no calls per string (items are
+            // short and full of quotes, so jumping between needles costs more than it saves).
+            let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+            for (k, &c) in b[i..].iter().enumerate() {
+                if in_str {
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        in_str = false;
                     }
+                    continue;
+                }
+                match c {
+                    b'"' => in_str = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth -= 1;
                         if depth == 0 {
-                            return Ok(j + 1);
+                            return Ok(i + k + 1);
                         }
                     }
                     _ => {}
                 }
-                j += 1;
             }
             fail(i, "unclosed object or array")
         }
@@ -148,6 +156,12 @@ fn key_text(raw: &str) -> String {
 
 /// The members of the object whose value occupies `range` (which must start at `{`).
 pub fn object_members(text: &str, range: Range<usize>) -> Scan<Vec<Member>> {
+    scan_object(text, range, false).map(|(members, _)| members)
+}
+
+/// An object's members and the offset just past its `}`. With `items`, the starts of the items
+/// of array values are recorded while they are skipped, so the text is walked once.
+fn scan_object(text: &str, range: Range<usize>, items: bool) -> Scan<(Vec<Member>, usize)> {
     let b = text.as_bytes();
     let mut i = skip_ws(b, range.start);
     if b.get(i) != Some(&b'{') {
@@ -156,7 +170,7 @@ pub fn object_members(text: &str, range: Range<usize>) -> Scan<Vec<Member>> {
     i = skip_ws(b, i + 1);
     let mut out = Vec::new();
     if b.get(i) == Some(&b'}') {
-        return Ok(out);
+        return Ok((out, i + 1));
     }
     loop {
         if b.get(i) != Some(&b'"') {
@@ -169,12 +183,17 @@ pub fn object_members(text: &str, range: Range<usize>) -> Scan<Vec<Member>> {
             return fail(j, "expected `:` after a key");
         }
         j = skip_ws(b, j + 1);
-        let end = skip_value(b, j)?;
-        out.push(Member { key, key_offset: i, value: j..end });
+        let (end, starts) = if items && b.get(j) == Some(&b'[') {
+            let (ranges, end) = scan_array(text, j)?;
+            (end, ranges.into_iter().map(|r| r.start).collect())
+        } else {
+            (skip_value(b, j)?, Vec::new())
+        };
+        out.push(Member { key, key_offset: i, value: j..end, items: starts });
         i = skip_ws(b, end);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
-            Some(b'}') => return Ok(out),
+            Some(b'}') => return Ok((out, i + 1)),
             _ => return fail(i, "expected `,` or `}`"),
         }
     }
@@ -182,15 +201,20 @@ pub fn object_members(text: &str, range: Range<usize>) -> Scan<Vec<Member>> {
 
 /// The items of the array whose value occupies `range` (which must start at `[`).
 pub fn array_items(text: &str, range: Range<usize>) -> Scan<Vec<Range<usize>>> {
+    scan_array(text, range.start).map(|(items, _)| items)
+}
+
+/// An array's item ranges and the offset just past its `]`.
+fn scan_array(text: &str, start: usize) -> Scan<(Vec<Range<usize>>, usize)> {
     let b = text.as_bytes();
-    let mut i = skip_ws(b, range.start);
+    let mut i = skip_ws(b, start);
     if b.get(i) != Some(&b'[') {
         return fail(i, "expected an array");
     }
     i = skip_ws(b, i + 1);
     let mut out = Vec::new();
     if b.get(i) == Some(&b']') {
-        return Ok(out);
+        return Ok((out, i + 1));
     }
     loop {
         let end = skip_value(b, i)?;
@@ -198,7 +222,7 @@ pub fn array_items(text: &str, range: Range<usize>) -> Scan<Vec<Range<usize>>> {
         i = skip_ws(b, end);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
-            Some(b']') => return Ok(out),
+            Some(b']') => return Ok((out, i + 1)),
             _ => return fail(i, "expected `,` or `]`"),
         }
     }
@@ -208,9 +232,8 @@ pub fn array_items(text: &str, range: Range<usize>) -> Scan<Vec<Range<usize>>> {
 pub fn top_level(text: &str) -> Scan<Vec<Member>> {
     let b = text.as_bytes();
     let start = skip_ws(b, 0);
-    let members = object_members(text, start..b.len())?;
+    let (members, end) = scan_object(text, start..b.len(), true)?;
     // Nothing but white space may follow the object.
-    let end = skip_value(b, start)?;
     let rest = skip_ws(b, end);
     if rest < b.len() {
         return fail(rest, "text after the end of the part's object");

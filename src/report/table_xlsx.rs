@@ -27,6 +27,21 @@ pub fn sheet_name(id: &str, taken: &[String]) -> String {
     name
 }
 
+/// Excel refuses cells over 32,767 characters (a purpose of a huge inventory can list thousands of
+/// flows); such a cell is cut with a marker pointing to the complete CSV/JSON.
+const EXCEL_CELL_MAX: usize = 32_767;
+
+fn fit(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.chars().count() <= EXCEL_CELL_MAX {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    const MARK: &str = " … [cut at Excel's cell limit; see the CSV or JSON report]";
+    let keep = EXCEL_CELL_MAX - MARK.chars().count();
+    let mut out: String = v.chars().take(keep).collect();
+    out.push_str(MARK);
+    std::borrow::Cow::Owned(out)
+}
+
 fn sheet(wb: &mut Workbook, doc: &Document, t: &Table, name: String) -> Result<(), XlsxError> {
     let header = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_background_color(0xE8EEF5);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
@@ -47,7 +62,7 @@ fn sheet(wb: &mut Workbook, doc: &Document, t: &Table, name: String) -> Result<(
     }
     for (r, row) in t.rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            ws.write_string_with_format(head_row + 1 + r as u32, c as u16, v, &wrap)?;
+            ws.write_string_with_format(head_row + 1 + r as u32, c as u16, fit(v), &wrap)?;
         }
     }
     ws.set_freeze_panes(head_row + 1, 0)?;
@@ -81,6 +96,15 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_cells_fit_excel() {
+        let long = "x".repeat(EXCEL_CELL_MAX + 10);
+        let cut = fit(&long);
+        assert_eq!(cut.chars().count(), EXCEL_CELL_MAX);
+        assert!(cut.ends_with("see the CSV or JSON report]"));
+        assert_eq!(fit("short"), "short");
+    }
 
     #[test]
     fn sheet_names_valid() {

@@ -407,6 +407,10 @@ pub struct Tier {
     pub unknown_volume: usize,
     /// S was raised to 1: sensitive PI leaves, but no volume says how many people.
     pub s_floor: bool,
+    /// The arithmetic in words and as data, made once: every export flow's finding repeats it.
+    text: String,
+    summary: serde_json::Value,
+    data: serde_json::Value,
 }
 
 impl Tier {
@@ -485,7 +489,22 @@ impl Tier {
         } else {
             TierKind::None
         };
-        Tier { n, s, ciio, kind, exempt, unknown_volume, s_floor }
+        let mut tier = Tier {
+            n,
+            s,
+            ciio,
+            kind,
+            exempt,
+            unknown_volume,
+            s_floor,
+            text: String::new(),
+            summary: serde_json::Value::Null,
+            data: serde_json::Value::Null,
+        };
+        tier.text = tier.explain();
+        tier.summary = tier.summary();
+        tier.data = tier.data();
+        tier
     }
 
     fn article(&self) -> &'static str {
@@ -633,10 +652,10 @@ fn export(
                 g,
                 e,
                 &EXEMPT,
-                format!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.explain()),
+                format!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.text),
             )
             .with("exemption", "Art. 5(4)")
-            .with("tier", tier.summary()),
+            .with("tier", tier.summary.clone()),
         );
         return;
     }
@@ -664,11 +683,11 @@ fn export(
         format!(
             "{} exports PI to `{dest}` ({dest_country}) and needs {needed}: {}. {}",
             edge_label(g, e),
-            tier.explain(),
+            tier.text,
             if why.is_empty() { "No mechanism covers this destination".to_owned() } else { why.join("; ") }
         ),
     )
-    .with("tier", tier.data())
+    .with("tier", tier.data.clone())
     .with("country", dest_country);
     f.data.insert("mechanisms".into(), json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
     out.push(f);
