@@ -7,10 +7,29 @@
 
 use super::error::{LoadCode, did_you_mean};
 use super::spans::{self, Member};
-use super::{Collected, SourceFile};
+use super::{LoadError, SourceFile, Sources};
 use crate::model::*;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::ops::Range;
+
+/// What one worker read from its parts: merged into the inventory in file order afterwards, so
+/// reading in parallel gives exactly what reading in sequence would.
+pub(super) struct Part<'s> {
+    pub sources: &'s Sources,
+    pub organizations: Vec<Organization>,
+    pub inventory: Inventory,
+    pub errors: Vec<LoadError>,
+}
+
+impl<'s> Part<'s> {
+    pub fn new(sources: &'s Sources) -> Part<'s> {
+        Part { sources, organizations: Vec::new(), inventory: Inventory::default(), errors: Vec::new() }
+    }
+
+    fn error_at(&mut self, code: LoadCode, file: u32, offset: usize, message: String, help: Option<String>) {
+        self.errors.push(super::validate::error_at_offset(self.sources, code, file, offset, message, help));
+    }
+}
 
 /// Gives each kind of entity a way to receive its location and a name for messages.
 pub(crate) trait Entity: DeserializeOwned {
@@ -39,6 +58,10 @@ entity!(Mechanism, "a mechanism");
 entity!(Sdk, "an sdk");
 entity!(Flow, "a flow");
 entity!(Waiver, "a waiver");
+
+/// The arrays a part may hold.
+pub(super) const ARRAYS: [&str; 10] =
+    ["subjects", "fields", "systems", "parties", "purposes", "consents", "mechanisms", "sdks", "flows", "waivers"];
 
 const TOP_KEYS: [&str; 12] = [
     "piflow",
@@ -80,7 +103,7 @@ pub(super) fn prepare(text: &str) -> Result<Prepared, spans::ScanError> {
     Ok(Prepared { members, starts: Starts(starts) })
 }
 
-pub(super) fn read_part(file: u32, prepared: Result<Prepared, spans::ScanError>, c: &mut Collected) {
+pub(super) fn read_part(file: u32, prepared: Result<Prepared, spans::ScanError>, c: &mut Part<'_>) {
     // Shared, so the part can be read while errors are recorded against the same file.
     let text = c.sources.files[file as usize].text.clone();
     let prepared = match prepared {
@@ -105,7 +128,7 @@ pub(super) fn read_part(file: u32, prepared: Result<Prepared, spans::ScanError>,
     }
 }
 
-fn syntax_error(file: u32, text: &str, e: &serde_json::Error, c: &mut Collected) {
+fn syntax_error(file: u32, text: &str, e: &serde_json::Error, c: &mut Part<'_>) {
     let offset = serde_offset(text, 0..text.len(), e);
     let msg = strip_position(&e.to_string());
     let help = if msg.contains("EOF") {
@@ -223,10 +246,11 @@ impl<'de> Visitor<'de> for PartSeed<'_> {
 
 /// The fast path: one serde pass straight into the model. Returns false (having added nothing)
 /// when the part has any problem, so the slow path can report every one of them.
-fn fast(file: u32, text: &str, prepared: &Prepared, c: &mut Collected) -> bool {
+fn fast(file: u32, text: &str, prepared: &Prepared, c: &mut Part<'_>) -> bool {
     let (members, starts) = (&prepared.members, &prepared.starts);
     let org_at = members.iter().rfind(|m| m.key == "organization").map_or(0, |m| m.value.start);
-    let Collected { inventory, organizations, sources, .. } = c;
+    let sources: &Sources = c.sources;
+    let Part { inventory, organizations, .. } = c;
     let before = Lengths::of(inventory, organizations);
     let seed = PartSeed { inv: inventory, organizations, src: &sources.files[file as usize], file, starts, org_at };
     let mut de = serde_json::Deserializer::from_str(text);
@@ -272,7 +296,7 @@ impl Lengths {
     }
 }
 
-fn slow(file: u32, text: &str, c: &mut Collected) {
+fn slow(file: u32, text: &str, c: &mut Part<'_>) {
     let members = match spans::top_level(text) {
         Ok(m) => m,
         Err(e) => {
@@ -353,7 +377,7 @@ fn slow(file: u32, text: &str, c: &mut Collected) {
     }
 }
 
-fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Collected, out: impl Fn(&mut Inventory) -> &mut Vec<T>) {
+fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Part<'_>, out: impl Fn(&mut Inventory) -> &mut Vec<T>) {
     let ranges = match spans::array_items(text, m.value.clone()) {
         Ok(r) => r,
         Err(_) => {
@@ -375,7 +399,7 @@ fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Collected, out: i
 }
 
 /// Deserialize one item; on error, record it at its real position and return `None`.
-fn item<T: Entity>(file: u32, text: &str, range: Range<usize>, c: &mut Collected) -> Option<T> {
+fn item<T: Entity>(file: u32, text: &str, range: Range<usize>, c: &mut Part<'_>) -> Option<T> {
     let slice = &text[range.clone()];
     match serde_json::from_str::<T>(slice) {
         Ok(mut v) => {

@@ -260,8 +260,6 @@ fn read_text(path: &Path, c: &mut Collected) -> Option<String> {
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
-    // First read and scan every part, so the inventory's arrays can be sized once: a million
-    // flows regrown by doubling would be copied several times over.
     let mut json_parts = Vec::new();
     for part in list_parts(path, &mut c) {
         let Some(text) = read_text(&part, &mut c) else { continue };
@@ -269,12 +267,91 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
         c.sources.files.push(SourceFile::new(display_path(&part), text));
         match part_kind(&part) {
             Some(PartKind::Csv) => csv::read_sheet(&part, file, &mut c),
-            _ => json_parts.push((file, json::prepare(&c.sources.files[file as usize].text))),
+            _ => json_parts.push(file),
         }
     }
-    let count =
-        |key: &str| -> usize { json_parts.iter().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum() };
-    let inv = &mut c.inventory;
+    read_json_parts(&mut c, json_parts);
+    finish(c, opts)
+}
+
+/// Scan and deserialize the JSON parts, on up to as many threads as there are cores (at most
+/// four), each taking a contiguous run of parts of about equal size. Each run first scans its
+/// parts, so its arrays are sized once (a million flows regrown by doubling would be copied
+/// several times over); the runs are then merged back in file order, so the result does not
+/// depend on the number of threads.
+/// A JSON part's file index and its span scan.
+type Prepared = (u32, Result<json::Prepared, spans::ScanError>);
+
+fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
+    let size = |file: &u32| c.sources.files[*file as usize].text.len();
+    let total: usize = parts.iter().map(size).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(parts.len().max(1));
+    let mut runs: Vec<Vec<u32>> = vec![Vec::new()];
+    let mut in_run = 0usize;
+    for file in parts {
+        let n = size(&file);
+        if in_run > 0 && in_run + n / 2 > total / threads && runs.len() < threads {
+            runs.push(Vec::new());
+            in_run = 0;
+        }
+        in_run += n;
+        if let Some(run) = runs.last_mut() {
+            run.push(file);
+        }
+    }
+    let sources = &c.sources;
+    // In parallel: scan each run's parts (positions and item counts)…
+    let scan_run = |run: Vec<u32>| -> Vec<Prepared> {
+        run.into_iter().map(|f| (f, json::prepare(&sources.files[f as usize].text))).collect()
+    };
+    let scanned: Vec<Vec<Prepared>> = in_parallel(runs, scan_run);
+    let count = |runs: &[Vec<Prepared>], key: &str| -> usize {
+        runs.iter().flatten().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum()
+    };
+    let totals: Vec<usize> = json::ARRAYS.iter().map(|key| count(&scanned, key)).collect();
+    // …then deserialize them; the first run's arrays are sized for everything, so the other
+    // runs are moved in behind its items without regrowing.
+    let jobs: Vec<(usize, Vec<Prepared>)> = scanned.into_iter().enumerate().collect();
+    let read_run = |(index, run): (usize, Vec<Prepared>)| {
+        let mut part = json::Part::new(sources);
+        if index == 0 {
+            reserve(&mut part.inventory, &|key| json::ARRAYS.iter().position(|k| *k == key).map_or(0, |i| totals[i]));
+        } else {
+            reserve(&mut part.inventory, &|key| count(std::slice::from_ref(&run), key));
+        }
+        for (file, prepared) in run {
+            json::read_part(file, prepared, &mut part);
+        }
+        part
+    };
+    let partials: Vec<json::Part> = in_parallel(jobs, read_run);
+    let mut partials = partials.into_iter();
+    let Some(first) = partials.next() else { return };
+    let (mut orgs, mut inv, mut errors) = (first.organizations, first.inventory, first.errors);
+    for mut p in partials {
+        orgs.append(&mut p.organizations);
+        errors.append(&mut p.errors);
+        append(&mut inv, &mut p.inventory);
+    }
+    c.organizations.append(&mut orgs);
+    c.errors.append(&mut errors);
+    append(&mut c.inventory, &mut inv);
+}
+
+/// Run `job` on each input, on its own thread when there are several; results in input order.
+fn in_parallel<I: Send, O: Send>(inputs: Vec<I>, job: impl Fn(I) -> O + Sync) -> Vec<O> {
+    if inputs.len() <= 1 {
+        return inputs.into_iter().map(job).collect();
+    }
+    let job = &job;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs.into_iter().map(|input| scope.spawn(move || job(input))).collect();
+        // A worker only panics on a bug: re-raise it rather than lose its parts silently.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+fn reserve(inv: &mut Inventory, count: &dyn Fn(&str) -> usize) {
     inv.subjects.reserve(count("subjects"));
     inv.fields.reserve(count("fields"));
     inv.systems.reserve(count("systems"));
@@ -285,18 +362,28 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     inv.sdks.reserve(count("sdks"));
     inv.flows.reserve(count("flows"));
     inv.waivers.reserve(count("waivers"));
-    for (file, prepared) in json_parts {
-        json::read_part(file, prepared, &mut c);
+}
+
+/// Move every item of `from` onto the end of `into` (whose vectors are taken over when empty,
+/// so a single run is never copied).
+fn append(into: &mut Inventory, from: &mut Inventory) {
+    macro_rules! move_items {
+        ($($a:ident),*) => {$(
+            if into.$a.is_empty() {
+                std::mem::swap(&mut into.$a, &mut from.$a);
+            } else {
+                into.$a.append(&mut from.$a);
+            }
+        )*};
     }
-    finish(c, opts)
+    move_items!(subjects, fields, systems, parties, purposes, consents, mechanisms, sdks, flows, waivers);
 }
 
 /// Load an inventory from JSON text held in memory (tests, generated inventories).
 pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
     c.sources.files.push(SourceFile::new(name.to_owned(), text.to_owned()));
-    let prepared = json::prepare(text);
-    json::read_part(0, prepared, &mut c);
+    read_json_parts(&mut c, vec![0]);
     finish(c, opts)
 }
 

@@ -34,6 +34,20 @@ fn locate(sources: &Sources, loc: Loc, key: &str, index: Option<usize>) -> Loc {
     src.loc(loc.file, offset)
 }
 
+/// A load error at a byte offset of a file.
+pub(crate) fn error_at_offset(
+    sources: &Sources,
+    code: LoadCode,
+    file: u32,
+    offset: usize,
+    message: String,
+    help: Option<String>,
+) -> LoadError {
+    let src = &sources.files[file as usize];
+    let (line, column) = src.lines.line_col(&src.text, offset.min(src.text.len()));
+    LoadError { code, file: Some(src.path.clone()), file_index: Some(file), offset, line, column, message, help }
+}
+
 pub(crate) fn make_error(
     sources: &Sources,
     code: LoadCode,
