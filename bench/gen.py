@@ -121,6 +121,10 @@ def main():
              "fields": rnd.sample(pool[front], 3), "purpose": rnd.choice(purposes)["id"]}
             for i, front in enumerate(rnd.sample(fronts, min(40, len(fronts))))]
     received = {}
+    # Each system serves a few purposes, as in a real company: a purpose touches the fields of
+    # the systems that serve it, not every field everywhere.
+    purpose_ids = [p["id"] for p in purposes]
+    serves = {n: rnd.sample(purpose_ids, min(3, len(purpose_ids))) for n in fronts + backs}
 
     def flow(i):
         r = rnd.random()
@@ -143,17 +147,19 @@ def main():
             fs = rnd.sample(sorted(received[src]), 1)
         if rnd.random() < mess:
             fs = fs[:-1] + [rnd.choice(field_ids)]
-        f = {"id": f"flow-{i}", "from": src, "to": dst, "fields": fs, "purpose": rnd.choice(purposes)["id"]}
+        owner = src if src in serves else dst if dst in serves else None
+        purpose = rnd.choice(serves[owner]) if owner else rnd.choice(purpose_ids)
+        f = {"id": f"flow-{i}", "from": src, "to": dst, "fields": fs, "purpose": purpose}
         if rnd.random() < 0.2:
             f["volume"] = rnd.choice([100, 20_000, 300_000])
         return f
 
     # Collection first, so every front end really holds its whole pool.
     cover = [{"id": f"collect-{front}-{k}", "from": rnd.choice(subjects)["id"], "to": front,
-              "fields": pool[front][k:k + 5], "purpose": purposes[0]["id"]}
+              "fields": pool[front][k:k + 5], "purpose": serves[front][0]}
              for front in fronts for k in range(0, len(pool[front]), 5)]
     cover += [{"id": f"feed-{b}-{k}", "from": upstream[b], "to": b, "fields": pool[b][k:k + 5],
-               "purpose": purposes[0]["id"]} for b in backs for k in range(0, len(pool[b]), 5)]
+               "purpose": serves[b][0]} for b in backs for k in range(0, len(pool[b]), 5)]
 
     def write(name, obj):
         with open(os.path.join(out, name), "w", encoding="utf-8") as fh:

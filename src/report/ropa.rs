@@ -138,6 +138,20 @@ fn to_party<'e>(ctx: &Ctx, edges: &[&'e Edge]) -> Vec<&'e Edge> {
     edges.iter().copied().filter(|e| ctx.g.party(e.to).is_some()).collect()
 }
 
+/// At most this many flow ids in a record's cell: a purpose of a large inventory has thousands,
+/// which help no reader (the full list is one `piflow check --format json` away).
+const FLOWS_SHOWN: usize = 40;
+
+fn flow_list(ctx: &Ctx, edges: &[&Edge]) -> String {
+    let ids: BTreeSet<&str> = edges.iter().map(|e| ctx.target(e)).collect();
+    let more = ids.len().saturating_sub(FLOWS_SHOWN);
+    let mut cell = join(ids.into_iter().take(FLOWS_SHOWN));
+    if more > 0 {
+        cell.push_str(&format!("; … (+{more} {})", ctx.t("条", "more")));
+    }
+    cell
+}
+
 fn recipients(ctx: &Ctx, edges: &[&Edge]) -> String {
     // Keyed by recipient id and how it receives, so the row does not depend on flow order.
     let mut out = BTreeSet::new();
@@ -244,7 +258,7 @@ pub fn gdpr(ctx: &Ctx) -> Table {
             security(ctx, &edges),
             ctx.lang.yes_no(p.automated_decision),
             p.assessment.clone().unwrap_or_else(|| ctx.t("无", "none")),
-            join(edges.iter().map(|e| ctx.target(e)).collect::<BTreeSet<_>>()),
+            flow_list(ctx, &edges),
             ctx.findings_on(targets(ctx, p, &edges), Some(Regime::Gdpr)),
         ]);
     }
@@ -363,7 +377,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
             retention(ctx, p, &fields),
             security(ctx, &edges),
             subjects(ctx, &edges),
-            join(edges.iter().map(|e| ctx.target(e)).collect::<BTreeSet<_>>()),
+            flow_list(ctx, &edges),
             ctx.findings_on(targets(ctx, p, &edges), Some(Regime::Pipl)),
         ]);
     }
