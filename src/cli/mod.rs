@@ -208,7 +208,7 @@ fn check(args: &CheckArgs) -> i32 {
         adequate: args.adequate.as_ref().map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
         only: args.regime,
     };
-    let mut sources = loaded.sources;
+    let load::Loaded { inventory, mut sources } = loaded;
     let evidence = match &args.observed {
         Some(path) => match read_observed(path) {
             Ok(o) => Some(crate::scan::Evidence::attach(o, &mut sources)),
@@ -219,7 +219,7 @@ fn check(args: &CheckArgs) -> i32 {
         },
         None => None,
     };
-    let graph = FlowGraph::build(&loaded.inventory);
+    let graph = FlowGraph::build(&inventory);
     let findings = rules::check_with(&graph, &ctx, evidence.as_ref());
     let shown = load::display_path(&args.path);
     let run = Run { findings: &findings, sources: &sources, as_of: ctx.as_of, inventory: &shown };
@@ -238,7 +238,15 @@ fn check(args: &CheckArgs) -> i32 {
     if written != EXIT_OK {
         return written;
     }
-    if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
+    let code = if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK };
+    // The process exits next and the OS takes the memory back at once; running millions of
+    // destructors first would only make a large check slower.
+    std::mem::forget(bytes);
+    std::mem::forget(findings);
+    std::mem::forget(graph);
+    std::mem::forget(inventory);
+    std::mem::forget(sources);
+    code
 }
 
 fn read_observed(path: &Path) -> Result<crate::scan::Observed, String> {

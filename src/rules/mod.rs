@@ -166,18 +166,28 @@ pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about:
     let limited = matches!(req, Requirement::Provide | Requirement::Disclose | Requirement::CrossBorder);
     let dest = g.node_id(e.to);
     let dest_is_party = g.party(e.to).is_some();
-    let qualifying: Vec<&Consent> = g
-        .edge_consents(e)
-        .filter_map(|id| g.consent_by_id.get(id).map(|&c| &g.inv.consents[c as usize]))
-        .filter(|c| accepts(c.kind, req, regime) && c.covers.contains(&req))
-        .filter(|c| !limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
-        .collect();
-    if qualifying.is_empty() {
-        return false;
+    let qualifies = |c: &&Consent| {
+        accepts(c.kind, req, regime)
+            && c.covers.contains(&req)
+            && (!limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
+    };
+    let consents = || {
+        g.edge_consents(e)
+            .filter_map(|id| g.consent_by_id.get(id).map(|&c| &g.inv.consents[c as usize]))
+            .filter(qualifies)
+    };
+    // Checked for every consent-based flow: answer without allocating, and at once when a
+    // qualifying consent has no field limit.
+    let mut any = false;
+    for c in consents() {
+        if c.fields.is_empty() {
+            return true;
+        }
+        any = true;
     }
-    about.iter().all(|&f| {
+    any && about.iter().all(|&f| {
         let id = g.inv.fields[f as usize].id.as_str();
-        qualifying.iter().any(|c| c.fields.is_empty() || c.fields.iter().any(|x| x == id))
+        consents().any(|c| c.fields.iter().any(|x| x == id))
     })
 }
 

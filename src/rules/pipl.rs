@@ -257,7 +257,7 @@ fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
             .with("fields", field_ids(g, all)),
         );
     }
-    let sensitive = sensitive_fields(g, e);
+    let sensitive = if e.sensitive { sensitive_fields(g, e) } else { Vec::new() };
     if !sensitive.is_empty() && !covered(g, e, Regime::Pipl, Requirement::Sensitive, &sensitive) {
         out.push(
             edge_finding(
