@@ -228,6 +228,14 @@ fn line_span(sources: &Sources, file: usize, offset: usize) -> Range<usize> {
         let rest = f.text[anchor..end].trim_end().trim_end_matches(',');
         return anchor..anchor + rest.len();
     }
+    // A one-line item: underline its `"id": …` (or first key), not the whole long line.
+    if f.text.as_bytes().get(offset) == Some(&b'{')
+        && let Ok(members) = crate::load::spans::object_members(&f.text, offset..f.text.len())
+        && let Some(m) = members.iter().find(|m| m.key == "id").or_else(|| members.first())
+        && m.value.end <= end
+    {
+        return m.key_offset..m.value.end;
+    }
     // Underline just the value when the offset starts one on this line (a string, a number, a
     // one-line object), else the rest of the line.
     match crate::load::spans::skip_value(f.text.as_bytes(), offset) {
