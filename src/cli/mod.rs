@@ -223,17 +223,8 @@ fn check(args: &CheckArgs) -> i32 {
     let findings = rules::check_with(&graph, &ctx, evidence.as_ref());
     let shown = load::display_path(&args.path);
     let run = Run { findings: &findings, sources: &sources, as_of: ctx.as_of, inventory: &shown };
-    let bytes = match args.format {
-        Format::Human => {
-            let tty = args.output.is_none() && std::io::stdout().is_terminal();
-            report::human::render(&run, &rules::rule, use_color(args.color, tty))
-        }
-        Format::Json => report::json::render(&run).into_bytes(),
-        Format::Sarif => {
-            let catalogue: Vec<_> = rules::catalogue().collect();
-            report::sarif::render(&run, &catalogue).into_bytes()
-        }
-    };
+    let catalogue: Vec<_> = rules::catalogue().collect();
+    let bytes = render_findings(&run, args.format, args.color, args.output.is_some(), &catalogue);
     let written = emit(args.output.as_deref(), &bytes);
     if written != EXIT_OK {
         return written;
@@ -247,6 +238,25 @@ fn check(args: &CheckArgs) -> i32 {
     std::mem::forget(inventory);
     std::mem::forget(sources);
     code
+}
+
+/// Findings in the requested format: for a person (colour only on a terminal, never in a file),
+/// as JSON, or as SARIF with `catalogue` as the rule metadata.
+pub(crate) fn render_findings(
+    run: &Run,
+    format: Format,
+    color: ColorChoice,
+    to_file: bool,
+    catalogue: &[&crate::finding::Rule],
+) -> Vec<u8> {
+    match format {
+        Format::Human => {
+            let tty = !to_file && std::io::stdout().is_terminal();
+            report::human::render(run, &rules::rule, use_color(color, tty))
+        }
+        Format::Json => report::json::render(run).into_bytes(),
+        Format::Sarif => report::sarif::render(run, catalogue).into_bytes(),
+    }
 }
 
 fn read_observed(path: &Path) -> Result<crate::scan::Observed, String> {

@@ -1,19 +1,15 @@
 //! Subcommands of the `notice` family (flattened into `piflow`'s command list): write a privacy
 //! notice from the inventory, and check a published notice against it.
 
-use super::{
-    ColorChoice, EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FailOn, Format, emit, load_options, parse_date, use_color,
-};
+use super::{ColorChoice, EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FailOn, Format, emit, load_options, parse_date};
 use crate::finding::Summary;
 use crate::graph::FlowGraph;
 use crate::load::{self, SourceFile};
 use crate::model::Date;
 use crate::notice::generate::{self, Lang};
 use crate::notice::text::Notice;
-use crate::report::{self, Run};
-use crate::rules;
+use crate::report::Run;
 use clap::{Subcommand, ValueEnum};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
@@ -120,17 +116,8 @@ fn notice_check(args: &NoticeCheckArgs) -> i32 {
     let findings = crate::notice::check::check(&graph, &notice, notice_file, as_of);
     let shown = format!("{} against {}", notice.path, load::display_path(&args.path));
     let run = Run { findings: &findings, sources: &sources, as_of, inventory: &shown };
-    let bytes = match args.format {
-        Format::Human => {
-            let tty = args.output.is_none() && std::io::stdout().is_terminal();
-            report::human::render(&run, &rules::rule, use_color(args.color, tty))
-        }
-        Format::Json => report::json::render(&run).into_bytes(),
-        Format::Sarif => {
-            let catalogue: Vec<_> = crate::notice::RULES.iter().collect();
-            report::sarif::render(&run, &catalogue).into_bytes()
-        }
-    };
+    let catalogue: Vec<_> = crate::notice::RULES.iter().collect();
+    let bytes = super::render_findings(&run, args.format, args.color, args.output.is_some(), &catalogue);
     let written = emit(args.output.as_deref(), &bytes);
     if written != EXIT_OK {
         return written;

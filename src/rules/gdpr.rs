@@ -169,21 +169,7 @@ fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Fin
 
 fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
     let all = g.fields(e);
-    if !covered(g, e, Regime::Gdpr, Requirement::Processing, all) {
-        out.push(
-            edge_finding(
-                g,
-                e,
-                &CONSENT,
-                format!(
-                    "{} relies on consent, but no consent for `processing` covers {}",
-                    edge_label(g, e),
-                    list(&field_ids(g, all))
-                ),
-            )
-            .with("fields", field_ids(g, all)),
-        );
-    }
+    super::processing_consent(g, e, Regime::Gdpr, &CONSENT, out);
     if e.children && !covered(g, e, Regime::Gdpr, Requirement::Children, all) {
         out.push(edge_finding(
             g,

@@ -191,6 +191,27 @@ pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about:
     })
 }
 
+/// The consent rule both regimes share (PIPL Art. 14, GDPR Art. 7): a consent-based flow needs a
+/// consent for `processing` covering all its fields.
+pub fn processing_consent(g: &FlowGraph, e: &Edge, regime: Regime, rule: &Rule, out: &mut Vec<Finding>) {
+    let all = g.fields(e);
+    if !covered(g, e, regime, Requirement::Processing, all) {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                rule,
+                format!(
+                    "{} relies on consent, but no consent for `processing` covers {}: declare the consent and reference it",
+                    edge_label(g, e),
+                    list(&field_ids(g, all))
+                ),
+            )
+            .with("fields", field_ids(g, all)),
+        );
+    }
+}
+
 /// The fields of an edge that are PIPL-sensitive.
 pub fn sensitive_fields(g: &FlowGraph, e: &Edge) -> Vec<u32> {
     g.fields(e).iter().copied().filter(|&f| g.field_facts[f as usize].sensitive).collect()

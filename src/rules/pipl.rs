@@ -242,21 +242,7 @@ fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Fin
 
 fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
     let all = g.fields(e);
-    if !covered(g, e, Regime::Pipl, Requirement::Processing, all) {
-        out.push(
-            edge_finding(
-                g,
-                e,
-                &CONSENT,
-                format!(
-                    "{} relies on consent, but no consent for `processing` covers {}: declare the consent and reference it",
-                    edge_label(g, e),
-                    list(&field_ids(g, all))
-                ),
-            )
-            .with("fields", field_ids(g, all)),
-        );
-    }
+    super::processing_consent(g, e, Regime::Pipl, &CONSENT, out);
     let sensitive = if e.sensitive { sensitive_fields(g, e) } else { Vec::new() };
     if !sensitive.is_empty() && !covered(g, e, Regime::Pipl, Requirement::Sensitive, &sensitive) {
         out.push(
