@@ -57,17 +57,28 @@ pub fn check(g: &FlowGraph, ctx: &Context) -> Vec<Finding> {
 /// [`check`], and with `observed` (from `piflow scan`) the declared-vs-observed rules too.
 pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::Evidence>) -> Vec<Finding> {
     let facts = Facts::new(g);
-    let mut out = Vec::new();
-    integrity::check(g, ctx, &mut out);
-    if ctx.judges(Regime::Pipl) {
-        pipl::check(g, ctx, &facts, &mut out);
-    }
-    if ctx.judges(Regime::Gdpr) {
-        gdpr::check(g, ctx, &facts, &mut out);
-    }
-    if let Some(ev) = observed {
-        declared::check(g, ctx, ev, &mut out);
-    }
+    // The families are independent readers of the graph: PIPL, the heaviest, runs on its own
+    // thread beside the others. Findings are sorted afterwards, so the result is the same.
+    let (mut out, pipl_out) = std::thread::scope(|scope| {
+        let pipl = ctx.judges(Regime::Pipl).then(|| {
+            scope.spawn(|| {
+                let mut out = Vec::new();
+                pipl::check(g, ctx, &facts, &mut out);
+                out
+            })
+        });
+        let mut out = Vec::new();
+        integrity::check(g, ctx, &mut out);
+        if ctx.judges(Regime::Gdpr) {
+            gdpr::check(g, ctx, &facts, &mut out);
+        }
+        if let Some(ev) = observed {
+            declared::check(g, ctx, ev, &mut out);
+        }
+        let pipl_out = pipl.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).unwrap_or_default();
+        (out, pipl_out)
+    });
+    out.extend(pipl_out);
     finalize(out, g.inv, ctx.as_of, &integrity::WAIVER_EXPIRED)
 }
 
