@@ -514,6 +514,20 @@ impl<'a> FlowGraph<'a> {
         let org_cn = org.country == "CN";
         let org_eea = is_eea(&org.country);
 
+        // Where each node is, worked out once rather than per flow.
+        #[derive(Clone, Copy)]
+        struct Place {
+            in_cn: bool,
+            in_eea: bool,
+        }
+        let place: Vec<Place> = self
+            .graph
+            .node_indices()
+            .map(|n| {
+                let countries = self.node_countries(n);
+                Place { in_cn: countries.iter().any(|c| c == "CN"), in_eea: countries.iter().any(|c| is_eea(c)) }
+            })
+            .collect();
         let mut set_ids: FxHashMap<SubjectSet, u32> = FxHashMap::default();
         let empty: SubjectSet = vec![0u64; words].into_boxed_slice();
         set_ids.insert(empty.clone(), 0);
@@ -533,12 +547,9 @@ impl<'a> FlowGraph<'a> {
             let edge = &self.edges[e];
             let regimes =
                 fixed.unwrap_or(Regimes { pipl: org_cn || meets(bits, &cn), gdpr: org_eea || meets(bits, &eea) });
-            let from_c = self.node_countries(edge.from);
-            let to_c = self.node_countries(edge.to);
-            let cn_export = from_c.iter().any(|c| c == "CN") && !to_c.iter().any(|c| c == "CN");
-            let eea_transfer = matches!(self.graph[edge.to], Node::Party(_))
-                && from_c.iter().any(|c| is_eea(c))
-                && !to_c.iter().any(|c| is_eea(c));
+            let (from, to) = (place[edge.from.index()], place[edge.to.index()]);
+            let cn_export = from.in_cn && !to.in_cn;
+            let eea_transfer = matches!(self.graph[edge.to], Node::Party(_)) && from.in_eea && !to.in_eea;
             let (mut sensitive, mut special, mut criminal) = (false, false, false);
             for &f in self.fields(edge) {
                 let facts = self.field_facts[f as usize];
