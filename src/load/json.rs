@@ -59,10 +59,6 @@ entity!(Sdk, "an sdk");
 entity!(Flow, "a flow");
 entity!(Waiver, "a waiver");
 
-/// The arrays a part may hold.
-pub(super) const ARRAYS: [&str; 10] =
-    ["subjects", "fields", "systems", "parties", "purposes", "consents", "mechanisms", "sdks", "flows", "waivers"];
-
 const TOP_KEYS: [&str; 12] = [
     "piflow",
     "organization",

@@ -308,14 +308,16 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     let count = |runs: &[Vec<Prepared>], key: &str| -> usize {
         runs.iter().flatten().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum()
     };
-    let totals: Vec<usize> = json::ARRAYS.iter().map(|key| count(&scanned, key)).collect();
+    let totals: Vec<usize> = crate::model::ARRAYS.iter().map(|key| count(&scanned, key)).collect();
     // …then deserialize them; the first run's arrays are sized for everything, so the other
     // runs are moved in behind its items without regrowing.
     let jobs: Vec<(usize, Vec<Prepared>)> = scanned.into_iter().enumerate().collect();
     let read_run = |(index, run): (usize, Vec<Prepared>)| {
         let mut part = json::Part::new(sources);
         if index == 0 {
-            reserve(&mut part.inventory, &|key| json::ARRAYS.iter().position(|k| *k == key).map_or(0, |i| totals[i]));
+            reserve(&mut part.inventory, &|key| {
+                crate::model::ARRAYS.iter().position(|k| *k == key).map_or(0, |i| totals[i])
+            });
         } else {
             reserve(&mut part.inventory, &|key| count(std::slice::from_ref(&run), key));
         }
