@@ -463,7 +463,9 @@ impl<'a> FlowGraph<'a> {
                     }
                 }
             }
-            for &e in &sorted {
+            // In edge order (`list` is ascending), so the writes to `prov` stream through memory
+            // instead of jumping about it as the by-source order would.
+            for &e in list {
                 let edge = &self.edges[e as usize];
                 let n = edge.from.index();
                 for w in 0..words {
