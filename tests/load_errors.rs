@@ -292,3 +292,29 @@ fn bad_command_line_exits_2() {
     let (code, _, _) = piflow(&["explain", "pipl-99-nothing"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn an_unreadable_item_or_file_does_not_cascade_into_dangling_references() {
+    // A field with a misspelt key is reported once; the flows that use it are not reported too.
+    let text = PART.replace(r#""category": "contact.phone""#, r#""categry": "contact.phone""#);
+    let (code, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_eq!(code, 2);
+    let all = errors(&r);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_error(&r, "load-unknown-key", "inv.json", 4, "did you mean `category`?");
+    // A whole part that is not JSON: its syntax error, not every reference into it.
+    let broken_fields = "{\"piflow\": 1, \"fields\": [ {\"id\": \"phone\",, } ]}";
+    let rest = PART.replace(
+        r#"  "fields": [{"id": "phone", "name": "Phone", "category": "contact.phone"}],
+"#,
+        "",
+    );
+    let (code, r, _d) = load(&[("a.json", rest.as_bytes()), ("b.json", broken_fields.as_bytes())]);
+    assert_eq!(code, 2);
+    let all = errors(&r);
+    assert!(all.iter().all(|(c, ..)| c == "load-syntax"), "{all:#?}");
+    // A reference to an id that exists nowhere is still reported.
+    let text = PART.replace(r#""fields": ["phone"]"#, r#""fields": ["phone", "emial"]"#);
+    let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
+    assert_error(&r, "load-dangling-ref", "inv.json", 9, "`emial`");
+}

@@ -264,6 +264,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
                 ))
             });
         c.error_at(LoadCode::UnknownKey, file, 0, format!("`{stem}.csv` is not an inventory sheet"), help);
+        c.incomplete = true;
         return;
     };
     let text = c.sources.files[file as usize].text.clone();
@@ -273,6 +274,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
         Err(e) => {
             let offset = e.position().map_or(0, |p| p.byte() as usize);
             c.error_at(LoadCode::Syntax, file, offset, format!("invalid CSV: {e}"), None);
+            c.incomplete = true;
             return;
         }
     };
@@ -317,6 +319,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
         }
     }
     if !header_ok {
+        c.incomplete = true;
         return;
     }
     let mut record = csv::StringRecord::new();
@@ -333,6 +336,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
                     format!("invalid CSV: {e}"),
                     Some("every row needs as many cells as the header".into()),
                 );
+                c.incomplete = true;
                 return;
             }
         }
@@ -365,6 +369,10 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
             }
         }
         if !row_ok {
+            // The row is reported; references to its id are not reported again.
+            if let Some(Value::String(id)) = obj.get("id") {
+                c.unreadable.push(id.clone());
+            }
             continue;
         }
         let loc = c.sources.files[file as usize].loc(file, start);
@@ -409,6 +417,7 @@ fn row<T: Entity>(
     text: &str,
     c: &mut Collected,
 ) -> Option<T> {
+    let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
     match serde_json::from_value::<T>(Value::Object(obj)) {
         Ok(mut v) => {
             v.set_loc(loc);
@@ -417,6 +426,8 @@ fn row<T: Entity>(
         Err(e) => {
             let msg = e.to_string();
             let (code, message, help) = explain_message(&msg, T::NOUN, false);
+            // The row is reported; references to its id are not reported again.
+            c.unreadable.extend(id);
             // Point at the cell holding the offending value when the message quotes it.
             let bad = msg.split('`').nth(1).unwrap_or_default();
             let at = record

@@ -19,11 +19,21 @@ pub(super) struct Part<'s> {
     pub organizations: Vec<Organization>,
     pub inventory: Inventory,
     pub errors: Vec<LoadError>,
+    /// As [`super::Collected::unreadable`] and [`super::Collected::incomplete`].
+    pub unreadable: Vec<String>,
+    pub incomplete: bool,
 }
 
 impl<'s> Part<'s> {
     pub fn new(sources: &'s Sources) -> Part<'s> {
-        Part { sources, organizations: Vec::new(), inventory: Inventory::default(), errors: Vec::new() }
+        Part {
+            sources,
+            organizations: Vec::new(),
+            inventory: Inventory::default(),
+            errors: Vec::new(),
+            unreadable: Vec::new(),
+            incomplete: false,
+        }
     }
 
     fn error_at(&mut self, code: LoadCode, file: u32, offset: usize, message: String, help: Option<String>) {
@@ -105,6 +115,7 @@ pub(super) fn read_part(file: u32, prepared: Result<Prepared, spans::ScanError>,
     let prepared = match prepared {
         Ok(p) => p,
         Err(scan) => {
+            c.incomplete = true;
             // Not well-formed: serde_json names the problem best; the scanner's view is the fallback.
             match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
                 Err(e) => syntax_error(file, &text, &e, c),
@@ -296,6 +307,7 @@ fn slow(file: u32, text: &str, c: &mut Part<'_>) {
     let members = match spans::top_level(text) {
         Ok(m) => m,
         Err(e) => {
+            c.incomplete = true;
             c.error_at(
                 LoadCode::Syntax,
                 file,
@@ -377,6 +389,7 @@ fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Part<'_>, out: im
     let ranges = match spans::array_items(text, m.value.clone()) {
         Ok(r) => r,
         Err(_) => {
+            c.incomplete = true;
             c.error_at(
                 LoadCode::BadValue,
                 file,
@@ -404,6 +417,16 @@ fn item<T: Entity>(file: u32, text: &str, range: Range<usize>, c: &mut Part<'_>)
             Some(v)
         }
         Err(e) => {
+            // Remember the id of the item that failed, so references to it are not reported too;
+            // an item that is not even JSON may have declared anything.
+            if e.is_syntax() || e.is_eof() {
+                c.incomplete = true;
+            }
+            if let Some(m) = spans::find_member(text, range.clone(), "id")
+                && let Ok(id) = serde_json::from_str::<String>(&text[m.value])
+            {
+                c.unreadable.push(id);
+            }
             let offset = serde_offset(text, range.clone(), &e);
             let (code, message, help) = explain_serde(&e, T::NOUN);
             // A missing key is best shown at the start of the item that lacks it.

@@ -103,6 +103,12 @@ pub(crate) struct Collected {
     pub inventory: Inventory,
     pub errors: Vec<LoadError>,
     pub sources: Sources,
+    /// Ids of items that could not be read (already reported): references to them are not
+    /// reported again as dangling.
+    pub unreadable: Vec<String>,
+    /// A whole file or sheet could not be read, so any reference may point into it: dangling
+    /// references are not reported until it is fixed (they would only be noise).
+    pub incomplete: bool,
 }
 
 impl Collected {
@@ -262,7 +268,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
     let mut json_parts = Vec::new();
     for part in list_parts(path, &mut c) {
-        let Some(text) = read_text(&part, &mut c) else { continue };
+        let Some(text) = read_text(&part, &mut c) else {
+            c.incomplete = true;
+            continue;
+        };
         let file = c.sources.files.len() as u32;
         c.sources.files.push(SourceFile::new(display_path(&part), text));
         match part_kind(&part) {
@@ -330,13 +339,18 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     let mut partials = partials.into_iter();
     let Some(first) = partials.next() else { return };
     let (mut orgs, mut inv, mut errors) = (first.organizations, first.inventory, first.errors);
+    let (mut unreadable, mut incomplete) = (first.unreadable, first.incomplete);
     for mut p in partials {
         orgs.append(&mut p.organizations);
         errors.append(&mut p.errors);
+        unreadable.append(&mut p.unreadable);
+        incomplete |= p.incomplete;
         append(&mut inv, &mut p.inventory);
     }
     c.organizations.append(&mut orgs);
     c.errors.append(&mut errors);
+    c.unreadable.append(&mut unreadable);
+    c.incomplete |= incomplete;
     append(&mut c.inventory, &mut inv);
 }
 

@@ -73,6 +73,18 @@ pub(crate) fn make_error(
 struct Errors<'a> {
     sources: &'a Sources,
     out: Vec<LoadError>,
+    /// Ids of items already reported as unreadable.
+    unreadable: rustc_hash::FxHashSet<&'a str>,
+    /// A whole file could not be read: references into it cannot be judged.
+    incomplete: bool,
+}
+
+impl Errors<'_> {
+    /// Whether a reference to `id` that resolves to nothing is already explained by another
+    /// error (its item, or its whole file, could not be read).
+    fn excused(&self, id: &str) -> bool {
+        self.incomplete || self.unreadable.contains(id)
+    }
 }
 
 impl Errors<'_> {
@@ -187,7 +199,7 @@ impl std::fmt::Display for Owner<'_> {
 }
 
 fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &str) {
-    if !ns.has(id) {
+    if !ns.has(id) && !e.excused(id) {
         e.at(
             LoadCode::DanglingRef,
             r.loc,
@@ -231,10 +243,17 @@ fn default_flow_ids(flows: &mut [Flow]) {
 
 pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     default_flow_ids(&mut c.inventory.flows);
-    let mut e = Errors { sources: &c.sources, out: Vec::new() };
+    let mut e = Errors {
+        sources: &c.sources,
+        out: Vec::new(),
+        unreadable: c.unreadable.iter().map(String::as_str).collect(),
+        incomplete: c.incomplete,
+    };
 
     // Exactly one organization.
     match c.organizations.len() {
+        // The organization may be in the file that could not be read.
+        0 if c.incomplete => {}
         0 => e.out.push(LoadError {
             code: LoadCode::Organization,
             file: c.sources.files.first().map(|f| f.path.clone()),
@@ -459,6 +478,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         // which no inventory id names.
         let observed_target = w.rule.starts_with("decl-");
         let known = observed_target
+            || e.excused(&w.target)
             || org.is_some_and(|o| o.id == w.target)
             || [&nodes, &fields, &purposes, &consents, &mechanisms, &sdks, &flows].iter().any(|ns| ns.has(&w.target));
         if !known {
