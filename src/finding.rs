@@ -90,6 +90,9 @@ impl Finding {
 /// Apply waivers, report expired ones, and put findings in their stable order
 /// (code, then target), one finding per code, target and regime.
 pub fn finalize(mut findings: Vec<Finding>, inv: &Inventory, as_of: Date, expired_rule: &Rule) -> Vec<Finding> {
+    // Waivers by (rule, target), so applying them is one pass over the findings, not one per
+    // waiver (an inventory may waive thousands of findings among a million).
+    let mut active: std::collections::HashMap<(&str, &str), &str> = std::collections::HashMap::new();
     for w in &inv.waivers {
         let expired = w.until.is_some_and(|until| until < as_of);
         if expired {
@@ -107,11 +110,16 @@ pub fn finalize(mut findings: Vec<Finding>, inv: &Inventory, as_of: Date, expire
                 .with("rule", w.rule.clone())
                 .with("until", until),
             );
-            continue;
+        } else {
+            active.insert((&w.rule, &w.target), &w.reason);
         }
-        for f in findings.iter_mut().filter(|f| f.code == w.rule && f.target == w.target) {
-            f.waived = true;
-            f.data.insert("waiver".into(), Value::String(w.reason.clone()));
+    }
+    if !active.is_empty() {
+        for f in findings.iter_mut() {
+            if let Some(reason) = active.get(&(f.code, f.target.as_str())) {
+                f.waived = true;
+                f.data.insert("waiver".into(), Value::String((*reason).to_owned()));
+            }
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
