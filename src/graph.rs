@@ -6,10 +6,17 @@
 //! field, with subject groups as bit sets, so a million flows cost a few passes, not a search per
 //! flow.
 
-use crate::model::{Inventory, Party, Regime, Role, is_eea};
+use crate::model::{Inventory, Name, Party, Regime, Role, is_eea, name};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
+use ustr::UstrMap;
+
+/// An entry of a map keyed by interned names. A text that was never interned names nothing
+/// declared (every declared id is interned when the graph is built), so it is not interned here.
+fn lookup<V: Copy>(map: &UstrMap<V>, id: &str) -> Option<V> {
+    ustr::existing_ustr(id).and_then(|n| map.get(&n).copied())
+}
 
 /// What a node is, with its index in the inventory's array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -137,15 +144,17 @@ pub type SubjectSet = Box<[u64]>;
 pub struct FlowGraph<'a> {
     pub inv: &'a Inventory,
     pub graph: DiGraph<Node, u32>,
-    pub node_by_id: FxHashMap<&'a str, NodeIndex>,
+    node_by_id: UstrMap<NodeIndex>,
     pub edges: Vec<Edge>,
     pub field_pool: Vec<u32>,
     pub subject_sets: Vec<SubjectSet>,
-    pub field_by_id: FxHashMap<&'a str, u32>,
-    pub purpose_by_id: FxHashMap<&'a str, u32>,
-    pub consent_by_id: FxHashMap<&'a str, u32>,
-    pub mechanism_by_id: FxHashMap<&'a str, u32>,
-    pub subject_by_id: FxHashMap<&'a str, u32>,
+    // Keyed by interned name: a flow's references are looked up by pointer, never by hashing
+    // and comparing their text again.
+    field_by_id: UstrMap<u32>,
+    purpose_by_id: UstrMap<u32>,
+    consent_by_id: UstrMap<u32>,
+    mechanism_by_id: UstrMap<u32>,
+    subject_by_id: UstrMap<u32>,
     /// Edges whose source holds a field nothing brings to it: `(edge, field indices)`.
     pub from_nowhere: Vec<(u32, Vec<u32>)>,
     /// Whether any flow or sdk carries each field.
@@ -163,18 +172,18 @@ impl<'a> FlowGraph<'a> {
             inv.subjects.len() + inv.systems.len() + inv.parties.len(),
             inv.flows.len() + inv.sdks.len(),
         );
-        let mut node_by_id = FxHashMap::default();
+        let mut node_by_id = UstrMap::default();
         for (i, s) in inv.subjects.iter().enumerate() {
-            node_by_id.insert(s.id.as_str(), graph.add_node(Node::Subject(i as u32)));
+            node_by_id.insert(name(&s.id), graph.add_node(Node::Subject(i as u32)));
         }
         for (i, s) in inv.systems.iter().enumerate() {
-            node_by_id.insert(s.id.as_str(), graph.add_node(Node::System(i as u32)));
+            node_by_id.insert(name(&s.id), graph.add_node(Node::System(i as u32)));
         }
         for (i, p) in inv.parties.iter().enumerate() {
-            node_by_id.insert(p.id.as_str(), graph.add_node(Node::Party(i as u32)));
+            node_by_id.insert(name(&p.id), graph.add_node(Node::Party(i as u32)));
         }
-        let index = |ids: &mut dyn Iterator<Item = &'a str>| -> FxHashMap<&'a str, u32> {
-            ids.enumerate().map(|(i, id)| (id, i as u32)).collect()
+        let index = |ids: &mut dyn Iterator<Item = &'a str>| -> UstrMap<u32> {
+            ids.enumerate().map(|(i, id)| (name(id), i as u32)).collect()
         };
         let field_by_id = index(&mut inv.fields.iter().map(|f| f.id.as_str()));
         let purpose_by_id = index(&mut inv.purposes.iter().map(|p| p.id.as_str()));
@@ -211,8 +220,7 @@ impl<'a> FlowGraph<'a> {
     fn add_edges(&mut self) {
         let inv = self.inv;
         for (i, f) in inv.flows.iter().enumerate() {
-            let (Some(&from), Some(&to)) = (self.node_by_id.get(f.from.as_str()), self.node_by_id.get(f.to.as_str()))
-            else {
+            let (Some(&from), Some(&to)) = (self.node_by_id.get(&f.from), self.node_by_id.get(&f.to)) else {
                 continue;
             };
             let kind = match (self.graph[from], self.graph[to]) {
@@ -223,28 +231,28 @@ impl<'a> FlowGraph<'a> {
                 (Node::Party(_), Node::Party(_)) => FlowKind::Onward,
                 (_, Node::Subject(_)) => continue,
             };
-            let purpose = self.purpose_by_id.get(f.purpose.as_str()).copied().unwrap_or(0);
-            let fields = self.pool_fields(f.fields.iter().map(String::as_str));
+            let purpose = self.purpose_by_id.get(&f.purpose).copied().unwrap_or(0);
+            let fields = self.pool_fields(f.fields.iter().copied());
             self.push_edge(Origin::Flow(i as u32), from, to, kind, fields, purpose);
         }
         for (i, s) in inv.sdks.iter().enumerate() {
-            let Some(&vendor) = self.node_by_id.get(s.vendor.as_str()) else { continue };
+            let Some(vendor) = self.node_of(&s.vendor) else { continue };
             let Node::Party(p) = self.graph[vendor] else { continue };
             let kind = FlowKind::to_party(inv.parties[p as usize].role);
-            let purpose = self.purpose_by_id.get(s.purpose.as_str()).copied().unwrap_or(0);
+            let purpose = self.purpose_of(&s.purpose).unwrap_or(0);
             for host in &s.in_systems {
-                let Some(&from) = self.node_by_id.get(host.as_str()) else { continue };
-                let fields = self.pool_fields(s.fields.iter().map(String::as_str));
+                let Some(from) = self.node_of(host) else { continue };
+                let fields = self.pool_fields(s.fields.iter().map(|f| name(f)));
                 let e = self.push_edge(Origin::Sdk(i as u32), from, vendor, kind, fields, purpose);
                 self.sdk_edges[i].push(e);
             }
         }
     }
 
-    fn pool_fields<'s>(&mut self, ids: impl Iterator<Item = &'s str>) -> Range<u32> {
+    fn pool_fields(&mut self, ids: impl Iterator<Item = Name>) -> Range<u32> {
         let start = self.field_pool.len() as u32;
         for id in ids {
-            if let Some(&f) = self.field_by_id.get(id) {
+            if let Some(&f) = self.field_by_id.get(&id) {
                 if !self.field_pool[start as usize..].contains(&f) {
                     self.field_pool.push(f);
                 }
@@ -282,6 +290,27 @@ impl<'a> FlowGraph<'a> {
             criminal: false,
         });
         e
+    }
+
+    /// The node an id names, if any.
+    pub fn node_of(&self, id: &str) -> Option<NodeIndex> {
+        lookup(&self.node_by_id, id)
+    }
+    /// The index of the field an id names.
+    pub fn field_of(&self, id: &str) -> Option<u32> {
+        lookup(&self.field_by_id, id)
+    }
+    pub fn purpose_of(&self, id: &str) -> Option<u32> {
+        lookup(&self.purpose_by_id, id)
+    }
+    pub fn consent_of(&self, id: &str) -> Option<u32> {
+        lookup(&self.consent_by_id, id)
+    }
+    pub fn mechanism_of(&self, id: &str) -> Option<u32> {
+        lookup(&self.mechanism_by_id, id)
+    }
+    pub fn subject_of(&self, id: &str) -> Option<u32> {
+        lookup(&self.subject_by_id, id)
     }
 
     /// The fields an edge carries.
@@ -340,12 +369,12 @@ impl<'a> FlowGraph<'a> {
 
     /// Consent ids that apply to an edge: its own (flow or sdk) and its purpose's.
     pub fn edge_consents(&self, e: &Edge) -> impl Iterator<Item = &'a str> {
-        let own: &'a [String] = match e.origin {
-            Origin::Flow(i) => &self.inv.flows[i as usize].consents,
-            Origin::Sdk(i) => &self.inv.sdks[i as usize].consents,
+        let (flow, sdk): (&'a [Name], &'a [String]) = match e.origin {
+            Origin::Flow(i) => (&self.inv.flows[i as usize].consents, &[]),
+            Origin::Sdk(i) => (&[], &self.inv.sdks[i as usize].consents),
         };
         let purpose: &'a [String] = &self.inv.purposes[e.purpose as usize].consents;
-        own.iter().chain(purpose.iter()).map(String::as_str)
+        flow.iter().map(|n: &'a Name| n.as_str()).chain(sdk.iter().chain(purpose).map(String::as_str))
     }
 
     fn derive(&mut self) {
@@ -363,7 +392,7 @@ impl<'a> FlowGraph<'a> {
                 if !f.subjects.is_empty() {
                     let mut bits = vec![0u64; words];
                     for s in &f.subjects {
-                        if let Some(&si) = self.subject_by_id.get(s.as_str()) {
+                        if let Some(&si) = self.subject_by_id.get(s) {
                             bits[si as usize / 64] |= 1 << (si % 64);
                         }
                     }

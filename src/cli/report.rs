@@ -276,7 +276,7 @@ pub fn diagram(args: &DiagramArgs) -> i32 {
         }
         if let Some(p) = &args.party {
             let i = lookup("party", p, inv.parties.iter().map(|x| x.id.as_str()))?;
-            filter.party = graph.node_by_id.get(inv.parties[i as usize].id.as_str()).copied();
+            filter.party = graph.node_of(inv.parties[i as usize].id.as_str());
             debug_assert!(filter.party.is_some_and(|n| matches!(graph.graph[n], Node::Party(_))));
         }
         Ok(())

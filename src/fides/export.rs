@@ -131,7 +131,7 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
 
     // Merge edges.
     let mut edges: BTreeMap<(String, String, u32), Edge> = BTreeMap::new();
-    let mech_kind = |id: Option<&String>| -> Option<&'static str> {
+    let mech_kind = |id: Option<&str>| -> Option<&'static str> {
         let id = id?;
         let m = inv.mechanisms.iter().find(|m| &m.id == id)?;
         mapping::TRANSFERS.iter().find(|(k, _)| *k == m.kind.as_str()).map(|(_, f)| *f)
@@ -143,8 +143,8 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
         entry.fields.extend(g.fields(e).iter().copied());
         entry.subjects.extend(g.subjects_in(e.provenance));
         let mechanism = match e.origin {
-            Origin::Flow(i) => inv.flows[i as usize].mechanism.as_ref(),
-            Origin::Sdk(i) => inv.sdks[i as usize].mechanism.as_ref(),
+            Origin::Flow(i) => inv.flows[i as usize].mechanism.as_deref(),
+            Origin::Sdk(i) => inv.sdks[i as usize].mechanism.as_deref(),
         };
         entry.mechanisms.extend(mech_kind(mechanism));
         let (a, b) = (g.node_countries(e.from), g.node_countries(e.to));
@@ -168,8 +168,8 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
     let mut flows_in: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut abroad: BTreeMap<&str, BTreeSet<&'static str>> = BTreeMap::new();
     let mut first_receiver: BTreeMap<u32, &str> = BTreeMap::new();
-    let party_of = |id: &str| g.node_by_id.get(id).and_then(|&n| g.party(n));
-    let is_subject = |id: &str| g.node_by_id.get(id).is_some_and(|&n| matches!(g.graph[n], Node::Subject(_)));
+    let party_of = |id: &str| g.node_of(id).and_then(|n| g.party(n));
+    let is_subject = |id: &str| g.node_of(id).is_some_and(|n| matches!(g.graph[n], Node::Subject(_)));
     for ((from, to, purpose), e) in &edges {
         let cats: BTreeSet<&'static str> = e.fields.iter().map(|&f| fides_category(inv, f)).collect();
         let special = e.fields.iter().any(|&f| g.field_facts[f as usize].special);

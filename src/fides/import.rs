@@ -9,7 +9,7 @@ use super::manifest::{DataFlow, Declaration, Manifest, System, Taxon, tag_value}
 use super::mapping::{self, CategoryImport};
 use crate::model::{
     Basis, BasisSpec, Countries, Field, Flow, Inventory, Organization, Party, Purpose, Regime, Role, Subject,
-    System as PSystem, SystemKind,
+    System as PSystem, SystemKind, name,
 };
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -580,16 +580,16 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
             continue;
         }
         inv.flows.push(Flow {
-            id: String::new(),
-            from,
-            to,
-            fields: fs.into_iter().collect(),
-            purpose,
+            id: "".into(),
+            from: name(&from),
+            to: name(&to),
+            fields: fs.iter().map(|f| name(f)).collect(),
+            purpose: name(&purpose),
             basis: None,
-            consents: Vec::new(),
+            consents: Box::default(),
             mechanism: None,
             volume: None,
-            subjects: Vec::new(),
+            subjects: Box::default(),
             note: None,
             id_declared: false,
             loc: Default::default(),

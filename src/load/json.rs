@@ -519,7 +519,7 @@ pub fn write_parts(inv: &Inventory, single: bool) -> Result<Vec<(String, String)
     let flows: Vec<Flow> = inv
         .flows
         .iter()
-        .map(|f| Flow { id: if f.id_declared { f.id.clone() } else { String::new() }, ..f.clone() })
+        .map(|f| Flow { id: if f.id_declared { f.id.clone() } else { "".into() }, ..f.clone() })
         .collect();
     let arrays: Vec<(String, String)> = [
         array("subjects", &inv.subjects)?,

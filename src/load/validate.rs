@@ -129,11 +129,21 @@ enum NodeKind {
 struct Namespace<'a> {
     what: &'static str,
     ids: HashMap<&'a str, Loc>,
+    /// The same ids interned, so a flow's references (a million of them) are found by pointer.
+    names: ustr::UstrSet,
 }
 
 impl<'a> Namespace<'a> {
     fn new(what: &'static str, cap: usize) -> Self {
-        Namespace { what, ids: HashMap::with_capacity_and_hasher(cap, Default::default()) }
+        Namespace { what, ids: HashMap::with_capacity_and_hasher(cap, Default::default()), names: Default::default() }
+    }
+
+    /// A namespace of entities that flows refer to (not of flows: nothing refers to them by
+    /// interned name, and a million ids need not be interned).
+    fn of<'i>(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
+        let ids: HashMap<&'a str, Loc> = entities.collect();
+        let names = ids.keys().map(|id| name(id)).collect();
+        Namespace { what, ids, names }
     }
 
     fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
@@ -164,6 +174,9 @@ impl<'a> Namespace<'a> {
             );
         } else {
             self.ids.insert(id, loc);
+            if self.what != "a flow" {
+                self.names.insert(name(id));
+            }
         }
     }
 
@@ -198,8 +211,36 @@ impl std::fmt::Display for Owner<'_> {
     }
 }
 
-fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &str) {
-    if !ns.has(id) && !e.excused(id) {
+/// A reference as the model holds it: a flow's interned name or another entity's string.
+trait Reference {
+    fn text(&self) -> &str;
+    fn declared_in(&self, ns: &Namespace) -> bool;
+}
+
+impl Reference for String {
+    fn text(&self) -> &str {
+        self
+    }
+    fn declared_in(&self, ns: &Namespace) -> bool {
+        ns.has(self)
+    }
+}
+
+impl Reference for Name {
+    fn text(&self) -> &str {
+        self.as_str()
+    }
+    fn declared_in(&self, ns: &Namespace) -> bool {
+        ns.names.contains(self)
+    }
+}
+
+fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &impl Reference) {
+    if id.declared_in(ns) {
+        return;
+    }
+    let id = id.text();
+    if !e.excused(id) {
         e.at(
             LoadCode::DanglingRef,
             r.loc,
@@ -211,7 +252,7 @@ fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &str) {
     }
 }
 
-fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner, ids: &[String]) {
+fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner, ids: &[impl Reference]) {
     for (i, id) in ids.iter().enumerate() {
         check_ref(e, ns, Ref { loc, key, index: Some(i), owner }, id);
     }
@@ -221,11 +262,11 @@ fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner,
 /// same two nodes in the order of their content, not of the files, so that reordering parts or
 /// arrays does not rename flows (waivers and CI diffs key on these ids).
 fn default_flow_ids(flows: &mut [Flow]) {
-    let mut groups: HashMap<(String, String), Vec<usize>> = HashMap::default();
+    let mut groups: HashMap<(Name, Name), Vec<usize>> = HashMap::default();
     for (i, f) in flows.iter_mut().enumerate() {
         f.id_declared = !f.id.is_empty();
         if !f.id_declared {
-            groups.entry((f.from.clone(), f.to.clone())).or_default().push(i);
+            groups.entry((f.from, f.to)).or_default().push(i);
         }
     }
     for ((from, to), mut members) in groups {
@@ -236,7 +277,7 @@ fn default_flow_ids(flows: &mut [Flow]) {
                 .then(a.cmp(&b))
         });
         for (n, i) in members.into_iter().enumerate() {
-            flows[i].id = format!("{from}->{to}#{}", n + 1);
+            flows[i].id = format!("{from}->{to}#{}", n + 1).into();
         }
     }
 }
@@ -298,10 +339,10 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     // Namespaces.
     let mut nodes =
         Namespace::new("a subject, system or party", inv.subjects.len() + inv.systems.len() + inv.parties.len());
-    let mut node_kind: HashMap<&str, NodeKind> = HashMap::default();
+    let mut node_kind: ustr::UstrMap<NodeKind> = Default::default();
     for s in &inv.subjects {
         nodes.declare(&mut e, &s.id, s.loc, true);
-        node_kind.entry(&s.id).or_insert(NodeKind::Subject);
+        node_kind.entry(name(&s.id)).or_insert(NodeKind::Subject);
         for (i, cc) in s.country.iter().enumerate() {
             let index = (s.country.0.len() > 1).then_some(i);
             check_country(&mut e, s.loc, "country", index, cc, "subject");
@@ -309,12 +350,12 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     }
     for s in &inv.systems {
         nodes.declare(&mut e, &s.id, s.loc, true);
-        node_kind.entry(&s.id).or_insert(NodeKind::System);
+        node_kind.entry(name(&s.id)).or_insert(NodeKind::System);
         check_country(&mut e, s.loc, "country", None, &s.country, "system");
     }
     for p in &inv.parties {
         nodes.declare(&mut e, &p.id, p.loc, true);
-        node_kind.entry(&p.id).or_insert(NodeKind::Party);
+        node_kind.entry(name(&p.id)).or_insert(NodeKind::Party);
         check_country(&mut e, p.loc, "country", None, &p.country, "party");
     }
     let mut fields = Namespace::new("a field", inv.fields.len());
@@ -379,9 +420,9 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         flows.declare(&mut e, &f.id, f.loc, f.id_declared);
     }
 
-    let parties = Namespace { what: "a party", ids: inv.parties.iter().map(|p| (p.id.as_str(), p.loc)).collect() };
-    let systems = Namespace { what: "a system", ids: inv.systems.iter().map(|s| (s.id.as_str(), s.loc)).collect() };
-    let subjects = Namespace { what: "a subject", ids: inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)).collect() };
+    let parties = Namespace::of("a party", inv.parties.iter().map(|p| (p.id.as_str(), p.loc)));
+    let systems = Namespace::of("a system", inv.systems.iter().map(|s| (s.id.as_str(), s.loc)));
+    let subjects = Namespace::of("a subject", inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)));
 
     // References.
     for p in &inv.parties {
@@ -420,7 +461,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     for f in &inv.flows {
         let owner = Owner("flow", &f.id);
         check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "from", index: None, owner }, &f.from);
-        match node_kind.get(f.to.as_str()) {
+        match node_kind.get(&f.to) {
             Some(NodeKind::Subject) => e.at(
                 LoadCode::DanglingRef,
                 f.loc,
@@ -432,7 +473,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
             Some(_) => {}
             None => check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "to", index: None, owner }, &f.to),
         }
-        if f.from == f.to && node_kind.contains_key(f.from.as_str()) {
+        if f.from == f.to && node_kind.contains_key(&f.from) {
             e.at(
                 LoadCode::BadValue,
                 f.loc,

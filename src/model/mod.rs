@@ -18,6 +18,15 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// An interned id: a reference from a flow to an entity. Equality is a pointer comparison and
+/// the hash is computed once, when the name is first seen; order is the string's order.
+pub type Name = ustr::Ustr;
+
+/// Intern a name.
+pub fn name(s: &str) -> Name {
+    ustr::ustr(s)
+}
+
 /// Where an entity was declared: file index into the loaded source files, byte offset, 1-based
 /// line and column. `file == u32::MAX` means "not from a file" (e.g. built in memory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -524,24 +533,33 @@ pub struct Sdk {
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// Declared id; when absent the loader assigns `<from>-><to>#<n>` and leaves `id_declared` false.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub id: String,
-    pub from: String,
-    pub to: String,
-    pub fields: Vec<String>,
-    pub purpose: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub id: Box<str>,
+    // References are interned: a million flows name a few thousand entities, so each name is
+    // stored once, compared by pointer and hashed once (see `Name`).
+    #[schemars(with = "String")]
+    pub from: Name,
+    #[schemars(with = "String")]
+    pub to: Name,
+    #[schemars(with = "Vec<String>")]
+    pub fields: Box<[Name]>,
+    #[schemars(with = "String")]
+    pub purpose: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<BasisSpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consents: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub consents: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mechanism: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub mechanism: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<u64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subjects: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub subjects: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
     #[serde(skip)]
     pub id_declared: bool,
     #[serde(skip)]

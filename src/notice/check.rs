@@ -607,7 +607,7 @@ impl Cx<'_, '_> {
         let inv = self.g.inv;
         for sdk in &inv.sdks {
             let mut names = name_variants(&sdk.name);
-            if let Some(&node) = self.g.node_by_id.get(sdk.vendor.as_str())
+            if let Some(node) = self.g.node_of(&sdk.vendor)
                 && let Some(vendor) = self.g.party(node)
             {
                 names.extend(name_variants(&vendor.name));

@@ -204,8 +204,8 @@ pub fn sdks(ctx: &Ctx) -> Table {
         .iter()
         .map(|s| {
             let vendor = inv.parties.iter().find(|p| p.id == s.vendor);
-            let purpose = ctx.g.purpose_by_id.get(s.purpose.as_str()).map(|&p| &inv.purposes[p as usize]);
-            let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_by_id.get(f.as_str()).copied()).collect();
+            let purpose = ctx.g.purpose_of(s.purpose.as_str()).map(|p| &inv.purposes[p as usize]);
+            let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_of(f.as_str())).collect();
             let systems = s
                 .in_systems
                 .iter()

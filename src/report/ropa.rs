@@ -335,7 +335,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
         consent_ids.extend(p.consents.iter().map(String::as_str));
         let consents: Vec<String> = consent_ids
             .into_iter()
-            .filter_map(|id| ctx.g.consent_by_id.get(id).map(|&c| &ctx.g.inv.consents[c as usize]))
+            .filter_map(|id| ctx.g.consent_of(id).map(|c| &ctx.g.inv.consents[c as usize]))
             .map(|c| {
                 let covers: Vec<&str> = c.covers.iter().map(|r| r.as_str()).collect();
                 format!("{} ({}; {})", c.name, ctx.consent_kind(c.kind), covers.join(", "))

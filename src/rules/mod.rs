@@ -121,7 +121,7 @@ impl<'a> Facts<'a> {
             Origin::Flow(i) => inv.flows[i as usize].mechanism.as_deref(),
             Origin::Sdk(i) => inv.sdks[i as usize].mechanism.as_deref(),
         };
-        if let Some(&m) = named.and_then(|n| g.mechanism_by_id.get(n))
+        if let Some(m) = named.and_then(|n| g.mechanism_of(n))
             && covers(&inv.mechanisms[m as usize])
         {
             ids.push(m);
@@ -182,11 +182,8 @@ pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about:
             && c.covers.contains(&req)
             && (!limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
     };
-    let consents = || {
-        g.edge_consents(e)
-            .filter_map(|id| g.consent_by_id.get(id).map(|&c| &g.inv.consents[c as usize]))
-            .filter(qualifies)
-    };
+    let consents =
+        || g.edge_consents(e).filter_map(|id| g.consent_of(id).map(|c| &g.inv.consents[c as usize])).filter(qualifies);
     // Checked for every consent-based flow: answer without allocating, and at once when a
     // qualifying consent has no field limit.
     let mut any = false;
