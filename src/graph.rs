@@ -377,6 +377,19 @@ impl<'a> FlowGraph<'a> {
         flow.iter().map(|n: &'a Name| n.as_str()).chain(sdk.iter().chain(purpose).map(String::as_str))
     }
 
+    /// The consents (indices) that apply to an edge, as [`FlowGraph::edge_consents`]; a flow's
+    /// own are found by interned name, without hashing their text.
+    pub fn edge_consent_indices(&self, e: &Edge) -> impl Iterator<Item = u32> + '_ {
+        let (flow, sdk): (&'a [Name], &'a [String]) = match e.origin {
+            Origin::Flow(i) => (&self.inv.flows[i as usize].consents, &[]),
+            Origin::Sdk(i) => (&[], &self.inv.sdks[i as usize].consents),
+        };
+        let purpose: &'a [String] = &self.inv.purposes[e.purpose as usize].consents;
+        flow.iter()
+            .filter_map(|n| self.consent_by_id.get(n).copied())
+            .chain(sdk.iter().chain(purpose).filter_map(|id| self.consent_of(id)))
+    }
+
     fn derive(&mut self) {
         let inv = self.inv;
         let n_subjects = inv.subjects.len();

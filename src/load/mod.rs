@@ -211,69 +211,87 @@ fn list_parts(path: &Path, c: &mut Collected) -> Vec<PathBuf> {
     parts
 }
 
-fn read_text(path: &Path, c: &mut Collected) -> Option<String> {
+/// An error about a whole file (no position in it).
+fn file_error(code: LoadCode, path: &str, message: String, help: Option<String>) -> LoadError {
+    LoadError { code, file: Some(path.to_owned()), file_index: None, offset: 0, line: 0, column: 0, message, help }
+}
+
+fn read_text(path: &Path) -> Result<String, LoadError> {
     let shown = display_path(path);
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            c.error_path(
+            return Err(file_error(
                 LoadCode::Io,
                 &shown,
                 format!("file is {} bytes, over the limit of {} bytes", m.len(), MAX_FILE_BYTES),
                 Some("split the inventory into several parts".into()),
-            );
-            return None;
+            ));
         }
         Ok(_) => {}
-        Err(e) => {
-            c.error_path(LoadCode::Io, &shown, format!("cannot read: {e}"), None);
-            return None;
-        }
+        Err(e) => return Err(file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None)),
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            c.error_path(LoadCode::Io, &shown, format!("cannot read: {e}"), None);
-            return None;
-        }
-    };
+    let bytes = std::fs::read(path).map_err(|e| file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None))?;
     // A UTF-8 byte-order mark is harmless; drop it so offsets match what editors show.
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
-    match String::from_utf8(bytes) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
-            let col = good - bytes[..good].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-            c.errors.push(LoadError {
-                code: LoadCode::Syntax,
-                file: Some(shown),
-                file_index: None,
-                offset: good,
-                line,
-                column: col,
-                message: format!("the file is not valid UTF-8 (byte {good})"),
-                help: Some("save the file as UTF-8".into()),
-            });
-            None
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good - bytes[..good].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        LoadError {
+            code: LoadCode::Syntax,
+            file: Some(shown),
+            file_index: None,
+            offset: good,
+            line,
+            column: col,
+            message: format!("the file is not valid UTF-8 (byte {good})"),
+            help: Some("save the file as UTF-8".into()),
         }
+    })
+}
+
+/// Read the parts and index their lines, on as many threads as there are cores: reading,
+/// checking UTF-8 and finding line starts each touch every byte once.
+fn read_parts(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut runs: Vec<Vec<PathBuf>> = (0..threads.min(parts.len().max(1))).map(|_| Vec::new()).collect();
+    let n = runs.len();
+    for (i, part) in parts.into_iter().enumerate() {
+        runs[i % n].push(part);
     }
+    let read = |run: Vec<PathBuf>| -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
+        run.into_iter()
+            .map(|part| {
+                let file = read_text(&part).map(|text| SourceFile::new(display_path(&part), text));
+                (part, file)
+            })
+            .collect()
+    };
+    let mut out: Vec<_> = in_parallel(runs, read).into_iter().flatten().collect();
+    // Back in name order, whatever thread read each.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
     let mut json_parts = Vec::new();
-    for part in list_parts(path, &mut c) {
-        let Some(text) = read_text(&part, &mut c) else {
-            c.incomplete = true;
-            continue;
+    for (part, read) in read_parts(list_parts(path, &mut c)) {
+        let source = match read {
+            Ok(source) => source,
+            Err(e) => {
+                c.errors.push(e);
+                c.incomplete = true;
+                continue;
+            }
         };
         let file = c.sources.files.len() as u32;
-        c.sources.files.push(SourceFile::new(display_path(&part), text));
+        c.sources.files.push(source);
         match part_kind(&part) {
             Some(PartKind::Csv) => csv::read_sheet(&part, file, &mut c),
             _ => json_parts.push(file),

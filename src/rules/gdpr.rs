@@ -136,19 +136,25 @@ pub const RULES: &[Rule] = &[
     DEROGATION,
 ];
 
-pub fn check(g: &FlowGraph, ctx: &Context, facts: &Facts, out: &mut Vec<Finding>) {
-    for e in g.edges.iter().filter(|e| e.regimes.gdpr) {
-        let basis = basis(g, e, Regime::Gdpr);
-        lawful_basis(g, e, basis, out);
-        if basis == Some(Basis::Consent) {
-            consent(g, e, out);
-        }
-        special(g, e, out);
-        processor(g, e, out);
-        if e.eea_transfer {
-            transfer(g, ctx, facts, e, basis, out);
-        }
+/// The rules about one edge (the caller shares the edges out among threads).
+pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, out: &mut Vec<Finding>) {
+    if !e.regimes.gdpr {
+        return;
     }
+    let basis = basis(g, e, Regime::Gdpr);
+    lawful_basis(g, e, basis, out);
+    if basis == Some(Basis::Consent) {
+        consent(g, e, out);
+    }
+    special(g, e, out);
+    processor(g, e, out);
+    if e.eea_transfer {
+        transfer(g, ctx, facts, e, basis, out);
+    }
+}
+
+/// The rules about the inventory as a whole.
+pub fn global(g: &FlowGraph, out: &mut Vec<Finding>) {
     organization(g, out);
     assessment(g, out);
 }

@@ -57,28 +57,45 @@ pub fn check(g: &FlowGraph, ctx: &Context) -> Vec<Finding> {
 /// [`check`], and with `observed` (from `piflow scan`) the declared-vs-observed rules too.
 pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::Evidence>) -> Vec<Finding> {
     let facts = Facts::new(g);
-    // The families are independent readers of the graph: PIPL, the heaviest, runs on its own
-    // thread beside the others. Findings are sorted afterwards, so the result is the same.
-    let (mut out, pipl_out) = std::thread::scope(|scope| {
-        let pipl = ctx.judges(Regime::Pipl).then(|| {
-            scope.spawn(|| {
-                let mut out = Vec::new();
-                pipl::check(g, ctx, &facts, &mut out);
-                out
-            })
-        });
+    let (pipl, gdpr) = (ctx.judges(Regime::Pipl), ctx.judges(Regime::Gdpr));
+    let tier = pipl.then(|| pipl::Tier::count(g));
+    // Edges are judged one by one, independently: they are shared out in equal runs, one per
+    // core. Findings are sorted afterwards, so the result does not depend on the split.
+    let per_edge = |edges: &[Edge]| {
         let mut out = Vec::new();
+        for e in edges {
+            if let Some(tier) = &tier {
+                pipl::edge(g, ctx, &facts, tier, e, &mut out);
+            }
+            if gdpr {
+                gdpr::edge(g, ctx, &facts, e, &mut out);
+            }
+        }
+        out
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let run = g.edges.len().div_ceil(threads).max(1);
+    let mut out = std::thread::scope(|scope| {
+        let mut runs = g.edges.chunks(run);
+        let first = runs.next().unwrap_or(&[]);
+        let others: Vec<_> = runs.map(|edges| scope.spawn(move || per_edge(edges))).collect();
+        let mut out = per_edge(first);
         integrity::check(g, ctx, &mut out);
-        if ctx.judges(Regime::Gdpr) {
-            gdpr::check(g, ctx, &facts, &mut out);
+        if pipl {
+            pipl::global(g, &mut out);
+        }
+        if gdpr {
+            gdpr::global(g, &mut out);
         }
         if let Some(ev) = observed {
             declared::check(g, ctx, ev, &mut out);
         }
-        let pipl_out = pipl.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).unwrap_or_default();
-        (out, pipl_out)
+        for h in others {
+            out.append(&mut h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
     });
-    out.extend(pipl_out);
+    out.shrink_to_fit();
     finalize(out, g.inv, ctx.as_of, &integrity::WAIVER_EXPIRED)
 }
 
@@ -182,8 +199,7 @@ pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about:
             && c.covers.contains(&req)
             && (!limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
     };
-    let consents =
-        || g.edge_consents(e).filter_map(|id| g.consent_of(id).map(|c| &g.inv.consents[c as usize])).filter(qualifies);
+    let consents = || g.edge_consent_indices(e).map(|c| &g.inv.consents[c as usize]).filter(qualifies);
     // Checked for every consent-based flow: answer without allocating, and at once when a
     // qualifying consent has no field limit.
     let mut any = false;

@@ -201,19 +201,24 @@ pub const RULES: &[Rule] = &[
     ASSESSMENT,
 ];
 
-pub fn check(g: &FlowGraph, ctx: &Context, facts: &Facts, out: &mut Vec<Finding>) {
-    let tier = Tier::count(g);
-    for e in g.edges.iter().filter(|e| e.regimes.pipl) {
-        let basis = basis(g, e, Regime::Pipl);
-        lawful_basis(g, e, basis, out);
-        if basis == Some(Basis::Consent) {
-            consent(g, e, out);
-        }
-        transfer(g, e, basis, out);
-        if e.cn_export {
-            export(g, ctx, facts, e, basis, &tier, out);
-        }
+/// The rules about one edge (the caller shares the edges out among threads).
+pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, out: &mut Vec<Finding>) {
+    if !e.regimes.pipl {
+        return;
     }
+    let basis = basis(g, e, Regime::Pipl);
+    lawful_basis(g, e, basis, out);
+    if basis == Some(Basis::Consent) {
+        consent(g, e, out);
+    }
+    transfer(g, e, basis, out);
+    if e.cn_export {
+        export(g, ctx, facts, e, basis, tier, out);
+    }
+}
+
+/// The rules about the inventory as a whole.
+pub fn global(g: &FlowGraph, out: &mut Vec<Finding>) {
     organization(g, out);
     assessment(g, out);
 }
