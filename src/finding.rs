@@ -3,7 +3,8 @@
 
 use crate::model::{Date, Inventory, Loc, Regime};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde::ser::SerializeMap;
+use serde_json::Value;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -59,7 +60,44 @@ pub struct Finding {
     pub waived: bool,
     pub location: Loc,
     /// Rule-specific figures (the tier arithmetic, the fields concerned, …).
-    pub data: Map<String, Value>,
+    pub data: Data,
+}
+
+/// A finding's rule-specific figures: a JSON object with keys in order. A few entries in a
+/// vector, not a tree map: a large check holds a hundred thousand of them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Data(Vec<(&'static str, Value)>);
+
+impl Data {
+    /// Set `key`, replacing its value if it is already there.
+    pub fn insert(&mut self, key: &'static str, value: Value) {
+        match self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 impl Finding {
@@ -73,12 +111,12 @@ impl Finding {
             citation: rule.citation,
             waived: false,
             location,
-            data: Map::new(),
+            data: Data::default(),
         }
     }
 
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Finding {
-        self.data.insert(key.to_owned(), value.into());
+    pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Finding {
+        self.data.insert(key, value.into());
         self
     }
 
@@ -118,7 +156,7 @@ pub fn finalize(mut findings: Vec<Finding>, inv: &Inventory, as_of: Date, expire
         for f in findings.iter_mut() {
             if let Some(reason) = active.get(&(f.code, f.target.as_str())) {
                 f.waived = true;
-                f.data.insert("waiver".into(), Value::String((*reason).to_owned()));
+                f.data.insert("waiver", Value::String((*reason).to_owned()));
             }
         }
     }

@@ -198,6 +198,25 @@ pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
     }
 }
 
+/// [`emit`] for output written piece by piece.
+pub(crate) fn emit_with(output: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
+    match output {
+        Some(path) => match crate::output::write_atomic_with(path, write) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("piflow: cannot write {}: {e}", path.display());
+                EXIT_INVALID
+            }
+        },
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            // A closed pipe (e.g. `| head`) is not an error worth a message.
+            let _ = write(&mut out).and_then(|_| out.flush());
+            EXIT_OK
+        }
+    }
+}
+
 fn check(args: &CheckArgs) -> i32 {
     let loaded = match load::load(&args.path, &load_options()) {
         Ok(l) => l,
@@ -209,6 +228,9 @@ fn check(args: &CheckArgs) -> i32 {
         only: args.regime,
     };
     let load::Loaded { inventory, mut sources } = loaded;
+    if args.format != Format::Human {
+        sources.release_text();
+    }
     let evidence = match &args.observed {
         Some(path) => match read_observed(path) {
             Ok(o) => Some(crate::scan::Evidence::attach(o, &mut sources)),
@@ -224,15 +246,18 @@ fn check(args: &CheckArgs) -> i32 {
     let shown = load::display_path(&args.path);
     let run = Run { findings: &findings, sources: &sources, as_of: ctx.as_of, inventory: &shown };
     let catalogue: Vec<_> = rules::catalogue().collect();
-    let bytes = render_findings(&run, args.format, args.color, args.output.is_some(), &catalogue);
-    let written = emit(args.output.as_deref(), &bytes);
+    let written = if args.format == Format::Json {
+        emit_with(args.output.as_deref(), |w| report::json::write(&run, w))
+    } else {
+        let bytes = render_findings(&run, args.format, args.color, args.output.is_some(), &catalogue);
+        emit(args.output.as_deref(), &bytes)
+    };
     if written != EXIT_OK {
         return written;
     }
     let code = if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK };
     // The process exits next and the OS takes the memory back at once; running millions of
     // destructors first would only make a large check slower.
-    std::mem::forget(bytes);
     std::mem::forget(findings);
     std::mem::forget(graph);
     std::mem::forget(inventory);

@@ -178,10 +178,10 @@ impl<'de, T: Entity> Visitor<'de> for Extend<'_, T> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.out.reserve(self.starts.len());
-        let mut i = 0;
+        let (mut i, mut cursor) = (0, 0);
         while let Some(mut item) = seq.next_element::<T>()? {
             if let Some(&start) = self.starts.get(i) {
-                item.set_loc(self.src.item_loc(self.file, start));
+                item.set_loc(self.src.item_loc_after(self.file, start, &mut cursor));
             }
             self.out.push(item);
             i += 1;

@@ -52,6 +52,14 @@ impl SourceFile {
         Loc { offset: offset as u32, ..self.loc(file, anchor) }
     }
 
+    /// [`SourceFile::item_loc`] for items met in order, with a cursor as in
+    /// [`LineIndex::line_col_after`].
+    pub fn item_loc_after(&self, file: u32, offset: usize, cursor: &mut usize) -> Loc {
+        let anchor = spans::item_anchor(self.text.as_bytes(), offset);
+        let (line, col) = self.lines.line_col_after(&self.text, anchor, cursor);
+        Loc { file, offset: offset as u32, line: line as u32, col: col as u32 }
+    }
+
     /// The text of a 1-based line, without its line end.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(start) = self.lines.line_start(line) else { return "" };
@@ -72,6 +80,15 @@ impl Sources {
     }
     pub fn path(&self, loc: Loc) -> Option<&str> {
         self.get(loc).map(|f| f.path.as_str())
+    }
+
+    /// Let go of the texts, keeping paths and line indexes: output that names only file and
+    /// line (JSON, SARIF) needs no text, and on a large inventory the text is as big as the
+    /// model itself. Quoting a line afterwards quotes nothing.
+    pub fn release_text(&mut self) {
+        for f in &mut self.files {
+            f.text = std::sync::Arc::default();
+        }
     }
 }
 
@@ -280,6 +297,7 @@ fn read_parts(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
+    let t0 = std::time::Instant::now();
     let mut json_parts = Vec::new();
     for (part, read) in read_parts(list_parts(path, &mut c)) {
         let source = match read {
@@ -297,8 +315,12 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
             _ => json_parts.push(file),
         }
     }
+    eprintln!("TIMING read {:?}", t0.elapsed());
     read_json_parts(&mut c, json_parts);
-    finish(c, opts)
+    eprintln!("TIMING parsed {:?}", t0.elapsed());
+    let r = finish(c, opts);
+    eprintln!("TIMING finished {:?}", t0.elapsed());
+    r
 }
 
 /// Scan and deserialize the JSON parts, on up to as many threads as there are cores (at most
@@ -331,7 +353,9 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     let scan_run = |run: Vec<u32>| -> Vec<Prepared> {
         run.into_iter().map(|f| (f, json::prepare(&sources.files[f as usize].text))).collect()
     };
+    let t0 = std::time::Instant::now();
     let scanned: Vec<Vec<Prepared>> = in_parallel(runs, scan_run);
+    eprintln!("TIMING scan {:?}", t0.elapsed());
     let count = |runs: &[Vec<Prepared>], key: &str| -> usize {
         runs.iter().flatten().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum()
     };
@@ -354,6 +378,7 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
         part
     };
     let partials: Vec<json::Part> = in_parallel(jobs, read_run);
+    eprintln!("TIMING serde {:?}", t0.elapsed());
     let mut partials = partials.into_iter();
     let Some(first) = partials.next() else { return };
     let (mut orgs, mut inv, mut errors) = (first.organizations, first.inventory, first.errors);

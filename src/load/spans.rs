@@ -39,7 +39,23 @@ impl LineIndex {
 
     /// 1-based (line, column); the column counts characters, not bytes.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.line(offset);
+        self.col(text, offset, self.line(offset))
+    }
+
+    /// As [`LineIndex::line_col`] for offsets that only grow (the items of an array, in order):
+    /// `cursor` remembers the line reached, so each lookup walks forward a line or two instead
+    /// of searching the whole index again.
+    pub fn line_col_after(&self, text: &str, offset: usize, cursor: &mut usize) -> (usize, usize) {
+        if *cursor == 0 || self.starts[*cursor - 1] as usize > offset {
+            *cursor = self.line(offset);
+        }
+        while *cursor < self.starts.len() && self.starts[*cursor] as usize <= offset {
+            *cursor += 1;
+        }
+        self.col(text, offset, *cursor)
+    }
+
+    fn col(&self, text: &str, offset: usize, line: usize) -> (usize, usize) {
         let start = self.starts[line - 1] as usize;
         let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line, col)

@@ -25,7 +25,7 @@ struct JsonFinding<'a> {
     citation: &'a str,
     waived: bool,
     location: Option<Location<'a>>,
-    data: &'a serde_json::Map<String, serde_json::Value>,
+    data: &'a crate::finding::Data,
 }
 
 struct Findings<'r, 'a>(&'r Run<'a>);
@@ -69,11 +69,17 @@ struct Report<'r, 'a> {
 }
 
 pub fn render(run: &Run) -> String {
+    let mut out = Vec::with_capacity(256 + run.findings.len() * 400);
+    // Writing plain structs and maps of JSON values to memory cannot fail.
+    let _ = write(run, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] straight into `w` (a file or standard output): a million findings are streamed,
+/// not held as one string.
+pub fn write(run: &Run, mut w: impl std::io::Write) -> std::io::Result<()> {
     let report =
         Report { piflow: 1, as_of: run.as_of.to_string(), summary: Summary::of(run.findings), findings: Findings(run) };
-    let mut out = Vec::with_capacity(256 + run.findings.len() * 400);
-    // Serializing plain structs and maps of JSON values cannot fail.
-    let _ = serde_json::to_writer_pretty(&mut out, &report);
-    out.push(b'\n');
-    String::from_utf8(out).unwrap_or_default()
+    serde_json::to_writer_pretty(&mut w, &report)?;
+    w.write_all(b"\n")
 }

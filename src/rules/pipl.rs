@@ -680,7 +680,7 @@ fn export(
     )
     .with("tier", tier.data.clone())
     .with("country", dest_country);
-    f.data.insert("mechanisms".into(), json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
+    f.data.insert("mechanisms", json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
     out.push(f);
 }
 
