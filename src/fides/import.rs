@@ -202,7 +202,7 @@ fn parse_basis(s: &str) -> Option<BasisSpec> {
     if !s.contains(':') {
         return Basis::parse(s).map(BasisSpec::All);
     }
-    let mut m = BTreeMap::new();
+    let mut m = crate::model::ByRegime::default();
     for part in s.split(',') {
         let (r, b) = part.split_once(':')?;
         m.insert(Regime::parse(r)?, Basis::parse(b)?);

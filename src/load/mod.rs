@@ -297,7 +297,6 @@ fn read_parts(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
-    let t0 = std::time::Instant::now();
     let mut json_parts = Vec::new();
     for (part, read) in read_parts(list_parts(path, &mut c)) {
         let source = match read {
@@ -315,12 +314,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
             _ => json_parts.push(file),
         }
     }
-    eprintln!("TIMING read {:?}", t0.elapsed());
     read_json_parts(&mut c, json_parts);
-    eprintln!("TIMING parsed {:?}", t0.elapsed());
-    let r = finish(c, opts);
-    eprintln!("TIMING finished {:?}", t0.elapsed());
-    r
+    finish(c, opts)
 }
 
 /// Scan and deserialize the JSON parts, on up to as many threads as there are cores (at most
@@ -353,9 +348,7 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     let scan_run = |run: Vec<u32>| -> Vec<Prepared> {
         run.into_iter().map(|f| (f, json::prepare(&sources.files[f as usize].text))).collect()
     };
-    let t0 = std::time::Instant::now();
     let scanned: Vec<Vec<Prepared>> = in_parallel(runs, scan_run);
-    eprintln!("TIMING scan {:?}", t0.elapsed());
     let count = |runs: &[Vec<Prepared>], key: &str| -> usize {
         runs.iter().flatten().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum()
     };
@@ -378,7 +371,6 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
         part
     };
     let partials: Vec<json::Part> = in_parallel(jobs, read_run);
-    eprintln!("TIMING serde {:?}", t0.elapsed());
     let mut partials = partials.into_iter();
     let Some(first) = partials.next() else { return };
     let (mut orgs, mut inv, mut errors) = (first.organizations, first.inventory, first.errors);

@@ -283,9 +283,7 @@ fn default_flow_ids(flows: &mut [Flow]) {
 }
 
 pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
-    let t0 = std::time::Instant::now();
     default_flow_ids(&mut c.inventory.flows);
-    eprintln!("TIMING defaults {:?}", t0.elapsed());
     let mut e = Errors {
         sources: &c.sources,
         out: Vec::new(),
@@ -426,7 +424,6 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     let systems = Namespace::of("a system", inv.systems.iter().map(|s| (s.id.as_str(), s.loc)));
     let subjects = Namespace::of("a subject", inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)));
 
-    eprintln!("TIMING namespaces {:?}", t0.elapsed());
     // References.
     for p in &inv.parties {
         let owner = Owner("party", &p.id);
@@ -505,7 +502,6 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         check_list(&mut e, &subjects, f.loc, "subjects", owner, &f.subjects);
     }
 
-    eprintln!("TIMING refs {:?}", t0.elapsed());
     // Waivers name a rule code and any id.
     for w in &inv.waivers {
         if !opts.rule_codes.is_empty() && !opts.rule_codes.contains(&w.rule.as_str()) {

@@ -15,7 +15,6 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// An interned id: a reference from a flow to an entity. Equality is a pointer comparison and
@@ -180,7 +179,48 @@ impl Basis {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BasisSpec {
     All(Basis),
-    PerRegime(BTreeMap<Regime, Basis>),
+    PerRegime(ByRegime),
+}
+
+/// One basis per regime, each optional: two bytes, not a map (a million flows may carry one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ByRegime {
+    pub pipl: Option<Basis>,
+    pub gdpr: Option<Basis>,
+}
+
+impl ByRegime {
+    pub fn get(&self, regime: Regime) -> Option<Basis> {
+        match regime {
+            Regime::Pipl => self.pipl,
+            Regime::Gdpr => self.gdpr,
+        }
+    }
+
+    /// Set the basis of `regime`, returning the one it replaces.
+    pub fn insert(&mut self, regime: Regime, basis: Basis) -> Option<Basis> {
+        let slot = match regime {
+            Regime::Pipl => &mut self.pipl,
+            Regime::Gdpr => &mut self.gdpr,
+        };
+        slot.replace(basis)
+    }
+
+    /// The regimes given a basis, in regime order.
+    pub fn iter(&self) -> impl Iterator<Item = (Regime, Basis)> + '_ {
+        Regime::ALL.into_iter().filter_map(|r| self.get(r).map(|b| (r, b)))
+    }
+}
+
+impl Serialize for ByRegime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.iter().count()))?;
+        for (r, b) in self.iter() {
+            map.serialize_entry(&r, &b)?;
+        }
+        map.end()
+    }
 }
 
 impl BasisSpec {
@@ -188,7 +228,7 @@ impl BasisSpec {
     pub fn for_regime(&self, regime: Regime) -> Option<Basis> {
         match self {
             BasisSpec::All(b) => Some(*b),
-            BasisSpec::PerRegime(m) => m.get(&regime).copied(),
+            BasisSpec::PerRegime(m) => m.get(regime),
         }
     }
 }
@@ -214,7 +254,7 @@ impl<'de> Deserialize<'de> for BasisSpec {
                 Basis::deserialize(de::value::StrDeserializer::<E>::new(v)).map(BasisSpec::All)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BasisSpec, A::Error> {
-                let mut out = BTreeMap::new();
+                let mut out = ByRegime::default();
                 while let Some(regime) = map.next_key::<Regime>()? {
                     let basis = map.next_value::<Basis>()?;
                     if out.insert(regime, basis).is_some() {

@@ -68,7 +68,7 @@ fn basis_text(lang: Lang, spec: &BasisSpec) -> String {
         BasisSpec::All(b) => basis_name(lang, *b),
         BasisSpec::PerRegime(m) => m
             .iter()
-            .map(|(r, b)| format!("{}: {}", r.as_str(), basis_name(lang, *b)))
+            .map(|(r, b)| format!("{}: {}", r.as_str(), basis_name(lang, b)))
             .collect::<Vec<_>>()
             .join(if lang == Lang::Zh { "；" } else { "; " }),
     }
