@@ -133,7 +133,7 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
     let mut edges: BTreeMap<(String, String, u32), Edge> = BTreeMap::new();
     let mech_kind = |id: Option<&str>| -> Option<&'static str> {
         let id = id?;
-        let m = inv.mechanisms.iter().find(|m| &m.id == id)?;
+        let m = inv.mechanisms.iter().find(|m| m.id == id)?;
         mapping::TRANSFERS.iter().find(|(k, _)| *k == m.kind.as_str()).map(|(_, f)| *f)
     };
     for e in &g.edges {
