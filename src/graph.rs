@@ -434,102 +434,132 @@ impl<'a> FlowGraph<'a> {
             }
         }
 
-        let mut prov = vec![0u64; n_edges * words];
-        let mut reach = vec![0u64; n_nodes * words];
-        let mut has_in = vec![false; n_nodes];
-        let mut out_range: Vec<(u32, u32)> = vec![(0, 0); n_nodes];
-        let mut queued = vec![false; n_nodes];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut sorted: Vec<u32> = Vec::new();
-        let mut queue: Vec<u32> = Vec::new();
-        let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        // Each field propagates on its own, so the fields are shared out among cores, each run
+        // writing its own provenance array; the arrays are OR-ed together afterwards.
+        let propagate = |fields: std::ops::Range<usize>| -> (Vec<u64>, FxHashMap<u32, Vec<u32>>) {
+            let mut prov = vec![0u64; n_edges * words];
+            let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+            let mut reach = vec![0u64; n_nodes * words];
+            let mut has_in = vec![false; n_nodes];
+            let mut out_range: Vec<(u32, u32)> = vec![(0, 0); n_nodes];
+            let mut queued = vec![false; n_nodes];
+            let mut touched: Vec<u32> = Vec::new();
+            let mut sorted: Vec<u32> = Vec::new();
+            let mut queue: Vec<u32> = Vec::new();
 
-        for f in 0..n_fields {
-            let list = &by_field[start[f] as usize..start[f + 1] as usize];
-            if list.is_empty() {
-                continue;
-            }
-            sorted.clear();
-            sorted.extend_from_slice(list);
-            sorted.sort_unstable_by_key(|&e| self.edges[e as usize].from.index());
-            // Out-edge ranges per source node, and seeds.
-            let mut i = 0;
-            while i < sorted.len() {
-                let n = self.edges[sorted[i] as usize].from.index();
-                let mut j = i;
-                while j < sorted.len() && self.edges[sorted[j] as usize].from.index() == n {
-                    j += 1;
+            for f in fields {
+                let list = &by_field[start[f] as usize..start[f + 1] as usize];
+                if list.is_empty() {
+                    continue;
                 }
-                out_range[n] = (i as u32, j as u32);
-                touched.push(n as u32);
-                if let Node::Subject(s) = self.graph[NodeIndex::new(n)] {
-                    reach[n * words + s as usize / 64] |= 1 << (s % 64);
-                }
-                queued[n] = true;
-                queue.push(n as u32);
-                i = j;
-            }
-            for &e in &sorted {
-                let to = self.edges[e as usize].to.index();
-                if !has_in[to] {
-                    has_in[to] = true;
-                    touched.push(to as u32);
-                }
-            }
-            // Propagate to a fixed point; sets only grow, so this ends.
-            let mut contribution = vec![0u64; words];
-            while let Some(n) = queue.pop() {
-                let n = n as usize;
-                queued[n] = false;
-                let (a, b) = out_range[n];
-                for &e in &sorted[a as usize..b as usize] {
-                    contribution.copy_from_slice(&reach[n * words..(n + 1) * words]);
-                    if let Some(bits) = explicit.get(&e) {
-                        for (c, x) in contribution.iter_mut().zip(bits) {
-                            *c |= x;
-                        }
+                sorted.clear();
+                sorted.extend_from_slice(list);
+                sorted.sort_unstable_by_key(|&e| self.edges[e as usize].from.index());
+                // Out-edge ranges per source node, and seeds.
+                let mut i = 0;
+                while i < sorted.len() {
+                    let n = self.edges[sorted[i] as usize].from.index();
+                    let mut j = i;
+                    while j < sorted.len() && self.edges[sorted[j] as usize].from.index() == n {
+                        j += 1;
                     }
+                    out_range[n] = (i as u32, j as u32);
+                    touched.push(n as u32);
+                    if let Node::Subject(s) = self.graph[NodeIndex::new(n)] {
+                        reach[n * words + s as usize / 64] |= 1 << (s % 64);
+                    }
+                    queued[n] = true;
+                    queue.push(n as u32);
+                    i = j;
+                }
+                for &e in &sorted {
                     let to = self.edges[e as usize].to.index();
-                    let mut grew = false;
-                    for w in 0..words {
-                        let old = reach[to * words + w];
-                        let new = old | contribution[w];
-                        if new != old {
-                            reach[to * words + w] = new;
-                            grew = true;
+                    if !has_in[to] {
+                        has_in[to] = true;
+                        touched.push(to as u32);
+                    }
+                }
+                // Propagate to a fixed point; sets only grow, so this ends.
+                let mut contribution = vec![0u64; words];
+                while let Some(n) = queue.pop() {
+                    let n = n as usize;
+                    queued[n] = false;
+                    let (a, b) = out_range[n];
+                    for &e in &sorted[a as usize..b as usize] {
+                        contribution.copy_from_slice(&reach[n * words..(n + 1) * words]);
+                        if let Some(bits) = explicit.get(&e) {
+                            for (c, x) in contribution.iter_mut().zip(bits) {
+                                *c |= x;
+                            }
+                        }
+                        let to = self.edges[e as usize].to.index();
+                        let mut grew = false;
+                        for w in 0..words {
+                            let old = reach[to * words + w];
+                            let new = old | contribution[w];
+                            if new != old {
+                                reach[to * words + w] = new;
+                                grew = true;
+                            }
+                        }
+                        if grew && out_range[to].1 > out_range[to].0 && !queued[to] {
+                            queued[to] = true;
+                            queue.push(to as u32);
                         }
                     }
-                    if grew && out_range[to].1 > out_range[to].0 && !queued[to] {
-                        queued[to] = true;
-                        queue.push(to as u32);
-                    }
                 }
-            }
-            // In edge order (`list` is ascending), so the writes to `prov` stream through memory
-            // instead of jumping about it as the by-source order would.
-            for &e in list {
-                let edge = &self.edges[e as usize];
-                let n = edge.from.index();
-                for w in 0..words {
-                    prov[e as usize * words + w] |= reach[n * words + w];
-                }
-                if let Some(bits) = explicit.get(&e) {
+                // In edge order (`list` is ascending), so the writes to `prov` stream through memory
+                // instead of jumping about it as the by-source order would.
+                for &e in list {
+                    let edge = &self.edges[e as usize];
+                    let n = edge.from.index();
                     for w in 0..words {
-                        prov[e as usize * words + w] |= bits[w];
+                        prov[e as usize * words + w] |= reach[n * words + w];
+                    }
+                    if let Some(bits) = explicit.get(&e) {
+                        for w in 0..words {
+                            prov[e as usize * words + w] |= bits[w];
+                        }
+                    }
+                    let named = explicit.contains_key(&e) && matches!(self.graph[edge.from], Node::Party(_));
+                    if !matches!(self.graph[edge.from], Node::Subject(_)) && !has_in[n] && !named {
+                        nowhere.entry(e).or_default().push(f as u32);
                     }
                 }
-                let named = explicit.contains_key(&e) && matches!(self.graph[edge.from], Node::Party(_));
-                if !matches!(self.graph[edge.from], Node::Subject(_)) && !has_in[n] && !named {
-                    nowhere.entry(e).or_default().push(f as u32);
+                for &n in &touched {
+                    let n = n as usize;
+                    reach[n * words..(n + 1) * words].fill(0);
+                    has_in[n] = false;
+                    out_range[n] = (0, 0);
                 }
+                touched.clear();
             }
-            for &n in &touched {
-                let n = n as usize;
-                reach[n * words..(n + 1) * words].fill(0);
-                has_in[n] = false;
-                out_range[n] = (0, 0);
+            (prov, nowhere)
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(n_fields.max(1));
+        let per = n_fields.div_ceil(threads).max(1);
+        let runs: Vec<std::ops::Range<usize>> =
+            (0..threads).map(|t| (t * per).min(n_fields)..((t + 1) * per).min(n_fields)).collect();
+        let mut results = std::thread::scope(|scope| {
+            let mut runs = runs.into_iter();
+            let first = runs.next().unwrap_or(0..0);
+            let others: Vec<_> = runs.map(|r| scope.spawn(move || propagate(r))).collect();
+            let mut results = vec![propagate(first)];
+            for h in others {
+                results.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             }
-            touched.clear();
+            results
+        })
+        .into_iter();
+        let (mut prov, mut nowhere) = results.next().unwrap_or_default();
+        for (p, more) in results {
+            for (a, b) in prov.iter_mut().zip(&p) {
+                *a |= b;
+            }
+            // Runs cover ascending ranges of fields, so each edge's list stays in field order.
+            for (e, fs) in more {
+                nowhere.entry(e).or_default().extend(fs);
+            }
         }
         let mut from_nowhere: Vec<(u32, Vec<u32>)> = nowhere.into_iter().collect();
         from_nowhere.sort_unstable();

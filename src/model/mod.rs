@@ -23,7 +23,109 @@ pub type Name = ustr::Ustr;
 
 /// Intern a name.
 pub fn name(s: &str) -> Name {
-    ustr::ustr(s)
+    NAMES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&n) = cache.get(s) {
+            return n;
+        }
+        let n = ustr::ustr(s);
+        // Bounded: an inventory names a few thousand entities; flow ids, which are unique, are
+        // not names. Past the bound, the global table alone answers.
+        if cache.len() < 1 << 16 {
+            cache.insert(n.as_str(), n);
+        }
+        n
+    })
+}
+
+thread_local! {
+    /// Names this thread has interned. The global table takes a lock and a second hash per
+    /// lookup; a million flows name the same few thousand ids over and over, so each loading
+    /// thread asks it once per id.
+    static NAMES: std::cell::RefCell<rustc_hash::FxHashMap<&'static str, Name>> = Default::default();
+}
+
+/// Serde adapters that intern through [`name`] and size each list exactly once.
+mod interned {
+    use super::{Name, name};
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct One;
+    impl<'de> Visitor<'de> for One {
+        type Value = Name;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Name, E> {
+            Ok(name(v))
+        }
+    }
+
+    pub fn one<'de, D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+        d.deserialize_str(One)
+    }
+
+    struct Optional;
+    impl<'de> Visitor<'de> for Optional {
+        type Value = Option<Name>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<Name>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Name>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Name>, D::Error> {
+            one(d).map(Some)
+        }
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Name>, D::Error> {
+        d.deserialize_option(Optional)
+    }
+
+    struct List;
+    impl<'de> Visitor<'de> for List {
+        type Value = Box<[Name]>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Box<[Name]>, A::Error> {
+            // Most lists are short: gather them on the stack and allocate the exact size once.
+            let mut head = [Name::default(); 16];
+            let mut n = 0;
+            let mut rest: Vec<Name> = Vec::new();
+            while let Some(s) = seq.next_element_seed(Seed)? {
+                if n < head.len() {
+                    head[n] = s;
+                    n += 1;
+                } else {
+                    rest.push(s);
+                }
+            }
+            if rest.is_empty() {
+                return Ok(head[..n].into());
+            }
+            let mut all = head.to_vec();
+            all.append(&mut rest);
+            Ok(all.into_boxed_slice())
+        }
+    }
+
+    struct Seed;
+    impl<'de> serde::de::DeserializeSeed<'de> for Seed {
+        type Value = Name;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Name, D::Error> {
+            one(d)
+        }
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[Name]>, D::Error> {
+        d.deserialize_seq(List)
+    }
 }
 
 /// Where an entity was declared: file index into the loaded source files, byte offset, 1-based
@@ -577,25 +679,29 @@ pub struct Flow {
     pub id: Box<str>,
     // References are interned: a million flows name a few thousand entities, so each name is
     // stored once, compared by pointer and hashed once (see `Name`).
+    #[serde(deserialize_with = "interned::one")]
     #[schemars(with = "String")]
     pub from: Name,
+    #[serde(deserialize_with = "interned::one")]
     #[schemars(with = "String")]
     pub to: Name,
+    #[serde(deserialize_with = "interned::list")]
     #[schemars(with = "Vec<String>")]
     pub fields: Box<[Name]>,
+    #[serde(deserialize_with = "interned::one")]
     #[schemars(with = "String")]
     pub purpose: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<BasisSpec>,
-    #[serde(default, skip_serializing_if = "<[Name]>::is_empty")]
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
     #[schemars(with = "Vec<String>")]
     pub consents: Box<[Name]>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "interned::optional")]
     #[schemars(with = "Option<String>")]
     pub mechanism: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<u64>,
-    #[serde(default, skip_serializing_if = "<[Name]>::is_empty")]
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
     #[schemars(with = "Vec<String>")]
     pub subjects: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
