@@ -1,5 +1,5 @@
 //! Where the time goes: load, graph, rules and JSON rendering of one inventory, timed apart, with
-//! the peak resident memory after each stage. For profiling; the benchmark is `bench/run.sh`.
+//! the peak resident memory after each stage. For profiling; the benchmark is `bench/run.py`.
 //!
 //!     cargo run --release --example stages -- INVENTORY
 
