@@ -198,3 +198,20 @@ impl Summary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_keeps_keys_in_order_and_replaces_a_repeated_key() {
+        let mut d = Data::default();
+        for (k, v) in [("to", 1), ("from", 2), ("kind", 3), ("from", 4)] {
+            d.insert(k, Value::from(v));
+        }
+        assert_eq!(d.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["from", "kind", "to"]);
+        assert_eq!(d.get("from"), Some(&Value::from(4)));
+        assert_eq!(d.get("nope"), None);
+        assert_eq!(serde_json::to_string(&d).expect("serializes"), r#"{"from":4,"kind":3,"to":1}"#);
+    }
+}

@@ -288,6 +288,18 @@ mod tests {
     }
 
     #[test]
+    fn the_line_cursor_agrees_with_the_search_forwards_and_back() {
+        let t = "{\n  \"a\": [\n    {\"x\": 1},\n\n    {\"y\": \"é\"}, {\"z\": 2}\n  ]\n}\n";
+        let idx = LineIndex::new(t.as_bytes());
+        let mut cursor = 0;
+        // Forwards (the loader's case), then backwards and forwards again (the cursor resets).
+        let offsets: Vec<usize> = (0..t.len()).filter(|&o| t.is_char_boundary(o)).collect();
+        for &o in offsets.iter().chain(offsets.iter().rev()).chain(offsets.iter().step_by(3)) {
+            assert_eq!(idx.line_col_after(t, o, &mut cursor), idx.line_col(t, o), "offset {o}");
+        }
+    }
+
+    #[test]
     fn broken_text_is_an_error_not_a_panic() {
         assert!(top_level("{} trailing").is_err());
         assert!(top_level(" {\"a\": 1}\n\n").is_ok());

@@ -834,3 +834,43 @@ impl Flow {
         self.basis.as_ref().and_then(|spec| spec.for_regime(regime)).or_else(|| purpose.basis.for_regime(regime))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(json: &str) -> Flow {
+        serde_json::from_str(json).expect("a valid flow")
+    }
+
+    #[test]
+    fn flow_references_are_interned_in_order_whatever_the_list_length() {
+        let ids: Vec<String> = (0..40).map(|i| format!("f-{i}")).collect();
+        let json = format!(r#"{{"from": "a", "to": "b", "purpose": "p", "fields": {}}}"#, serde_json::json!(ids));
+        let f = flow(&json);
+        assert_eq!(f.fields.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ids);
+        assert_eq!(f.from, name("a"));
+        assert_eq!(flow(r#"{"from": "a", "to": "b", "purpose": "p", "fields": []}"#).fields.len(), 0);
+    }
+
+    #[test]
+    fn an_absent_or_null_mechanism_is_none_and_a_number_is_an_error() {
+        let base = r#""from": "a", "to": "b", "purpose": "p", "fields": ["x"]"#;
+        assert_eq!(flow(&format!("{{{base}}}")).mechanism, None);
+        assert_eq!(flow(&format!(r#"{{{base}, "mechanism": null}}"#)).mechanism, None);
+        assert_eq!(flow(&format!(r#"{{{base}, "mechanism": "m"}}"#)).mechanism, Some(name("m")));
+        assert!(serde_json::from_str::<Flow>(&format!(r#"{{{base}, "mechanism": 5}}"#)).is_err());
+        assert!(serde_json::from_str::<Flow>(&format!(r#"{{{base}, "consents": "c"}}"#)).is_err());
+    }
+
+    #[test]
+    fn a_per_regime_basis_round_trips_in_regime_order() {
+        let spec: BasisSpec = serde_json::from_str(r#"{"GDPR": "contract", "PIPL": "consent"}"#).expect("valid");
+        assert_eq!(spec.for_regime(Regime::Pipl), Some(Basis::Consent));
+        assert_eq!(spec.for_regime(Regime::Gdpr), Some(Basis::Contract));
+        assert_eq!(serde_json::to_string(&spec).expect("serializes"), r#"{"PIPL":"consent","GDPR":"contract"}"#);
+        let only: BasisSpec = serde_json::from_str(r#"{"GDPR": "contract"}"#).expect("valid");
+        assert_eq!(only.for_regime(Regime::Pipl), None);
+        assert!(serde_json::from_str::<BasisSpec>(r#"{"PIPL": "consent", "PIPL": "contract"}"#).is_err());
+    }
+}
