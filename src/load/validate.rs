@@ -130,20 +130,29 @@ struct Namespace<'a> {
     what: &'static str,
     ids: HashMap<&'a str, Loc>,
     /// The same ids interned, so a flow's references (a million of them) are found by pointer.
+    /// Empty for the flows' own namespace: nothing refers to a flow by interned name, and a
+    /// million unique ids need not be interned.
     names: ustr::UstrSet,
+    intern: bool,
 }
 
 impl<'a> Namespace<'a> {
+    /// A namespace of entities that flows may refer to.
     fn new(what: &'static str, cap: usize) -> Self {
-        Namespace { what, ids: HashMap::with_capacity_and_hasher(cap, Default::default()), names: Default::default() }
+        let ids = HashMap::with_capacity_and_hasher(cap, Default::default());
+        Namespace { what, ids, names: Default::default(), intern: true }
     }
 
-    /// A namespace of entities that flows refer to (not of flows: nothing refers to them by
-    /// interned name, and a million ids need not be interned).
-    fn of<'i>(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
+    /// The namespace of flow ids.
+    fn of_flows(cap: usize) -> Self {
+        Namespace { intern: false, ..Namespace::new("a flow", cap) }
+    }
+
+    /// A namespace of entities already declared elsewhere (no duplicate checks).
+    fn of(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
         let ids: HashMap<&'a str, Loc> = entities.collect();
         let names = ids.keys().map(|id| name(id)).collect();
-        Namespace { what, ids, names }
+        Namespace { what, ids, names, intern: true }
     }
 
     fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
@@ -174,7 +183,7 @@ impl<'a> Namespace<'a> {
             );
         } else {
             self.ids.insert(id, loc);
-            if self.what != "a flow" {
+            if self.intern {
                 self.names.insert(name(id));
             }
         }
@@ -415,7 +424,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     for s in &inv.sdks {
         sdks.declare(&mut e, &s.id, s.loc, true);
     }
-    let mut flows = Namespace::new("a flow", inv.flows.len());
+    let mut flows = Namespace::of_flows(inv.flows.len());
     for f in &inv.flows {
         flows.declare(&mut e, &f.id, f.loc, f.id_declared);
     }
