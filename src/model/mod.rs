@@ -106,12 +106,7 @@ mod interned {
                     rest.push(s);
                 }
             }
-            if rest.is_empty() {
-                return Ok(head[..n].into());
-            }
-            let mut all = head.to_vec();
-            all.append(&mut rest);
-            Ok(all.into_boxed_slice())
+            Ok(head[..n].iter().copied().chain(rest).collect())
         }
     }
 
