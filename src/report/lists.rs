@@ -203,13 +203,13 @@ pub fn sdks(ctx: &Ctx) -> Table {
         .sdks
         .iter()
         .map(|s| {
-            let vendor = inv.parties.iter().find(|p| p.id == s.vendor);
+            let vendor = ctx.g.node_of(&s.vendor).and_then(|n| ctx.g.party(n));
             let purpose = ctx.g.purpose_of(s.purpose.as_str()).map(|p| &inv.purposes[p as usize]);
             let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_of(f.as_str())).collect();
             let systems = s
                 .in_systems
                 .iter()
-                .map(|id| inv.systems.iter().find(|x| &x.id == id).map_or_else(|| id.clone(), |x| x.name.clone()));
+                .map(|id| ctx.g.node_of(id).map_or_else(|| id.clone(), |n| ctx.g.node_name(n).to_owned()));
             let mut sdk = s.name.clone();
             if let Some(v) = &s.version {
                 sdk.push_str(&format!(" {v}"));

@@ -31,11 +31,13 @@ fn rule_descriptor(r: &Rule) -> Value {
 }
 
 pub fn to_value(run: &Run, rules: &[&Rule]) -> Value {
+    let rule_index: std::collections::HashMap<&str, usize> =
+        rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
     let results: Vec<Value> = run
         .findings
         .iter()
         .map(|f| {
-            let index = rules.iter().position(|r| r.code == f.code);
+            let index = rule_index.get(f.code).copied();
             let (file, line) = location(run.sources, f.location)
                 .or_else(|| run.sources.files.first().map(|s| (s.path.clone(), 1)))
                 .unwrap_or_else(|| (run.inventory.to_owned(), 1));
