@@ -76,11 +76,8 @@ pub struct CheckArgs {
     /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Fail (exit 1) on unwaived findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub out: FindingsOutput,
     /// Judge validity and expiry as of this date (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<Date>,
@@ -90,15 +87,45 @@ pub struct CheckArgs {
     /// Judge only this regime.
     #[arg(long, value_parser = parse_regime)]
     pub regime: Option<Regime>,
+    /// observed.json from `piflow scan`: also judge declared against observed (decl-* rules).
+    #[arg(long, value_name = "FILE")]
+    pub observed: Option<PathBuf>,
+}
+
+/// How a command that judges (`check`, `notice-check`) reports its findings and exits.
+#[derive(clap::Args, Debug)]
+pub struct FindingsOutput {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on unwaived findings at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Colour: auto (only on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// observed.json from `piflow scan`: also judge declared against observed (decl-* rules).
-    #[arg(long, value_name = "FILE")]
-    pub observed: Option<PathBuf>,
+}
+
+impl FindingsOutput {
+    /// Write the run's findings as asked (JSON streamed, the others rendered whole) and give the
+    /// exit code: a failed write, else whether an unwaived finding reaches `--fail-on`.
+    pub(crate) fn finish(&self, run: &Run, catalogue: &[&crate::finding::Rule]) -> i32 {
+        let output = self.output.as_deref();
+        let written = match self.format {
+            Format::Json => emit_with(output, |w| report::json::write(run, w)),
+            Format::Human => {
+                let tty = output.is_none() && std::io::stdout().is_terminal();
+                emit(output, &report::human::render(run, &rules::rule, use_color(self.color, tty)))
+            }
+            Format::Sarif => emit(output, report::sarif::render(run, catalogue).as_bytes()),
+        };
+        if written != EXIT_OK {
+            return written;
+        }
+        if Summary::of(run.findings).fails(self.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,7 +247,7 @@ pub(crate) fn emit_with(output: Option<&Path>, write: impl FnOnce(&mut dyn Write
 fn check(args: &CheckArgs) -> i32 {
     let loaded = match load::load(&args.path, &load_options()) {
         Ok(l) => l,
-        Err(failed) => return report_load_failure_as(&failed, args.format),
+        Err(failed) => return report_load_failure_as(&failed, args.out.format),
     };
     let ctx = Context {
         as_of: args.as_of.unwrap_or_else(Date::today),
@@ -228,7 +255,7 @@ fn check(args: &CheckArgs) -> i32 {
         only: args.regime,
     };
     let load::Loaded { inventory, mut sources } = loaded;
-    if args.format != Format::Human {
+    if args.out.format != Format::Human {
         sources.release_text();
     }
     let evidence = match &args.observed {
@@ -246,16 +273,7 @@ fn check(args: &CheckArgs) -> i32 {
     let shown = load::display_path(&args.path);
     let run = Run { findings: &findings, sources: &sources, as_of: ctx.as_of, inventory: &shown };
     let catalogue: Vec<_> = rules::catalogue().collect();
-    let written = if args.format == Format::Json {
-        emit_with(args.output.as_deref(), |w| report::json::write(&run, w))
-    } else {
-        let bytes = render_findings(&run, args.format, args.color, args.output.is_some(), &catalogue);
-        emit(args.output.as_deref(), &bytes)
-    };
-    if written != EXIT_OK {
-        return written;
-    }
-    let code = if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK };
+    let code = args.out.finish(&run, &catalogue);
     // The process exits next and the OS takes the memory back at once; running millions of
     // destructors first would only make a large check slower.
     std::mem::forget(findings);
@@ -263,25 +281,6 @@ fn check(args: &CheckArgs) -> i32 {
     std::mem::forget(inventory);
     std::mem::forget(sources);
     code
-}
-
-/// Findings in the requested format: for a person (colour only on a terminal, never in a file),
-/// as JSON, or as SARIF with `catalogue` as the rule metadata.
-pub(crate) fn render_findings(
-    run: &Run,
-    format: Format,
-    color: ColorChoice,
-    to_file: bool,
-    catalogue: &[&crate::finding::Rule],
-) -> Vec<u8> {
-    match format {
-        Format::Human => {
-            let tty = !to_file && std::io::stdout().is_terminal();
-            report::human::render(run, &rules::rule, use_color(color, tty))
-        }
-        Format::Json => report::json::render(run).into_bytes(),
-        Format::Sarif => report::sarif::render(run, catalogue).into_bytes(),
-    }
 }
 
 fn read_observed(path: &Path) -> Result<crate::scan::Observed, String> {

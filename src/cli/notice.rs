@@ -1,8 +1,7 @@
 //! Subcommands of the `notice` family (flattened into `piflow`'s command list): write a privacy
 //! notice from the inventory, and check a published notice against it.
 
-use super::{ColorChoice, EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FailOn, Format, emit, load_options, parse_date};
-use crate::finding::Summary;
+use super::{EXIT_INVALID, FindingsOutput, emit, load_options, parse_date};
 use crate::graph::FlowGraph;
 use crate::load::{self, SourceFile};
 use crate::model::Date;
@@ -54,20 +53,11 @@ pub struct NoticeCheckArgs {
     /// Inventory directory (JSON parts and/or CSV sheets) or a single .json file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Fail (exit 1) on unwaived findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub out: FindingsOutput,
     /// Judge waiver expiry as of this date (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<Date>,
-    /// Write the report to this file (atomically) instead of standard output.
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
-    /// Colour: auto (only on a terminal), always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 pub fn run(cmd: &Commands) -> i32 {
@@ -104,7 +94,7 @@ fn notice_check(args: &NoticeCheckArgs) -> i32 {
     };
     let loaded = match load::load(&args.path, &load_options()) {
         Ok(l) => l,
-        Err(failed) => return super::report_load_failure_as(&failed, args.format),
+        Err(failed) => return super::report_load_failure_as(&failed, args.out.format),
     };
     let graph = FlowGraph::build(&loaded.inventory);
     let as_of = args.as_of.unwrap_or_else(Date::today);
@@ -117,10 +107,5 @@ fn notice_check(args: &NoticeCheckArgs) -> i32 {
     let shown = format!("{} against {}", notice.path, load::display_path(&args.path));
     let run = Run { findings: &findings, sources: &sources, as_of, inventory: &shown };
     let catalogue: Vec<_> = crate::notice::RULES.iter().collect();
-    let bytes = super::render_findings(&run, args.format, args.color, args.output.is_some(), &catalogue);
-    let written = emit(args.output.as_deref(), &bytes);
-    if written != EXIT_OK {
-        return written;
-    }
-    if Summary::of(&findings).fails(args.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
+    args.out.finish(&run, &catalogue)
 }

@@ -184,6 +184,17 @@ fn load(path: &Path) -> Result<Loaded, i32> {
     load::load(path, &load_options()).map_err(|f| report_load_failure(&f))
 }
 
+/// [`load`] for a command that writes to `out`: an output inside the inventory is refused
+/// first (unless forced), before any work is done.
+fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded, i32> {
+    if let Some(out) = out
+        && let Some(code) = refuse_inside(path, out, force_inside)
+    {
+        return Err(code);
+    }
+    load(path)
+}
+
 fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
     let ctx = Context {
         as_of,
@@ -201,10 +212,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), i32> {
 }
 
 pub fn report(args: &ReportArgs) -> i32 {
-    if let Some(code) = refuse_inside(&args.path, &args.out, args.force_inside) {
-        return code;
-    }
-    let loaded = match load(&args.path) {
+    let loaded = match load_writing_to(&args.path, Some(&args.out), args.force_inside) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -254,12 +262,7 @@ fn lookup<'a>(what: &str, id: &str, ids: impl Iterator<Item = &'a str> + Clone) 
 }
 
 pub fn diagram(args: &DiagramArgs) -> i32 {
-    if let Some(out) = &args.output
-        && let Some(code) = refuse_inside(&args.path, out, args.force_inside)
-    {
-        return code;
-    }
-    let loaded = match load(&args.path) {
+    let loaded = match load_writing_to(&args.path, args.output.as_deref(), args.force_inside) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -323,12 +326,7 @@ fn render(dot: &str, format: DiagramFormat) -> Result<Vec<u8>, i32> {
 }
 
 pub fn trace(args: &TraceArgs) -> i32 {
-    if let Some(out) = &args.output
-        && let Some(code) = refuse_inside(&args.path, out, args.force_inside)
-    {
-        return code;
-    }
-    let loaded = match load(&args.path) {
+    let loaded = match load_writing_to(&args.path, args.output.as_deref(), args.force_inside) {
         Ok(l) => l,
         Err(code) => return code,
     };
