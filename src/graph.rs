@@ -367,27 +367,37 @@ impl<'a> FlowGraph<'a> {
         }
     }
 
+    /// The consent lists that apply to an edge: a flow's own (interned) or an sdk's, and its
+    /// purpose's. One of the first two is always empty.
+    fn consent_lists(&self, e: &Edge) -> (&'a [Name], &'a [String], &'a [String]) {
+        let purpose = &self.inv.purposes[e.purpose as usize].consents;
+        match e.origin {
+            Origin::Flow(i) => (&self.inv.flows[i as usize].consents, &[], purpose),
+            Origin::Sdk(i) => (&[], &self.inv.sdks[i as usize].consents, purpose),
+        }
+    }
+
     /// Consent ids that apply to an edge: its own (flow or sdk) and its purpose's.
     pub fn edge_consents(&self, e: &Edge) -> impl Iterator<Item = &'a str> {
-        let (flow, sdk): (&'a [Name], &'a [String]) = match e.origin {
-            Origin::Flow(i) => (&self.inv.flows[i as usize].consents, &[]),
-            Origin::Sdk(i) => (&[], &self.inv.sdks[i as usize].consents),
-        };
-        let purpose: &'a [String] = &self.inv.purposes[e.purpose as usize].consents;
+        let (flow, sdk, purpose) = self.consent_lists(e);
         flow.iter().map(|n: &'a Name| n.as_str()).chain(sdk.iter().chain(purpose).map(String::as_str))
     }
 
     /// The consents (indices) that apply to an edge, as [`FlowGraph::edge_consents`]; a flow's
     /// own are found by interned name, without hashing their text.
     pub fn edge_consent_indices(&self, e: &Edge) -> impl Iterator<Item = u32> + '_ {
-        let (flow, sdk): (&'a [Name], &'a [String]) = match e.origin {
-            Origin::Flow(i) => (&self.inv.flows[i as usize].consents, &[]),
-            Origin::Sdk(i) => (&[], &self.inv.sdks[i as usize].consents),
-        };
-        let purpose: &'a [String] = &self.inv.purposes[e.purpose as usize].consents;
+        let (flow, sdk, purpose) = self.consent_lists(e);
         flow.iter()
             .filter_map(|n| self.consent_by_id.get(n).copied())
             .chain(sdk.iter().chain(purpose).filter_map(|id| self.consent_of(id)))
+    }
+
+    /// The mechanism (index) an edge's flow or sdk names, if it names a declared one.
+    pub fn edge_mechanism(&self, e: &Edge) -> Option<u32> {
+        match e.origin {
+            Origin::Flow(i) => self.inv.flows[i as usize].mechanism.and_then(|n| self.mechanism_by_id.get(&n).copied()),
+            Origin::Sdk(i) => self.inv.sdks[i as usize].mechanism.as_deref().and_then(|id| self.mechanism_of(id)),
+        }
     }
 
     fn derive(&mut self) {
@@ -536,22 +546,10 @@ impl<'a> FlowGraph<'a> {
             }
             (prov, nowhere)
         };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(n_fields.max(1));
-        let per = n_fields.div_ceil(threads).max(1);
-        let runs: Vec<std::ops::Range<usize>> =
-            (0..threads).map(|t| (t * per).min(n_fields)..((t + 1) * per).min(n_fields)).collect();
-        let mut results = std::thread::scope(|scope| {
-            let mut runs = runs.into_iter();
-            let first = runs.next().unwrap_or(0..0);
-            let others: Vec<_> = runs.map(|r| scope.spawn(move || propagate(r))).collect();
-            let mut results = vec![propagate(first)];
-            for h in others {
-                results.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-            results
-        })
-        .into_iter();
-        let (mut prov, mut nowhere) = results.next().unwrap_or_default();
+        let mut results = crate::parallel::in_parallel(crate::parallel::runs(n_fields), propagate).into_iter();
+        // No fields, no runs: every edge then has empty provenance.
+        let (mut prov, mut nowhere) =
+            results.next().unwrap_or_else(|| (vec![0u64; n_edges * words], FxHashMap::default()));
         for (p, more) in results {
             for (a, b) in prov.iter_mut().zip(&p) {
                 *a |= b;

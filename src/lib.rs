@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod notice;
 pub mod output;
+pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -5,7 +5,7 @@ use super::manifest::{
     tag,
 };
 use super::mapping;
-use crate::graph::{FlowGraph, Node, Origin};
+use crate::graph::{FlowGraph, Node};
 use crate::model::{BasisSpec, Inventory, Regime, Role, SystemKind, taxonomy};
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -131,9 +131,8 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
 
     // Merge edges.
     let mut edges: BTreeMap<(String, String, u32), Edge> = BTreeMap::new();
-    let mech_kind = |id: Option<&str>| -> Option<&'static str> {
-        let id = id?;
-        let m = inv.mechanisms.iter().find(|m| m.id == id)?;
+    let mech_kind = |m: Option<u32>| -> Option<&'static str> {
+        let m = &inv.mechanisms[m? as usize];
         mapping::TRANSFERS.iter().find(|(k, _)| *k == m.kind.as_str()).map(|(_, f)| *f)
     };
     for e in &g.edges {
@@ -142,11 +141,7 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
         let entry = edges.entry((from, to, e.purpose)).or_default();
         entry.fields.extend(g.fields(e).iter().copied());
         entry.subjects.extend(g.subjects_in(e.provenance));
-        let mechanism = match e.origin {
-            Origin::Flow(i) => inv.flows[i as usize].mechanism.as_deref(),
-            Origin::Sdk(i) => inv.sdks[i as usize].mechanism.as_deref(),
-        };
-        entry.mechanisms.extend(mech_kind(mechanism));
+        entry.mechanisms.extend(mech_kind(g.edge_mechanism(e)));
         let (a, b) = (g.node_countries(e.from), g.node_countries(e.to));
         entry.abroad |= e.cn_export || e.eea_transfer || a.iter().any(|c| !b.contains(c));
     }

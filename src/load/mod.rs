@@ -16,6 +16,7 @@ pub use json::write_parts;
 pub use spans::LineIndex;
 
 use crate::model::{Inventory, Loc, Organization};
+use crate::parallel;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are refused rather than read: an inventory of a million flows is about
@@ -271,27 +272,19 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
     })
 }
 
-/// Read the parts and index their lines, on as many threads as there are cores: reading,
-/// checking UTF-8 and finding line starts each touch every byte once.
+/// Read the parts and index their lines, on all cores: reading, checking UTF-8 and finding
+/// line starts each touch every byte once. Results stay in the order of `parts`.
 fn read_parts(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let mut runs: Vec<Vec<PathBuf>> = (0..threads.min(parts.len().max(1))).map(|_| Vec::new()).collect();
-    let n = runs.len();
-    for (i, part) in parts.into_iter().enumerate() {
-        runs[i % n].push(part);
-    }
-    let read = |run: Vec<PathBuf>| -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
-        run.into_iter()
+    let read = |run: &[PathBuf]| -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
+        run.iter()
             .map(|part| {
-                let file = read_text(&part).map(|text| SourceFile::new(display_path(&part), text));
-                (part, file)
+                let file = read_text(part).map(|text| SourceFile::new(display_path(part), text));
+                (part.clone(), file)
             })
             .collect()
     };
-    let mut out: Vec<_> = in_parallel(runs, read).into_iter().flatten().collect();
-    // Back in name order, whatever thread read each.
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    let runs: Vec<&[PathBuf]> = parallel::runs(parts.len()).into_iter().map(|r| &parts[r]).collect();
+    parallel::in_parallel(runs, read).into_iter().flatten().collect()
 }
 
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
@@ -318,18 +311,17 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     finish(c, opts)
 }
 
-/// Scan and deserialize the JSON parts, on up to as many threads as there are cores (at most
-/// four), each taking a contiguous run of parts of about equal size. Each run first scans its
-/// parts, so its arrays are sized once (a million flows regrown by doubling would be copied
-/// several times over); the runs are then merged back in file order, so the result does not
-/// depend on the number of threads.
 /// A JSON part's file index and its span scan.
 type Prepared = (u32, Result<json::Prepared, spans::ScanError>);
 
+/// Scan and deserialize the JSON parts on all cores, each thread taking a contiguous run of
+/// parts of about equal size. Each run first scans its parts, so its arrays are sized once (a
+/// million flows regrown by doubling would be copied several times over); the runs are then
+/// merged back in file order, so the result does not depend on the number of threads.
 fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     let size = |file: &u32| c.sources.files[*file as usize].text.len();
     let total: usize = parts.iter().map(size).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(parts.len().max(1));
+    let threads = parallel::threads().min(parts.len().max(1));
     let mut runs: Vec<Vec<u32>> = vec![Vec::new()];
     let mut in_run = 0usize;
     for file in parts {
@@ -348,7 +340,7 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     let scan_run = |run: Vec<u32>| -> Vec<Prepared> {
         run.into_iter().map(|f| (f, json::prepare(&sources.files[f as usize].text))).collect()
     };
-    let scanned: Vec<Vec<Prepared>> = in_parallel(runs, scan_run);
+    let scanned: Vec<Vec<Prepared>> = parallel::in_parallel(runs, scan_run);
     let count = |runs: &[Vec<Prepared>], key: &str| -> usize {
         runs.iter().flatten().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum()
     };
@@ -370,7 +362,7 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
         }
         part
     };
-    let partials: Vec<json::Part> = in_parallel(jobs, read_run);
+    let partials: Vec<json::Part> = parallel::in_parallel(jobs, read_run);
     let mut partials = partials.into_iter();
     let Some(first) = partials.next() else { return };
     let (mut orgs, mut inv, mut errors) = (first.organizations, first.inventory, first.errors);
@@ -387,19 +379,6 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
     c.unreadable.append(&mut unreadable);
     c.incomplete |= incomplete;
     append(&mut c.inventory, &mut inv);
-}
-
-/// Run `job` on each input, on its own thread when there are several; results in input order.
-fn in_parallel<I: Send, O: Send>(inputs: Vec<I>, job: impl Fn(I) -> O + Sync) -> Vec<O> {
-    if inputs.len() <= 1 {
-        return inputs.into_iter().map(job).collect();
-    }
-    let job = &job;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs.into_iter().map(|input| scope.spawn(move || job(input))).collect();
-        // A worker only panics on a bug: re-raise it rather than lose its parts silently.
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
 }
 
 fn reserve(inv: &mut Inventory, count: &dyn Fn(&str) -> usize) {

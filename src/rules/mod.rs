@@ -10,6 +10,7 @@ pub mod pipl;
 use crate::finding::{Finding, Rule, finalize};
 use crate::graph::{Edge, FlowGraph, Origin};
 use crate::model::{Basis, Consent, ConsentKind, Date, Loc, Mechanism, MechanismKind, Regime, Requirement};
+use crate::parallel;
 use rustc_hash::FxHashMap;
 
 /// What a check run is told from outside the inventory.
@@ -73,29 +74,18 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
         }
         out
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let run = g.edges.len().div_ceil(threads).max(1);
-    let mut out = std::thread::scope(|scope| {
-        let mut runs = g.edges.chunks(run);
-        let first = runs.next().unwrap_or(&[]);
-        let others: Vec<_> = runs.map(|edges| scope.spawn(move || per_edge(edges))).collect();
-        let mut out = per_edge(first);
-        integrity::check(g, ctx, &mut out);
-        if pipl {
-            pipl::global(g, &mut out);
-        }
-        if gdpr {
-            gdpr::global(g, &mut out);
-        }
-        if let Some(ev) = observed {
-            declared::check(g, ctx, ev, &mut out);
-        }
-        for h in others {
-            out.append(&mut h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        out
-    });
-    out.shrink_to_fit();
+    let runs: Vec<&[Edge]> = parallel::runs(g.edges.len()).into_iter().map(|r| &g.edges[r]).collect();
+    let mut out = parallel::in_parallel(runs, per_edge).concat();
+    integrity::check(g, ctx, &mut out);
+    if pipl {
+        pipl::global(g, &mut out);
+    }
+    if gdpr {
+        gdpr::global(g, &mut out);
+    }
+    if let Some(ev) = observed {
+        declared::check(g, ctx, ev, &mut out);
+    }
     finalize(out, g.inv, ctx.as_of, &integrity::WAIVER_EXPIRED)
 }
 
@@ -134,11 +124,7 @@ impl<'a> Facts<'a> {
                 || (is_party && m.recipients.iter().any(|r| r == dest_id))
         };
         let mut ids: Vec<u32> = Vec::new();
-        let named = match e.origin {
-            Origin::Flow(i) => inv.flows[i as usize].mechanism.as_deref(),
-            Origin::Sdk(i) => inv.sdks[i as usize].mechanism.as_deref(),
-        };
-        if let Some(m) = named.and_then(|n| g.mechanism_of(n))
+        if let Some(m) = g.edge_mechanism(e)
             && covers(&inv.mechanisms[m as usize])
         {
             ids.push(m);
