@@ -6,7 +6,7 @@
 //! (`id 'x'`, `id("x")`, `apply plugin: 'x'`). Test-only configurations are skipped: what ships
 //! to users is what matters.
 
-use super::locate::Text;
+use super::locate::{Text, string_literal};
 use super::walk::{ParseResult, Sink};
 
 /// A line with comments removed, and the string literals on it.
@@ -38,23 +38,8 @@ fn lines(text: &str) -> Result<Vec<Line>, (u32, String)> {
                     in_block = true;
                 }
                 '\'' | '"' => {
-                    let mut s = String::new();
-                    let mut closed = false;
-                    while let Some(d) = chars.next() {
-                        if d == '\\' {
-                            if let Some(e) = chars.next() {
-                                s.push(e);
-                            }
-                        } else if d == c {
-                            closed = true;
-                            break;
-                        } else {
-                            s.push(d);
-                        }
-                    }
-                    if !closed {
-                        return Err((n as u32 + 1, format!("unterminated string literal {c}{s}")));
-                    }
+                    let s = string_literal(&mut chars, c)
+                        .map_err(|s| (n as u32 + 1, format!("unterminated string literal {c}{s}")))?;
                     code.push(c);
                     code.push(c);
                     strings.push(s);

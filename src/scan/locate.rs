@@ -6,6 +6,23 @@
 use super::Place;
 use crate::load::LineIndex;
 
+/// The rest of a one-line string literal (Groovy, Kotlin, Ruby) whose opening `quote` was just
+/// read: its contents, a backslash taking the next character literally; `Err` with what was
+/// read when the line ends first.
+pub fn string_literal(chars: &mut impl Iterator<Item = char>, quote: char) -> Result<String, String> {
+    let mut s = String::new();
+    while let Some(d) = chars.next() {
+        if d == '\\' {
+            s.extend(chars.next());
+        } else if d == quote {
+            return Ok(s);
+        } else {
+            s.push(d);
+        }
+    }
+    Err(s)
+}
+
 /// A scanned file's text with its line index.
 pub struct Text<'a> {
     pub path: &'a str,

@@ -1,7 +1,7 @@
 //! iOS and mini-program manifests: CocoaPods (`Podfile`, `Podfile.lock`), SwiftPM
 //! (`Package.resolved` v1–v3), WeChat mini-program plugins (`app.json`).
 
-use super::locate::Text;
+use super::locate::{Text, string_literal};
 use super::walk::{ParseResult, Sink};
 use serde_json::Value;
 
@@ -23,21 +23,7 @@ fn ruby_strings(line: &str) -> Result<(String, Vec<String>), String> {
         match c {
             '#' => break,
             '\'' | '"' => {
-                let mut s = String::new();
-                let mut closed = false;
-                while let Some(d) = chars.next() {
-                    if d == '\\' {
-                        s.extend(chars.next());
-                    } else if d == c {
-                        closed = true;
-                        break;
-                    } else {
-                        s.push(d);
-                    }
-                }
-                if !closed {
-                    return Err(format!("unterminated string literal {c}{s}"));
-                }
+                let s = string_literal(&mut chars, c).map_err(|s| format!("unterminated string literal {c}{s}"))?;
                 code.push_str("''");
                 strings.push(s);
             }
