@@ -508,22 +508,6 @@ fn md(s: &str) -> String {
     out
 }
 
-/// Escape HTML text and attribute values.
-fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn render_md(blocks: &[Block]) -> String {
     let mut out = String::new();
     for b in blocks {
@@ -554,6 +538,7 @@ fn render_md(blocks: &[Block]) -> String {
 }
 
 fn render_html(blocks: &[Block], lang: Lang) -> String {
+    use crate::report::table_html::escape as html;
     let title = blocks.iter().find_map(|b| if let Block::Title(s) = b { Some(s.as_str()) } else { None }).unwrap_or("");
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n</head>\n<body>\n",
