@@ -12,10 +12,33 @@ use rustc_hash::FxHashMap;
 use std::ops::Range;
 use ustr::UstrMap;
 
-/// An entry of a map keyed by interned names. A text that was never interned names nothing
-/// declared (every declared id is interned when the graph is built), so it is not interned here.
-fn lookup<V: Copy>(map: &UstrMap<V>, id: &str) -> Option<V> {
-    ustr::existing_ustr(id).and_then(|n| map.get(&n).copied())
+/// An id to look up in the graph: an interned name as it is, or a text. A text that was never
+/// interned names nothing declared (every declared id is interned when the graph is built), so
+/// looking it up interns nothing.
+pub trait Id {
+    fn interned(&self) -> Option<Name>;
+}
+
+impl Id for Name {
+    fn interned(&self) -> Option<Name> {
+        Some(*self)
+    }
+}
+
+impl Id for str {
+    fn interned(&self) -> Option<Name> {
+        ustr::existing_ustr(self)
+    }
+}
+
+impl Id for String {
+    fn interned(&self) -> Option<Name> {
+        ustr::existing_ustr(self)
+    }
+}
+
+fn lookup<V: Copy>(map: &UstrMap<V>, id: &(impl Id + ?Sized)) -> Option<V> {
+    id.interned().and_then(|n| map.get(&n).copied())
 }
 
 /// What a node is, with its index in the inventory's array.
@@ -242,7 +265,7 @@ impl<'a> FlowGraph<'a> {
             let purpose = self.purpose_of(&s.purpose).unwrap_or(0);
             for host in &s.in_systems {
                 let Some(from) = self.node_of(host) else { continue };
-                let fields = self.pool_fields(s.fields.iter().map(|f| name(f)));
+                let fields = self.pool_fields(s.fields.iter().copied());
                 let e = self.push_edge(Origin::Sdk(i as u32), from, vendor, kind, fields, purpose);
                 self.sdk_edges[i].push(e);
             }
@@ -293,23 +316,23 @@ impl<'a> FlowGraph<'a> {
     }
 
     /// The node an id names, if any.
-    pub fn node_of(&self, id: &str) -> Option<NodeIndex> {
+    pub fn node_of(&self, id: &(impl Id + ?Sized)) -> Option<NodeIndex> {
         lookup(&self.node_by_id, id)
     }
     /// The index of the field an id names.
-    pub fn field_of(&self, id: &str) -> Option<u32> {
+    pub fn field_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.field_by_id, id)
     }
-    pub fn purpose_of(&self, id: &str) -> Option<u32> {
+    pub fn purpose_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.purpose_by_id, id)
     }
-    pub fn consent_of(&self, id: &str) -> Option<u32> {
+    pub fn consent_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.consent_by_id, id)
     }
-    pub fn mechanism_of(&self, id: &str) -> Option<u32> {
+    pub fn mechanism_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.mechanism_by_id, id)
     }
-    pub fn subject_of(&self, id: &str) -> Option<u32> {
+    pub fn subject_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.subject_by_id, id)
     }
 
@@ -367,37 +390,27 @@ impl<'a> FlowGraph<'a> {
         }
     }
 
-    /// The consent lists that apply to an edge: a flow's own (interned) or an sdk's, and its
-    /// purpose's. One of the first two is always empty.
-    fn consent_lists(&self, e: &Edge) -> (&'a [Name], &'a [String], &'a [String]) {
-        let purpose = &self.inv.purposes[e.purpose as usize].consents;
-        match e.origin {
-            Origin::Flow(i) => (&self.inv.flows[i as usize].consents, &[], purpose),
-            Origin::Sdk(i) => (&[], &self.inv.sdks[i as usize].consents, purpose),
-        }
-    }
-
     /// Consent ids that apply to an edge: its own (flow or sdk) and its purpose's.
-    pub fn edge_consents(&self, e: &Edge) -> impl Iterator<Item = &'a str> {
-        let (flow, sdk, purpose) = self.consent_lists(e);
-        flow.iter().map(|n: &'a Name| n.as_str()).chain(sdk.iter().chain(purpose).map(String::as_str))
+    pub fn edge_consents(&self, e: &Edge) -> impl Iterator<Item = &'a Name> + use<'a> {
+        let own: &'a [Name] = match e.origin {
+            Origin::Flow(i) => &self.inv.flows[i as usize].consents,
+            Origin::Sdk(i) => &self.inv.sdks[i as usize].consents,
+        };
+        own.iter().chain(self.inv.purposes[e.purpose as usize].consents.iter())
     }
 
-    /// The consents (indices) that apply to an edge, as [`FlowGraph::edge_consents`]; a flow's
-    /// own are found by interned name, without hashing their text.
-    pub fn edge_consent_indices(&self, e: &Edge) -> impl Iterator<Item = u32> + '_ {
-        let (flow, sdk, purpose) = self.consent_lists(e);
-        flow.iter()
-            .filter_map(|n| self.consent_by_id.get(n).copied())
-            .chain(sdk.iter().chain(purpose).filter_map(|id| self.consent_of(id)))
+    /// The consents (indices) that apply to an edge, as [`FlowGraph::edge_consents`].
+    pub fn edge_consent_indices(&self, e: &Edge) -> impl Iterator<Item = u32> + use<'_, 'a> {
+        self.edge_consents(e).filter_map(|n| self.consent_of(n))
     }
 
     /// The mechanism (index) an edge's flow or sdk names, if it names a declared one.
     pub fn edge_mechanism(&self, e: &Edge) -> Option<u32> {
-        match e.origin {
-            Origin::Flow(i) => self.inv.flows[i as usize].mechanism.and_then(|n| self.mechanism_by_id.get(&n).copied()),
-            Origin::Sdk(i) => self.inv.sdks[i as usize].mechanism.as_deref().and_then(|id| self.mechanism_of(id)),
-        }
+        let named = match e.origin {
+            Origin::Flow(i) => self.inv.flows[i as usize].mechanism,
+            Origin::Sdk(i) => self.inv.sdks[i as usize].mechanism,
+        };
+        named.and_then(|n| self.mechanism_of(&n))
     }
 
     fn derive(&mut self) {

@@ -235,7 +235,7 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
     }
 
     let subprocessors: BTreeSet<&str> =
-        inv.parties.iter().flat_map(|p| p.subprocessors.iter().map(String::as_str)).collect();
+        inv.parties.iter().flat_map(|p| p.subprocessors.iter().map(|n| n.as_str())).collect();
 
     let declarations = |node: &str| -> Vec<Declaration> {
         let Some(by_purpose) = decls.get(node) else { return Vec::new() };

@@ -220,35 +220,12 @@ impl std::fmt::Display for Owner<'_> {
     }
 }
 
-/// A reference as the model holds it: a flow's interned name or another entity's string.
-trait Reference {
-    fn text(&self) -> &str;
-    fn declared_in(&self, ns: &Namespace) -> bool;
-}
-
-impl Reference for String {
-    fn text(&self) -> &str {
-        self
-    }
-    fn declared_in(&self, ns: &Namespace) -> bool {
-        ns.has(self)
-    }
-}
-
-impl Reference for Name {
-    fn text(&self) -> &str {
-        self.as_str()
-    }
-    fn declared_in(&self, ns: &Namespace) -> bool {
-        ns.names.contains(self)
-    }
-}
-
-fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &impl Reference) {
-    if id.declared_in(ns) {
+/// References are interned names, so each is found by pointer.
+fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &Name) {
+    if ns.names.contains(id) {
         return;
     }
-    let id = id.text();
+    let id = id.as_str();
     if !e.excused(id) {
         e.at(
             LoadCode::DanglingRef,
@@ -261,7 +238,7 @@ fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &impl Reference) {
     }
 }
 
-fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner, ids: &[impl Reference]) {
+fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner, ids: &[Name]) {
     for (i, id) in ids.iter().enumerate() {
         check_ref(e, ns, Ref { loc, key, index: Some(i), owner }, id);
     }

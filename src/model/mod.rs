@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
-/// An interned id: a reference from a flow to an entity. Equality is a pointer comparison and
+/// An interned id: a reference from one entity to another (a flow's ends, fields and purpose, an
+/// sdk's vendor, a consent's fields, …). Equality is a pointer comparison and
 /// the hash is computed once, when the name is first seen; order is the string's order.
 pub type Name = ustr::Ustr;
 
@@ -563,8 +564,9 @@ pub struct Party {
     pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subprocessors: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub subprocessors: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certifications: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,8 +585,9 @@ pub struct Purpose {
     pub id: String,
     pub name: String,
     pub basis: BasisSpec,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consents: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub consents: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special_condition: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -608,11 +611,13 @@ pub struct Consent {
     #[serde(rename = "for")]
     pub covers: Vec<Requirement>,
     /// Limits the consent to these fields; empty = no limit.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub fields: Box<[Name]>,
     /// Limits `provide`, `disclose` and `cross-border` to these recipients; empty = no limit.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub recipients: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,8 +633,9 @@ pub struct Mechanism {
     pub kind: MechanismKind,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub to: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub recipients: Box<[Name]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -645,15 +651,24 @@ pub struct Mechanism {
 pub struct Sdk {
     pub id: String,
     pub name: String,
-    pub vendor: String,
-    #[serde(rename = "in")]
-    pub in_systems: Vec<String>,
-    pub fields: Vec<String>,
-    pub purpose: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consents: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mechanism: Option<String>,
+    #[serde(deserialize_with = "interned::one")]
+    #[schemars(with = "String")]
+    pub vendor: Name,
+    #[serde(rename = "in", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub in_systems: Box<[Name]>,
+    #[serde(deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub fields: Box<[Name]>,
+    #[serde(deserialize_with = "interned::one")]
+    #[schemars(with = "String")]
+    pub purpose: Name,
+    #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
+    #[schemars(with = "Vec<String>")]
+    pub consents: Box<[Name]>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "interned::optional")]
+    #[schemars(with = "Option<String>")]
+    pub mechanism: Option<Name>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

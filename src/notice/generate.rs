@@ -227,12 +227,12 @@ impl Gen<'_, '_> {
         let consents: BTreeSet<String> = edges
             .iter()
             .filter(|e| self.g.fields(e).iter().any(|&f| self.g.inv.fields[f as usize].id == field.id))
-            .flat_map(|e| self.g.edge_consents(e))
-            .filter_map(|id| self.g.consent_of(id).map(|c| &self.g.inv.consents[c as usize]))
+            .flat_map(|e| self.g.edge_consent_indices(e))
+            .map(|c| &self.g.inv.consents[c as usize])
             .filter(|c| {
                 matches!(c.kind, ConsentKind::Separate | ConsentKind::Explicit | ConsentKind::Guardian)
                     && c.covers.contains(&Requirement::Sensitive)
-                    && (c.fields.is_empty() || c.fields.contains(&field.id))
+                    && (c.fields.is_empty() || c.fields.iter().any(|f| *f == field.id))
             })
             .map(|c| c.name.clone())
             .collect();
@@ -312,19 +312,19 @@ impl Gen<'_, '_> {
         let rows = sdks
             .iter()
             .map(|s| {
-                let vendor = g.node_of(s.vendor.as_str()).and_then(|n| g.party(n));
+                let vendor = g.node_of(&s.vendor).and_then(|n| g.party(n));
                 let hosts: Vec<String> = s
                     .in_systems
                     .iter()
                     .filter_map(|id| g.inv.systems.iter().find(|x| &x.id == id).map(|x| x.name.clone()))
                     .collect();
-                let purpose = g.purpose_of(s.purpose.as_str()).map(|p| g.inv.purposes[p as usize].name.clone());
+                let purpose = g.purpose_of(&s.purpose).map(|p| g.inv.purposes[p as usize].name.clone());
                 vec![
                     s.name.clone(),
-                    vendor.map_or_else(|| s.vendor.clone(), |v| v.name.clone()),
+                    vendor.map_or_else(|| s.vendor.to_string(), |v| v.name.clone()),
                     join(self.lang, &hosts),
                     purpose.unwrap_or_default(),
-                    self.field_names(s.fields.iter().filter_map(|f| g.field_of(f.as_str()))),
+                    self.field_names(s.fields.iter().filter_map(|f| g.field_of(f))),
                     vendor
                         .and_then(|v| v.contact.clone().or_else(|| v.policy.clone()))
                         .unwrap_or_else(|| "—".to_owned()),

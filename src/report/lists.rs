@@ -204,20 +204,20 @@ pub fn sdks(ctx: &Ctx) -> Table {
         .iter()
         .map(|s| {
             let vendor = ctx.g.node_of(&s.vendor).and_then(|n| ctx.g.party(n));
-            let purpose = ctx.g.purpose_of(s.purpose.as_str()).map(|p| &inv.purposes[p as usize]);
-            let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_of(f.as_str())).collect();
+            let purpose = ctx.g.purpose_of(&s.purpose).map(|p| &inv.purposes[p as usize]);
+            let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_of(f)).collect();
             let systems = s
                 .in_systems
                 .iter()
-                .map(|id| ctx.g.node_of(id).map_or_else(|| id.clone(), |n| ctx.g.node_name(n).to_owned()));
+                .map(|id| ctx.g.node_of(id).map_or_else(|| id.to_string(), |n| ctx.g.node_name(n).to_owned()));
             let mut sdk = s.name.clone();
             if let Some(v) = &s.version {
                 sdk.push_str(&format!(" {v}"));
             }
             vec![
                 sdk,
-                vendor.map_or_else(|| s.vendor.clone(), |v| v.name.clone()),
-                purpose.map_or_else(|| s.purpose.clone(), |p| format!("{} ({})", p.name, p.id)),
+                vendor.map_or_else(|| s.vendor.to_string(), |v| v.name.clone()),
+                purpose.map_or_else(|| s.purpose.to_string(), |p| format!("{} ({})", p.name, p.id)),
                 ctx.field_names(fields),
                 vendor.and_then(|v| v.policy.clone()).unwrap_or_else(|| ctx.t("未提供", "not given")),
                 join(systems),

@@ -330,9 +330,9 @@ pub fn pipl(ctx: &Ctx) -> Table {
         }
         let mut consent_ids: BTreeSet<&str> = BTreeSet::new();
         for e in &edges {
-            consent_ids.extend(ctx.g.edge_consents(e));
+            consent_ids.extend(ctx.g.edge_consents(e).map(|n| n.as_str()));
         }
-        consent_ids.extend(p.consents.iter().map(String::as_str));
+        consent_ids.extend(p.consents.iter().map(|n| n.as_str()));
         let consents: Vec<String> = consent_ids
             .into_iter()
             .filter_map(|id| ctx.g.consent_of(id).map(|c| &ctx.g.inv.consents[c as usize]))

@@ -244,7 +244,7 @@ fn processor(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
         )),
         FlowKind::Onward => {
             if let Some(p) = g.party(e.from).filter(|p| p.role == Role::Processor)
-                && !p.subprocessors.contains(&party.id)
+                && !p.subprocessors.iter().any(|s| *s == party.id)
             {
                 out.push(
                     edge_finding(
@@ -258,7 +258,7 @@ fn processor(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
                             party.id
                         ),
                     )
-                    .with("subprocessors", p.subprocessors.clone()),
+                    .with("subprocessors", p.subprocessors.iter().map(|n| n.as_str()).collect::<Vec<_>>()),
                 );
             }
         }

@@ -216,11 +216,8 @@ fn consent_unused(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
     let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let lists = inv.purposes.iter().map(|p| &p.consents).chain(inv.sdks.iter().map(|s| &s.consents));
-    for l in lists {
-        used.extend(l.iter().map(String::as_str));
-    }
-    for f in &inv.flows {
-        used.extend(f.consents.iter().map(|n| -> &str { n }));
+    for l in lists.chain(inv.flows.iter().map(|f| &f.consents)) {
+        used.extend(l.iter().map(|n| n.as_str()));
     }
     for c in &inv.consents {
         if !used.contains(c.id.as_str()) {

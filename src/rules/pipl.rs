@@ -303,7 +303,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
         FlowKind::Onward => {
             let from = g.party(e.from);
             if let Some(p) = from.filter(|p| p.role == Role::Processor)
-                && !p.subprocessors.contains(&party.id)
+                && !p.subprocessors.iter().any(|s| *s == party.id)
             {
                 out.push(
                     edge_finding(
@@ -317,7 +317,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
                             party.id
                         ),
                     )
-                    .with("subprocessors", p.subprocessors.clone()),
+                    .with("subprocessors", p.subprocessors.iter().map(|n| n.as_str()).collect::<Vec<_>>()),
                 );
             }
         }
