@@ -20,7 +20,19 @@ pub fn write_atomic_with(
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".piflow-").suffix(".tmp").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".piflow-").suffix(".tmp");
+    // A temporary file is private (0600); a report is not. Create it as any new file would be
+    // (0666 less the umask), and keep the mode of a file it replaces.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
+    // (A symlink is replaced, not followed, so its target's mode does not count.)
+    if let Ok(old) = std::fs::symlink_metadata(path)
+        && old.is_file()
+    {
+        tmp.as_file().set_permissions(old.permissions())?;
+    }
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         write(&mut w)?;

@@ -118,3 +118,20 @@ fn nothing_is_written_into_the_inventory_unless_asked() {
     assert_eq!(before, after);
     assert_eq!(std::fs::read_to_string(inv.path().join("inv.json")).unwrap(), serde_json::to_string(&base()).unwrap());
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_mode_of_any_new_file_and_replacements_keep_theirs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // What the umask makes of a new file here.
+    let plain = dir.path().join("plain");
+    std::fs::File::create(&plain).unwrap();
+    let out = dir.path().join("out.json");
+    write_atomic(&out, b"{}").unwrap();
+    assert_eq!(mode(&out), mode(&plain), "a new report is not left private like a temp file");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    write_atomic(&out, b"{\"a\": 1}").unwrap();
+    assert_eq!(mode(&out), 0o640, "replacing a report keeps its mode");
+}
