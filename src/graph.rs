@@ -332,9 +332,6 @@ impl<'a> FlowGraph<'a> {
     pub fn mechanism_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.mechanism_by_id, id)
     }
-    pub fn subject_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
-        lookup(&self.subject_by_id, id)
-    }
 
     /// The fields an edge carries.
     pub fn fields(&self, e: &Edge) -> &[u32] {

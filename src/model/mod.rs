@@ -76,9 +76,6 @@ mod interned {
         fn visit_none<E: serde::de::Error>(self) -> Result<Option<Name>, E> {
             Ok(None)
         }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Name>, E> {
-            Ok(None)
-        }
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Name>, D::Error> {
             one(d).map(Some)
         }
