@@ -503,10 +503,10 @@ fn binary_commands_never_panic_on_valid_inventories() {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// The seed inventories, as (file name, text) per part.
 /// A seed inventory: its name and its parts as (file name, bytes).
 type Seed = (String, Vec<(String, Vec<u8>)>);
 
+/// The seed inventories shipped in `inventory/`.
 fn seeds() -> Vec<Seed> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
     let mut out = Vec::new();
@@ -577,6 +577,19 @@ fn apply(text: &mut Vec<u8>, m: &Mutation) {
     }
 }
 
+/// A seed's parts in a fresh directory, part `target` with `muts` applied.
+fn write_mutated(parts: &[(String, Vec<u8>)], target: usize, muts: &[Mutation]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (i, (name, bytes)) in parts.iter().enumerate() {
+        let mut bytes = bytes.clone();
+        if i == target {
+            muts.iter().for_each(|m| apply(&mut bytes, m));
+        }
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    dir
+}
+
 #[test]
 fn mutated_seed_inventories_load_or_fail_with_located_errors() {
     let seeds = seeds();
@@ -584,15 +597,8 @@ fn mutated_seed_inventories_load_or_fail_with_located_errors() {
     runner
         .run(&(0..seeds.len(), any::<usize>(), prop::collection::vec(mutation(), 1..4)), |(s, part, muts)| {
             let (company, parts) = &seeds[s];
-            let dir = tempfile::tempdir().expect("tempdir");
             let target = part % parts.len();
-            for (i, (name, bytes)) in parts.iter().enumerate() {
-                let mut bytes = bytes.clone();
-                if i == target {
-                    muts.iter().for_each(|m| apply(&mut bytes, m));
-                }
-                std::fs::write(dir.path().join(name), bytes).expect("write");
-            }
+            let dir = write_mutated(parts, target, &muts);
             match load::load(dir.path(), &opts()) {
                 Ok(loaded) => {
                     render_all(&loaded);
@@ -627,15 +633,7 @@ fn binary_on_mutated_seeds_exits_cleanly() {
     runner
         .run(&(0..seeds.len(), any::<usize>(), prop::collection::vec(mutation(), 1..4)), |(s, part, muts)| {
             let (_, parts) = &seeds[s];
-            let dir = tempfile::tempdir().expect("tempdir");
-            let target = part % parts.len();
-            for (i, (name, bytes)) in parts.iter().enumerate() {
-                let mut bytes = bytes.clone();
-                if i == target {
-                    muts.iter().for_each(|m| apply(&mut bytes, m));
-                }
-                std::fs::write(dir.path().join(name), bytes).expect("write");
-            }
+            let dir = write_mutated(parts, part % parts.len(), &muts);
             let run = robust_common::check_json(dir.path());
             run.assert_no_crash("mutated seed");
             if run.code == 2 {
