@@ -35,7 +35,7 @@ fn main() {
         std::process::exit(2);
     };
     let (t, c) = (Instant::now(), cpu_s());
-    let loaded = match load(path.as_ref(), &LoadOptions { rule_codes: rules::codes() }) {
+    let loaded = match load(path.as_ref(), &LoadOptions { rule_codes: rules::codes(), release_text: true }) {
         Ok(l) => l,
         Err(f) => {
             eprintln!("{}", f.errors);

@@ -17,18 +17,23 @@ pub fn runs(len: usize) -> Vec<Range<usize>> {
     (0..len).step_by(per).map(|start| start..(start + per).min(len)).collect()
 }
 
-/// Run `job` on each input, each on its own thread when there are several; results come back
-/// in input order.
-pub fn in_parallel<I: Send, O: Send>(inputs: Vec<I>, job: impl Fn(I) -> O + Sync) -> Vec<O> {
-    if inputs.len() <= 1 {
-        return inputs.into_iter().map(job).collect();
+/// The pool every parallel stage runs on, [`threads`] wide. One pool for the whole run, so
+/// per-thread caches (interned names) stay warm from one stage to the next, and a stage that
+/// runs inside another (a file's chunks inside the files) shares the same threads instead of
+/// multiplying them. `None` when no thread could be started: the work is then done in line.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(threads()).build().ok()).as_ref()
+}
+
+/// Run `job` on each input, spread over the pool when there are several; results come back in
+/// input order. A panicking job (a bug) is re-raised here, not lost.
+pub fn in_parallel<I: Send, O: Send>(inputs: Vec<I>, job: impl Fn(I) -> O + Sync + Send) -> Vec<O> {
+    use rayon::prelude::*;
+    match pool() {
+        Some(pool) if inputs.len() > 1 => pool.install(|| inputs.into_par_iter().map(job).collect()),
+        _ => inputs.into_iter().map(job).collect(),
     }
-    let job = &job;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs.into_iter().map(|input| scope.spawn(move || job(input))).collect();
-        // A worker only panics on a bug: re-raise it rather than lose its share silently.
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 fn load_options() -> LoadOptions {
-    LoadOptions { rule_codes: rules::codes() }
+    LoadOptions { rule_codes: rules::codes(), release_text: false }
 }
 
 fn report_load_failure(failed: &load::Failed) -> i32 {
@@ -245,7 +245,9 @@ pub(crate) fn emit_with(output: Option<&Path>, write: impl FnOnce(&mut dyn Write
 }
 
 fn check(args: &CheckArgs) -> i32 {
-    let loaded = match load::load(&args.path, &load_options()) {
+    // Only the human format quotes the inventory's lines.
+    let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
+    let loaded = match load::load(&args.path, &opts) {
         Ok(l) => l,
         Err(failed) => return report_load_failure_as(&failed, args.out.format),
     };

@@ -102,7 +102,7 @@ pub fn import(args: &ImportArgs) -> i32 {
             return EXIT_INVALID;
         }
     };
-    let opts = LoadOptions { rule_codes: crate::rules::codes() };
+    let opts = LoadOptions { rule_codes: crate::rules::codes(), release_text: false };
     if let Err(failed) = load::load_str("imported inventory", &single, &opts) {
         eprintln!("piflow: the manifest maps to an invalid inventory; fix the manifest:");
         let text = crate::report::human::render_load_errors(

@@ -1,15 +1,17 @@
 //! JSON parts.
 //!
-//! The fast path takes item positions from one scan of the text, then deserializes the whole part
-//! in one serde pass straight onto the inventory's vectors (serde_json is the floor we are
-//! measured against). Only when that fails does the slow path deserialize item by item, so that
-//! every bad item is reported, each at its own line, instead of only the first.
+//! The fast path walks a part with serde_json one value at a time, so each item's position is
+//! known as it is read (no separate pass over the text), and reads large arrays in chunks on all
+//! cores (serde_json is the floor we are measured against). Only when that fails does the slow
+//! path scan the part's structure and deserialize item by item, so that every bad item is
+//! reported, each at its own line, instead of only the first.
 
 use super::error::{LoadCode, did_you_mean};
 use super::spans::{self, Member};
 use super::{LoadError, SourceFile, Sources};
 use crate::model::*;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use crate::parallel;
+use serde::de::DeserializeOwned;
 use std::ops::Range;
 
 /// What one worker read from its parts: merged into the inventory in file order afterwards, so
@@ -17,7 +19,9 @@ use std::ops::Range;
 pub(super) struct Part<'s> {
     pub sources: &'s Sources,
     pub organizations: Vec<Organization>,
-    pub inventory: Inventory,
+    /// What was read, in file order; each piece holds items of one array (a whole array, or a
+    /// chunk of a large one read in parallel), so they are moved into the inventory only once.
+    pub pieces: Vec<Inventory>,
     pub errors: Vec<LoadError>,
     /// As [`super::Collected::unreadable`] and [`super::Collected::incomplete`].
     pub unreadable: Vec<String>,
@@ -29,7 +33,7 @@ impl<'s> Part<'s> {
         Part {
             sources,
             organizations: Vec::new(),
-            inventory: Inventory::default(),
+            pieces: Vec::new(),
             errors: Vec::new(),
             unreadable: Vec::new(),
             incomplete: false,
@@ -42,32 +46,42 @@ impl<'s> Part<'s> {
 }
 
 /// Gives each kind of entity a way to receive its location and a name for messages.
-pub(crate) trait Entity: DeserializeOwned {
+pub(crate) trait Entity: DeserializeOwned + Send {
     const NOUN: &'static str;
     fn set_loc(&mut self, loc: Loc);
 }
 
+/// An entity that parts list in one of the inventory's arrays.
+trait Listed: Entity {
+    fn array(inv: &mut Inventory) -> &mut Vec<Self>;
+}
+
 macro_rules! entity {
-    ($t:ty, $noun:literal) => {
+    ($t:ty, $noun:literal $(, $array:ident)?) => {
         impl Entity for $t {
             const NOUN: &'static str = $noun;
             fn set_loc(&mut self, loc: Loc) {
                 self.loc = loc;
             }
         }
+        $(impl Listed for $t {
+            fn array(inv: &mut Inventory) -> &mut Vec<Self> {
+                &mut inv.$array
+            }
+        })?
     };
 }
 entity!(Organization, "the organization");
-entity!(Subject, "a subject");
-entity!(Field, "a field");
-entity!(System, "a system");
-entity!(Party, "a party");
-entity!(Purpose, "a purpose");
-entity!(Consent, "a consent");
-entity!(Mechanism, "a mechanism");
-entity!(Sdk, "an sdk");
-entity!(Flow, "a flow");
-entity!(Waiver, "a waiver");
+entity!(Subject, "a subject", subjects);
+entity!(Field, "a field", fields);
+entity!(System, "a system", systems);
+entity!(Party, "a party", parties);
+entity!(Purpose, "a purpose", purposes);
+entity!(Consent, "a consent", consents);
+entity!(Mechanism, "a mechanism", mechanisms);
+entity!(Sdk, "an sdk", sdks);
+entity!(Flow, "a flow", flows);
+entity!(Waiver, "a waiver", waivers);
 
 const TOP_KEYS: [&str; 12] = [
     "piflow",
@@ -84,55 +98,15 @@ const TOP_KEYS: [&str; 12] = [
     "waivers",
 ];
 
-/// A part's structure from the span scan: top-level members and the start of every array item.
-pub(super) struct Prepared {
-    members: Vec<Member>,
-    starts: Starts,
-}
-
-impl Prepared {
-    /// How many items the part's array `key` holds, so the inventory can reserve room once.
-    pub(super) fn count(&self, key: &str) -> usize {
-        self.starts.of(key).len()
+/// Read one JSON part: the fast path when the part is sound, else the slow path that reports
+/// every problem in it.
+pub(super) fn read_part(file: u32, sources: &Sources) -> Part<'_> {
+    let mut part = Part::new(sources);
+    let src = &sources.files[file as usize];
+    if !fast(file, src, &mut part) {
+        slow(file, &src.text, &mut part);
     }
-}
-
-/// Scan a part's structure; `Err` when the text is not a well-formed object.
-pub(super) fn prepare(text: &str) -> Result<Prepared, spans::ScanError> {
-    let mut members = spans::top_level(text)?;
-    let mut starts = Vec::new();
-    for m in members.iter_mut().filter(|m| TOP_KEYS[2..].contains(&m.key.as_str())) {
-        // The scan recorded item starts of array values; a value that is not an array has none,
-        // and is the slow path's to report.
-        starts.push((m.key.clone(), std::mem::take(&mut m.items)));
-    }
-    Ok(Prepared { members, starts: Starts(starts) })
-}
-
-pub(super) fn read_part(file: u32, prepared: Result<Prepared, spans::ScanError>, c: &mut Part<'_>) {
-    // Shared, so the part can be read while errors are recorded against the same file.
-    let text = c.sources.files[file as usize].text.clone();
-    let prepared = match prepared {
-        Ok(p) => p,
-        Err(scan) => {
-            c.incomplete = true;
-            // Not well-formed: serde_json names the problem best; the scanner's view is the fallback.
-            match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-                Err(e) => syntax_error(file, &text, &e, c),
-                Ok(_) => c.error_at(
-                    LoadCode::Syntax,
-                    file,
-                    scan.offset,
-                    format!("invalid JSON: {}", scan.message),
-                    Some("an inventory part is one JSON object: {\"piflow\": 1, \"flows\": [ … ], …}".into()),
-                ),
-            }
-            return;
-        }
-    };
-    if !fast(file, &text, &prepared, c) {
-        slow(file, &text, c);
-    }
+    part
 }
 
 fn syntax_error(file: u32, text: &str, e: &serde_json::Error, c: &mut Part<'_>) {
@@ -146,175 +120,247 @@ fn syntax_error(file: u32, text: &str, e: &serde_json::Error, c: &mut Part<'_>) 
     c.error_at(LoadCode::Syntax, file, offset, format!("invalid JSON: {msg}"), help);
 }
 
-/// Item start offsets of each top-level array, from the span scan.
-struct Starts(Vec<(String, Vec<usize>)>);
+/// A position in a part's text that serde_json moves forward one value at a time, so that every
+/// item's start is known as it is read, without a separate pass over the text.
+struct Cursor<'t> {
+    text: &'t str,
+    pos: usize,
+}
 
-impl Starts {
-    fn of(&self, key: &str) -> &[usize] {
-        self.0.iter().rfind(|(k, _)| k == key).map_or(&[], |(_, v)| v.as_slice())
+impl<'t> Cursor<'t> {
+    fn skip_ws(&mut self) {
+        self.pos = spans::skip_ws(self.text.as_bytes(), self.pos);
+    }
+
+    /// Skip whitespace, then take `byte` if it comes next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_ws();
+        let next = self.text.as_bytes().get(self.pos) == Some(&byte);
+        self.pos += usize::from(next);
+        next
+    }
+
+    /// Deserialize the value that starts here (after whitespace) and move past it; `None` on
+    /// any problem, which the slow path will name.
+    fn value<T: serde::Deserialize<'t>>(&mut self) -> Option<T> {
+        self.skip_ws();
+        let mut values = serde_json::Deserializer::from_str(self.text.get(self.pos..)?).into_iter::<T>();
+        let value = values.next()?.ok()?;
+        self.pos += values.byte_offset();
+        Some(value)
     }
 }
 
-/// Deserializes one array straight onto the end of the inventory's vector, giving each item its
-/// location as it goes: no intermediate vector, no regrowth (the scan counted the items).
-struct Extend<'a, T> {
-    out: &'a mut Vec<T>,
-    src: &'a SourceFile,
+/// Arrays with more text than this after their `[` are read in chunks on all cores.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// The fast path: the part read straight into the model, its large arrays in parallel chunks.
+/// Returns false (having added nothing) when the part has any problem, so the slow path can
+/// report every one of them.
+fn fast(file: u32, src: &SourceFile, c: &mut Part<'_>) -> bool {
+    let mut organizations = Vec::new();
+    let mut pieces = Vec::new();
+    let read = fast_members(file, src, &mut organizations, &mut pieces);
+    if read.is_some() {
+        c.organizations.append(&mut organizations);
+        c.pieces.append(&mut pieces);
+    }
+    read.is_some()
+}
+
+fn fast_members(
     file: u32,
-    starts: &'a [usize],
-}
-
-impl<'de, T: Entity> DeserializeSeed<'de> for Extend<'_, T> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+    src: &SourceFile,
+    organizations: &mut Vec<Organization>,
+    pieces: &mut Vec<Inventory>,
+) -> Option<()> {
+    let mut cur = Cursor { text: &src.text, pos: 0 };
+    let mut version = None;
+    let mut seen: Vec<&str> = Vec::new();
+    if !cur.eat(b'{') {
+        return None;
     }
-}
-
-impl<'de, T: Entity> Visitor<'de> for Extend<'_, T> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.out.reserve(self.starts.len());
-        let (mut i, mut cursor) = (0, 0);
-        while let Some(mut item) = seq.next_element::<T>()? {
-            if let Some(&start) = self.starts.get(i) {
-                item.set_loc(self.src.item_loc_after(self.file, start, &mut cursor));
-            }
-            self.out.push(item);
-            i += 1;
-        }
-        Ok(())
-    }
-}
-
-/// The whole part, read in one pass into the inventory.
-struct PartSeed<'a> {
-    inv: &'a mut Inventory,
-    organizations: &'a mut Vec<Organization>,
-    src: &'a SourceFile,
-    file: u32,
-    starts: &'a Starts,
-    org_at: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for PartSeed<'_> {
-    type Value = Option<u64>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for PartSeed<'_> {
-    type Value = Option<u64>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an inventory part object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<u64>, A::Error> {
-        let PartSeed { inv, organizations, src, file, starts, org_at } = self;
-        let mut version = None;
-        let mut seen: Vec<String> = Vec::new();
-        macro_rules! extend {
-            ($key:literal, $vec:expr) => {
-                map.next_value_seed(Extend { out: $vec, src, file, starts: starts.of($key) })?
-            };
-        }
-        while let Some(key) = map.next_key::<String>()? {
-            if seen.contains(&key) {
-                // Any error sends the part to the slow path, which names the duplicate precisely.
-                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
-            }
-            match key.as_str() {
-                "piflow" => version = Some(map.next_value::<u64>()?),
-                "organization" => {
-                    let mut org = map.next_value::<Organization>()?;
-                    org.loc = src.item_loc(file, org_at);
-                    organizations.push(org);
-                }
-                "subjects" => extend!("subjects", &mut inv.subjects),
-                "fields" => extend!("fields", &mut inv.fields),
-                "systems" => extend!("systems", &mut inv.systems),
-                "parties" => extend!("parties", &mut inv.parties),
-                "purposes" => extend!("purposes", &mut inv.purposes),
-                "consents" => extend!("consents", &mut inv.consents),
-                "mechanisms" => extend!("mechanisms", &mut inv.mechanisms),
-                "sdks" => extend!("sdks", &mut inv.sdks),
-                "flows" => extend!("flows", &mut inv.flows),
-                "waivers" => extend!("waivers", &mut inv.waivers),
-                other => return Err(de::Error::unknown_field(other, &TOP_KEYS)),
+    if !cur.eat(b'}') {
+        loop {
+            // Borrowed: a key with escapes in it fails here and goes to the slow path.
+            let key: &str = cur.value()?;
+            if seen.contains(&key) || !cur.eat(b':') {
+                return None;
             }
             seen.push(key);
+            match key {
+                "piflow" => version = Some(cur.value::<u64>()?),
+                "organization" => {
+                    cur.skip_ws();
+                    let at = cur.pos;
+                    let mut org: Organization = cur.value()?;
+                    org.loc = src.item_loc(file, at);
+                    organizations.push(org);
+                }
+                "subjects" => array::<Subject>(&mut cur, src, file, pieces)?,
+                "fields" => array::<Field>(&mut cur, src, file, pieces)?,
+                "systems" => array::<System>(&mut cur, src, file, pieces)?,
+                "parties" => array::<Party>(&mut cur, src, file, pieces)?,
+                "purposes" => array::<Purpose>(&mut cur, src, file, pieces)?,
+                "consents" => array::<Consent>(&mut cur, src, file, pieces)?,
+                "mechanisms" => array::<Mechanism>(&mut cur, src, file, pieces)?,
+                "sdks" => array::<Sdk>(&mut cur, src, file, pieces)?,
+                "flows" => array::<Flow>(&mut cur, src, file, pieces)?,
+                "waivers" => array::<Waiver>(&mut cur, src, file, pieces)?,
+                _ => return None,
+            }
+            if cur.eat(b',') {
+                continue;
+            }
+            if cur.eat(b'}') {
+                break;
+            }
+            return None;
         }
-        Ok(version)
+    }
+    cur.skip_ws();
+    (cur.pos == src.text.len() && version == Some(1)).then_some(())
+}
+
+/// Read the array at the cursor into pieces of the inventory and move past its `]`.
+///
+/// A large array is cut into chunks read side by side. Where a chunk starts is a guess: the
+/// first `{` that opens a line after an even cut of the text. A raw line break never occurs
+/// inside a JSON string, so that `{` certainly opens some object, but it may be nested inside
+/// an item or lie past the end of this array. A guess is trusted only when the chunk before it,
+/// itself trusted, lands exactly on it as the start of its next item; the first chunk starts at
+/// the `[` and is trusted. A chunk that does not land on the next guess reads on to the one
+/// after, and the chunks it ran over are thrown away, so the items are those of one sequential
+/// read whatever the guesses were.
+fn array<T: Listed>(cur: &mut Cursor<'_>, src: &SourceFile, file: u32, pieces: &mut Vec<Inventory>) -> Option<()> {
+    if !cur.eat(b'[') {
+        return None;
+    }
+    let (chunks, after) = read_array::<T>(src, file, &chunk_starts(src, cur.pos))?;
+    for items in chunks {
+        let mut piece = Inventory::default();
+        *T::array(&mut piece) = items;
+        pieces.push(piece);
+    }
+    cur.pos = after;
+    Some(())
+}
+
+/// Read an array whose items (or `]`) follow `starts[0]`, in chunks beginning at each of
+/// `starts`, side by side. Returns the trusted chunks' items in order and the offset past `]`.
+fn read_array<T: Listed>(src: &SourceFile, file: u32, starts: &[usize]) -> Option<(Vec<Vec<T>>, usize)> {
+    let mut chunks = parallel::in_parallel((0..starts.len()).collect(), |i| chunk::<T>(src, file, starts, i));
+    let mut trusted = Vec::new();
+    let mut i = 0;
+    loop {
+        let (items, end) = std::mem::take(chunks.get_mut(i)?);
+        trusted.push(items);
+        match end {
+            ChunkEnd::Landed(next) => i = next,
+            ChunkEnd::Closed(after) => return Some((trusted, after)),
+            ChunkEnd::Failed => return None,
+        }
     }
 }
 
-/// The fast path: one serde pass straight into the model. Returns false (having added nothing)
-/// when the part has any problem, so the slow path can report every one of them.
-fn fast(file: u32, text: &str, prepared: &Prepared, c: &mut Part<'_>) -> bool {
-    let (members, starts) = (&prepared.members, &prepared.starts);
-    let org_at = members.iter().rfind(|m| m.key == "organization").map_or(0, |m| m.value.start);
-    let sources: &Sources = c.sources;
-    let Part { inventory, organizations, .. } = c;
-    let before = Lengths::of(inventory, organizations);
-    let seed = PartSeed { inv: inventory, organizations, src: &sources.files[file as usize], file, starts, org_at };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let ok = matches!(seed.deserialize(&mut de), Ok(Some(1))) && de.end().is_ok();
-    if !ok {
-        before.restore(inventory, organizations);
-    }
-    ok
+/// How a chunk of an array ended: on the start of chunk `Landed(i)`, at the array's `]`
+/// (`Closed` holds the offset just past it), or on something it could not read.
+#[derive(Default)]
+enum ChunkEnd {
+    Landed(usize),
+    Closed(usize),
+    #[default]
+    Failed,
 }
 
-/// Array lengths before a part was read, to undo a partial read.
-struct Lengths([usize; 11]);
-
-impl Lengths {
-    fn of(inv: &Inventory, orgs: &[Organization]) -> Lengths {
-        Lengths([
-            orgs.len(),
-            inv.subjects.len(),
-            inv.fields.len(),
-            inv.systems.len(),
-            inv.parties.len(),
-            inv.purposes.len(),
-            inv.consents.len(),
-            inv.mechanisms.len(),
-            inv.sdks.len(),
-            inv.flows.len(),
-            inv.waivers.len(),
-        ])
+/// Where the chunks of an array whose items start after `from` begin: `from` itself, then one
+/// guess per even cut of the rest of the text (none when the text is short or one core works).
+fn chunk_starts(src: &SourceFile, from: usize) -> Vec<usize> {
+    let bytes = src.text.as_bytes();
+    let rest = bytes.len().saturating_sub(from);
+    let mut starts = vec![from];
+    let threads = parallel::threads();
+    if rest < CHUNK_BYTES || threads == 1 {
+        return starts;
     }
-    fn restore(&self, inv: &mut Inventory, orgs: &mut Vec<Organization>) {
-        let l = &self.0;
-        orgs.truncate(l[0]);
-        inv.subjects.truncate(l[1]);
-        inv.fields.truncate(l[2]);
-        inv.systems.truncate(l[3]);
-        inv.parties.truncate(l[4]);
-        inv.purposes.truncate(l[5]);
-        inv.consents.truncate(l[6]);
-        inv.mechanisms.truncate(l[7]);
-        inv.sdks.truncate(l[8]);
-        inv.flows.truncate(l[9]);
-        inv.waivers.truncate(l[10]);
+    let chunks = (rest / (CHUNK_BYTES / 2)).min(threads * 4);
+    for k in 1..chunks {
+        let cut = from + rest / chunks * k;
+        if let Some(start) = object_opening_a_line(bytes, cut)
+            && starts.last().is_some_and(|&last| start > last)
+        {
+            starts.push(start);
+        }
+    }
+    starts
+}
+
+/// The first `{` at or after `at` that is the first thing on its line (after indentation).
+/// Gives up after 64 KiB, so a text with few line breaks is simply not cut there.
+fn object_opening_a_line(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut from = at;
+    while from - at < 1 << 16 {
+        let newline = from + memchr::memchr(b'\n', bytes.get(from..)?)?;
+        let first = spans::skip_ws(bytes, newline + 1);
+        if bytes.get(first) == Some(&b'{') {
+            return Some(first);
+        }
+        from = newline + 1;
+    }
+    None
+}
+
+/// Read chunk `i` of an array: its items from `starts[i]` until the next item would start at a
+/// later chunk's start, or the array closes.
+fn chunk<T: Listed>(src: &SourceFile, file: u32, starts: &[usize], i: usize) -> (Vec<T>, ChunkEnd) {
+    let mut cur = Cursor { text: &src.text, pos: starts[i] };
+    // Room for one item per line, which is how parts are written; at most one per 40 bytes,
+    // the size of the smallest flow, so a part printed over many lines does not reserve wildly.
+    let end = starts.get(i + 1).map_or(src.text.len(), |&s| s);
+    let lines = src.lines.line(end) - src.lines.line(starts[i]) + 1;
+    let mut items = Vec::with_capacity(lines.min((end - starts[i]) / 40 + 1));
+    if i == 0 && cur.eat(b']') {
+        return (items, ChunkEnd::Closed(cur.pos));
+    }
+    let (mut line, mut next) = (0, i + 1);
+    loop {
+        cur.skip_ws();
+        let at = cur.pos;
+        while starts.get(next).is_some_and(|&s| s < at) {
+            next += 1;
+        }
+        if starts.get(next) == Some(&at) {
+            return (items, ChunkEnd::Landed(next));
+        }
+        let Some(mut item) = cur.value::<T>() else { return (items, ChunkEnd::Failed) };
+        item.set_loc(src.item_loc_after(file, at, &mut line));
+        items.push(item);
+        if cur.eat(b',') {
+            continue;
+        }
+        if cur.eat(b']') {
+            return (items, ChunkEnd::Closed(cur.pos));
+        }
+        return (items, ChunkEnd::Failed);
     }
 }
 
 fn slow(file: u32, text: &str, c: &mut Part<'_>) {
     let members = match spans::top_level(text) {
         Ok(m) => m,
-        Err(e) => {
+        Err(scan) => {
             c.incomplete = true;
-            c.error_at(
-                LoadCode::Syntax,
-                file,
-                e.offset,
-                format!("invalid JSON: {}", e.message),
-                Some("an inventory part is one JSON object: {\"piflow\": 1, \"flows\": [ … ], …}".into()),
-            );
+            // Not well-formed: serde_json names the problem best; the scanner's view is the fallback.
+            match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Err(e) => syntax_error(file, text, &e, c),
+                Ok(_) => c.error_at(
+                    LoadCode::Syntax,
+                    file,
+                    scan.offset,
+                    format!("invalid JSON: {}", scan.message),
+                    Some("an inventory part is one JSON object: {\"piflow\": 1, \"flows\": [ … ], …}".into()),
+                ),
+            }
             return;
         }
     };
@@ -351,16 +397,16 @@ fn slow(file: u32, text: &str, c: &mut Part<'_>) {
                     c.organizations.push(org);
                 }
             }
-            "subjects" => items(file, text, m, c, |inv| &mut inv.subjects),
-            "fields" => items(file, text, m, c, |inv| &mut inv.fields),
-            "systems" => items(file, text, m, c, |inv| &mut inv.systems),
-            "parties" => items(file, text, m, c, |inv| &mut inv.parties),
-            "purposes" => items(file, text, m, c, |inv| &mut inv.purposes),
-            "consents" => items(file, text, m, c, |inv| &mut inv.consents),
-            "mechanisms" => items(file, text, m, c, |inv| &mut inv.mechanisms),
-            "sdks" => items(file, text, m, c, |inv| &mut inv.sdks),
-            "flows" => items(file, text, m, c, |inv| &mut inv.flows),
-            "waivers" => items(file, text, m, c, |inv| &mut inv.waivers),
+            "subjects" => items::<Subject>(file, text, m, c),
+            "fields" => items::<Field>(file, text, m, c),
+            "systems" => items::<System>(file, text, m, c),
+            "parties" => items::<Party>(file, text, m, c),
+            "purposes" => items::<Purpose>(file, text, m, c),
+            "consents" => items::<Consent>(file, text, m, c),
+            "mechanisms" => items::<Mechanism>(file, text, m, c),
+            "sdks" => items::<Sdk>(file, text, m, c),
+            "flows" => items::<Flow>(file, text, m, c),
+            "waivers" => items::<Waiver>(file, text, m, c),
             other => {
                 let help = did_you_mean(other, TOP_KEYS).map(|s| format!("did you mean `{s}`?"));
                 c.error_at(
@@ -385,7 +431,7 @@ fn slow(file: u32, text: &str, c: &mut Part<'_>) {
     }
 }
 
-fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Part<'_>, out: impl Fn(&mut Inventory) -> &mut Vec<T>) {
+fn items<T: Listed>(file: u32, text: &str, m: &Member, c: &mut Part<'_>) {
     let ranges = match spans::array_items(text, m.value.clone()) {
         Ok(r) => r,
         Err(_) => {
@@ -400,11 +446,13 @@ fn items<T: Entity>(file: u32, text: &str, m: &Member, c: &mut Part<'_>, out: im
             return;
         }
     };
+    let mut piece = Inventory::default();
     for r in ranges {
         if let Some(v) = item::<T>(file, text, r, c) {
-            out(&mut c.inventory).push(v);
+            T::array(&mut piece).push(v);
         }
     }
+    c.pieces.push(piece);
 }
 
 /// Deserialize one item; on error, record it at its real position and return `None`.
@@ -546,4 +594,79 @@ pub fn write_parts(inv: &Inventory, single: bool) -> Result<Vec<(String, String)
         out.push((format!("{key}.json"), format!("{{\n  \"piflow\": 1{text}\n}}\n")));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Flows spread over lines the way people write them, with a nested object that opens a
+    /// line (a per-regime basis) and a second array after the flows.
+    const PART: &str = r#"{"piflow": 1, "flows": [
+  {"from": "a", "to": "b", "fields": ["x"], "purpose": "p"},
+  {"id": "two", "from": "a", "to": "c", "fields": ["x", "y"], "purpose": "p", "basis":
+    {"PIPL": "consent"}
+  },
+  {"from": "b", "to": "c", "fields": ["y"], "purpose": "p"}, {"from": "c", "to": "d", "fields": ["y"], "purpose": "q"},
+  {"from": "d", "to": "e", "fields": ["z"], "purpose": "q"}
+],
+"waivers": [
+  {"rule": "pipl-basis", "target": "two", "reason": "a waiver after the flows"}
+]}"#;
+
+    fn flows(src: &SourceFile, starts: &[usize]) -> Option<(Vec<(String, Loc)>, usize)> {
+        let (chunks, after) = read_array::<Flow>(src, 0, starts)?;
+        Some((chunks.into_iter().flatten().map(|f| (format!("{}>{}", f.from, f.to), f.loc)).collect(), after))
+    }
+
+    #[test]
+    fn any_guessed_chunk_starts_give_the_sequential_read() {
+        let src = SourceFile::new("part.json".into(), PART.into());
+        let first = PART.find('[').unwrap() + 1;
+        let sequential = flows(&src, &[first]).unwrap();
+        assert_eq!(sequential.0.len(), 5);
+        // Every `{` that opens a line is a guess a cut could make: items, the nested basis, the
+        // waiver in the next array. Each subset of them must change nothing.
+        let mut guesses: Vec<usize> =
+            (first..PART.len()).filter_map(|i| object_opening_a_line(PART.as_bytes(), i)).collect();
+        guesses.dedup();
+        assert_eq!(guesses.len(), 6, "{guesses:?}");
+        for mask in 0u32..1 << guesses.len() {
+            let mut starts = vec![first];
+            starts.extend(guesses.iter().enumerate().filter(|(b, _)| mask & 1 << b != 0).map(|(_, &g)| g));
+            assert_eq!(flows(&src, &starts).as_ref(), Some(&sequential), "starts {starts:?}");
+        }
+    }
+
+    #[test]
+    fn a_broken_item_fails_the_fast_read_whatever_the_chunks() {
+        let broken = PART.replace(r#""to": "e""#, r#""to": 5"#);
+        let src = SourceFile::new("part.json".into(), broken.clone());
+        let first = broken.find('[').unwrap() + 1;
+        let last_line = broken.find("  {\"from\": \"d\"").unwrap() + 2;
+        assert!(flows(&src, &[first]).is_none());
+        assert!(flows(&src, &[first, last_line]).is_none());
+    }
+
+    #[test]
+    fn a_large_part_is_read_in_chunks_into_the_same_inventory() {
+        let mut text = String::from("{\"piflow\": 1, \"flows\": [\n");
+        for i in 0..40_000 {
+            let sep = if i == 0 { "" } else { ",\n" };
+            text.push_str(&format!(
+                r#"{sep}  {{"id": "f{i}", "from": "s", "to": "t{}", "fields": ["x"], "purpose": "p"}}"#,
+                i % 7
+            ));
+        }
+        text.push_str("\n]}\n");
+        let src = SourceFile::new("big.json".into(), text);
+        let first = src.text.find('[').unwrap() + 1;
+        let starts = chunk_starts(&src, first);
+        if parallel::threads() > 1 {
+            assert!(starts.len() > 1, "a {} byte array is cut", src.text.len());
+        }
+        let (chunks, _) = read_array::<Flow>(&src, 0, &starts).unwrap();
+        let ids: Vec<String> = chunks.into_iter().flatten().map(|f| f.id.to_string()).collect();
+        assert_eq!(ids, (0..40_000).map(|i| format!("f{i}")).collect::<Vec<_>>());
+    }
 }

@@ -30,13 +30,36 @@ pub struct SourceFile {
     pub path: String,
     pub text: std::sync::Arc<String>,
     pub lines: LineIndex,
+    /// The text was let go after reading ([`SourceFile::release`]); it is still on disk.
+    released: bool,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
         let lines = LineIndex::new(text.as_bytes());
         // Moved, not copied: a 100 MB part is touched once.
-        SourceFile { path, text: std::sync::Arc::new(text), lines }
+        SourceFile { path, text: std::sync::Arc::new(text), lines, released: false }
+    }
+
+    /// Let go of the text and its line index, keeping the path.
+    pub fn release(&mut self) {
+        self.text = std::sync::Arc::default();
+        self.lines = LineIndex::default();
+        self.released = true;
+    }
+
+    /// Read a released text again; false when it was not released or cannot be read now.
+    fn reload(&mut self) -> bool {
+        if !self.released {
+            return false;
+        }
+        match read_text(Path::new(&self.path)) {
+            Ok(text) => {
+                *self = SourceFile::new(std::mem::take(&mut self.path), text);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// The location of a byte offset in this file.
@@ -87,9 +110,12 @@ impl Sources {
     /// line (JSON, SARIF) needs no text, and on a large inventory the text is as big as the
     /// model itself. Quoting a line afterwards quotes nothing.
     pub fn release_text(&mut self) {
-        for f in &mut self.files {
-            f.text = std::sync::Arc::default();
-        }
+        self.files.iter_mut().for_each(SourceFile::release);
+    }
+
+    /// Read every released text again; whether any was.
+    fn reload_released(&mut self) -> bool {
+        self.files.iter_mut().fold(false, |any, f| f.reload() | any)
     }
 }
 
@@ -105,6 +131,10 @@ pub struct Loaded {
 pub struct LoadOptions {
     /// Rule codes a waiver may name (the rule catalogue); empty = accept any.
     pub rule_codes: Vec<&'static str>,
+    /// Let go of each JSON part's text once it is read without problems, for output that
+    /// quotes no line (JSON, SARIF): on a large inventory the text is as big as the model. A
+    /// text is read again if a later problem must be shown in it.
+    pub release_text: bool,
 }
 
 /// Load errors, with the files read so far so the errors can be shown in context.
@@ -272,148 +302,146 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
     })
 }
 
-/// Read the parts and index their lines, on all cores: reading, checking UTF-8 and finding
-/// line starts each touch every byte once. Results stay in the order of `parts`.
-fn read_parts(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
-    let read = |run: &[PathBuf]| -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
-        run.iter()
-            .map(|part| {
-                let file = read_text(part).map(|text| SourceFile::new(display_path(part), text));
-                (part.clone(), file)
-            })
-            .collect()
-    };
-    let runs: Vec<&[PathBuf]> = parallel::runs(parts.len()).into_iter().map(|r| &parts[r]).collect();
-    parallel::in_parallel(runs, read).into_iter().flatten().collect()
+/// Read files and index their lines, on all cores: reading, checking UTF-8 and finding line
+/// starts each touch every byte once. Results stay in the order of `parts`.
+fn read_files(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
+    parallel::in_parallel(parts, |part| {
+        let file = read_text(&part).map(|text| SourceFile::new(display_path(&part), text));
+        (part, file)
+    })
 }
+
+/// JSON parts are read in batches of consecutive files of about this many bytes: enough for all
+/// cores to share, few enough that the texts in memory at once stay a fraction of the inventory.
+const BATCH_BYTES: u64 = 16 << 20;
 
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
-    let mut json_parts = Vec::new();
-    for (part, read) in read_parts(list_parts(path, &mut c)) {
-        let source = match read {
-            Ok(source) => source,
-            Err(e) => {
-                c.errors.push(e);
-                c.incomplete = true;
-                continue;
+    let parts = list_parts(path, &mut c);
+    let size = |p: &PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+    let mut batch = Batch {
+        rest: parts.iter().filter(|p| !matches!(part_kind(p), Some(PartKind::Csv))).map(size).sum(),
+        ..Batch::default()
+    };
+    for part in parts {
+        if let Some(PartKind::Csv) = part_kind(&part) {
+            batch.read(&mut c, opts);
+            for (part, read) in read_files(vec![part]) {
+                match read {
+                    Ok(source) => {
+                        let file = c.sources.files.len() as u32;
+                        c.sources.files.push(source);
+                        csv::read_sheet(&part, file, &mut c);
+                    }
+                    Err(e) => {
+                        c.errors.push(e);
+                        c.incomplete = true;
+                    }
+                }
             }
-        };
-        let file = c.sources.files.len() as u32;
-        c.sources.files.push(source);
-        match part_kind(&part) {
-            Some(PartKind::Csv) => csv::read_sheet(&part, file, &mut c),
-            _ => json_parts.push(file),
+            continue;
+        }
+        batch.bytes += size(&part);
+        batch.parts.push(part);
+        if batch.bytes >= BATCH_BYTES {
+            batch.read(&mut c, opts);
         }
     }
-    read_json_parts(&mut c, json_parts);
+    batch.read(&mut c, opts);
     finish(c, opts)
 }
 
-/// A JSON part's file index and its span scan.
-type Prepared = (u32, Result<json::Prepared, spans::ScanError>);
+/// Consecutive JSON parts waiting to be read, and how many bytes of JSON have been read and
+/// remain, to size the inventory's arrays for what is still to come.
+#[derive(Default)]
+struct Batch {
+    parts: Vec<PathBuf>,
+    bytes: u64,
+    done: u64,
+    rest: u64,
+}
 
-/// Scan and deserialize the JSON parts on all cores, each thread taking a contiguous run of
-/// parts of about equal size. Each run first scans its parts, so its arrays are sized once (a
-/// million flows regrown by doubling would be copied several times over); the runs are then
-/// merged back in file order, so the result does not depend on the number of threads.
-fn read_json_parts(c: &mut Collected, parts: Vec<u32>) {
-    let size = |file: &u32| c.sources.files[*file as usize].text.len();
-    let total: usize = parts.iter().map(size).sum();
-    let threads = parallel::threads().min(parts.len().max(1));
-    let mut runs: Vec<Vec<u32>> = vec![Vec::new()];
-    let mut in_run = 0usize;
-    for file in parts {
-        let n = size(&file);
-        if in_run > 0 && in_run + n / 2 > total / threads && runs.len() < threads {
-            runs.push(Vec::new());
-            in_run = 0;
+impl Batch {
+    fn read(&mut self, c: &mut Collected, opts: &LoadOptions) {
+        if self.parts.is_empty() {
+            return;
         }
-        in_run += n;
-        if let Some(run) = runs.last_mut() {
-            run.push(file);
+        let first = c.sources.files.len();
+        let mut json_parts = Vec::new();
+        for (_, read) in read_files(std::mem::take(&mut self.parts)) {
+            match read {
+                Ok(source) => {
+                    json_parts.push(c.sources.files.len() as u32);
+                    c.sources.files.push(source);
+                }
+                Err(e) => {
+                    c.errors.push(e);
+                    c.incomplete = true;
+                }
+            }
+        }
+        self.done += self.bytes;
+        self.rest = self.rest.saturating_sub(self.bytes);
+        self.bytes = 0;
+        let (done, rest) = (self.done, self.rest);
+        read_json_parts(c, json_parts, &|so_far| ((so_far as u64).saturating_mul(rest) / done.max(1)) as usize);
+        if opts.release_text {
+            for file in first..c.sources.files.len() {
+                if !c.errors.iter().any(|e| e.file_index == Some(file as u32)) {
+                    c.sources.files[file].release();
+                }
+            }
         }
     }
+}
+
+/// Read the JSON parts on all cores (each part's large arrays in chunks as well), then move
+/// what they hold into the inventory in file order, so the result does not depend on the
+/// number of threads. `more(n)` estimates how many items parts still to be read will add to
+/// an array that holds `n` once these are in, so each array grows about once, not by doubling.
+fn read_json_parts(c: &mut Collected, parts: Vec<u32>, more: &dyn Fn(usize) -> usize) {
     let sources = &c.sources;
-    // In parallel: scan each run's parts (positions and item counts)…
-    let scan_run = |run: Vec<u32>| -> Vec<Prepared> {
-        run.into_iter().map(|f| (f, json::prepare(&sources.files[f as usize].text))).collect()
-    };
-    let scanned: Vec<Vec<Prepared>> = parallel::in_parallel(runs, scan_run);
-    let count = |runs: &[Vec<Prepared>], key: &str| -> usize {
-        runs.iter().flatten().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.count(key)).sum()
-    };
-    let totals: Vec<usize> = crate::model::ARRAYS.iter().map(|key| count(&scanned, key)).collect();
-    // …then deserialize them; the first run's arrays are sized for everything, so the other
-    // runs are moved in behind its items without regrowing.
-    let jobs: Vec<(usize, Vec<Prepared>)> = scanned.into_iter().enumerate().collect();
-    let read_run = |(index, run): (usize, Vec<Prepared>)| {
-        let mut part = json::Part::new(sources);
-        if index == 0 {
-            reserve(&mut part.inventory, &|key| {
-                crate::model::ARRAYS.iter().position(|k| *k == key).map_or(0, |i| totals[i])
-            });
-        } else {
-            reserve(&mut part.inventory, &|key| count(std::slice::from_ref(&run), key));
-        }
-        for (file, prepared) in run {
-            json::read_part(file, prepared, &mut part);
-        }
-        part
-    };
-    let partials: Vec<json::Part> = parallel::in_parallel(jobs, read_run);
-    let mut partials = partials.into_iter();
-    let Some(first) = partials.next() else { return };
-    let (mut orgs, mut inv, mut errors) = (first.organizations, first.inventory, first.errors);
-    let (mut unreadable, mut incomplete) = (first.unreadable, first.incomplete);
-    for mut p in partials {
-        orgs.append(&mut p.organizations);
-        errors.append(&mut p.errors);
-        unreadable.append(&mut p.unreadable);
-        incomplete |= p.incomplete;
-        append(&mut inv, &mut p.inventory);
+    let read: Vec<json::Part> = parallel::in_parallel(parts, |file| json::read_part(file, sources));
+    let mut pieces = Vec::new();
+    let (mut orgs, mut errors, mut unreadable, mut incomplete) = (Vec::new(), Vec::new(), Vec::new(), false);
+    for mut part in read {
+        orgs.append(&mut part.organizations);
+        errors.append(&mut part.errors);
+        unreadable.append(&mut part.unreadable);
+        incomplete |= part.incomplete;
+        pieces.append(&mut part.pieces);
     }
     c.organizations.append(&mut orgs);
     c.errors.append(&mut errors);
     c.unreadable.append(&mut unreadable);
     c.incomplete |= incomplete;
-    append(&mut c.inventory, &mut inv);
+    join(&mut c.inventory, pieces, more);
 }
 
-fn reserve(inv: &mut Inventory, count: &dyn Fn(&str) -> usize) {
-    inv.subjects.reserve(count("subjects"));
-    inv.fields.reserve(count("fields"));
-    inv.systems.reserve(count("systems"));
-    inv.parties.reserve(count("parties"));
-    inv.purposes.reserve(count("purposes"));
-    inv.consents.reserve(count("consents"));
-    inv.mechanisms.reserve(count("mechanisms"));
-    inv.sdks.reserve(count("sdks"));
-    inv.flows.reserve(count("flows"));
-    inv.waivers.reserve(count("waivers"));
-}
-
-/// Move every item of `from` onto the end of `into` (whose vectors are taken over when empty,
-/// so a single run is never copied).
-fn append(into: &mut Inventory, from: &mut Inventory) {
-    macro_rules! move_items {
+/// Move the items of every piece onto the end of `into`'s arrays, in order; a piece is let go as
+/// soon as it has been moved. An array that must grow is given room for `more` items besides.
+fn join(into: &mut Inventory, mut pieces: Vec<Inventory>, more: &dyn Fn(usize) -> usize) {
+    macro_rules! join_arrays {
         ($($a:ident),*) => {$(
-            if into.$a.is_empty() {
-                std::mem::swap(&mut into.$a, &mut from.$a);
-            } else {
-                into.$a.append(&mut from.$a);
+            let adding: usize = pieces.iter().map(|p| p.$a.len()).sum();
+            if into.$a.capacity() - into.$a.len() < adding {
+                let extra = more(into.$a.len() + adding);
+                into.$a.reserve_exact(adding + extra + extra / 16);
+            }
+            for piece in &mut pieces {
+                into.$a.extend(std::mem::take(&mut piece.$a));
             }
         )*};
     }
-    move_items!(subjects, fields, systems, parties, purposes, consents, mechanisms, sdks, flows, waivers);
+    join_arrays!(subjects, fields, systems, parties, purposes, consents, mechanisms, sdks, flows, waivers);
 }
 
 /// Load an inventory from JSON text held in memory (tests, generated inventories).
 pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
     c.sources.files.push(SourceFile::new(name.to_owned(), text.to_owned()));
-    read_json_parts(&mut c, vec![0]);
+    read_json_parts(&mut c, vec![0], &|_| 0);
     finish(c, opts)
 }
 
@@ -435,7 +463,14 @@ fn canonical_order(inv: &mut Inventory) {
 
 fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
     if c.errors.iter().all(|e| e.code != LoadCode::Io) || !c.sources.files.is_empty() {
+        let before = c.errors.len();
         validate::validate(&mut c, opts);
+        // A problem is shown in its text: bring back texts let go of, and judge again so every
+        // position is worked out from the text.
+        if c.errors.len() > before && c.sources.reload_released() {
+            c.errors.truncate(before);
+            validate::validate(&mut c, opts);
+        }
     }
     if c.errors.is_empty() {
         canonical_order(&mut c.inventory);

@@ -1,9 +1,9 @@
 //! Where things are in a JSON text.
 //!
-//! serde_json reports positions only for errors, yet every finding must point at the line that
-//! declared its target. This scanner walks the structure of a text that serde_json has already
-//! accepted (or is about to judge) and records byte ranges of object members and array items,
-//! skipping string contents with `memchr`, so the span index costs one fast pass over the bytes.
+//! serde_json reports positions only for errors, yet every error must point at the line of the
+//! item it is about. When a part has problems, this scanner walks its structure and records byte
+//! ranges of object members and array items, skipping string contents with `memchr`, so each
+//! item can be judged (and reported) on its own. Line starts are indexed here too.
 //! It validates nothing beyond what it needs to stay in step: serde_json remains the parser.
 
 use memchr::{memchr_iter, memchr2};
@@ -78,8 +78,6 @@ pub struct Member {
     pub key: String,
     pub key_offset: usize,
     pub value: Range<usize>,
-    /// For [`top_level`]: where each item of an array value starts (empty otherwise).
-    pub items: Vec<usize>,
 }
 
 /// The text is not well-formed where the scanner needs it to be.
@@ -95,7 +93,7 @@ fn fail<T>(offset: usize, message: &'static str) -> Scan<T> {
     Err(ScanError { offset, message })
 }
 
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -172,12 +170,11 @@ fn key_text(raw: &str) -> String {
 
 /// The members of the object whose value occupies `range` (which must start at `{`).
 pub fn object_members(text: &str, range: Range<usize>) -> Scan<Vec<Member>> {
-    scan_object(text, range, false).map(|(members, _)| members)
+    scan_object(text, range).map(|(members, _)| members)
 }
 
-/// An object's members and the offset just past its `}`. With `items`, the starts of the items
-/// of array values are recorded while they are skipped, so the text is walked once.
-fn scan_object(text: &str, range: Range<usize>, items: bool) -> Scan<(Vec<Member>, usize)> {
+/// An object's members and the offset just past its `}`.
+fn scan_object(text: &str, range: Range<usize>) -> Scan<(Vec<Member>, usize)> {
     let b = text.as_bytes();
     let mut i = skip_ws(b, range.start);
     if b.get(i) != Some(&b'{') {
@@ -199,13 +196,8 @@ fn scan_object(text: &str, range: Range<usize>, items: bool) -> Scan<(Vec<Member
             return fail(j, "expected `:` after a key");
         }
         j = skip_ws(b, j + 1);
-        let (end, starts) = if items && b.get(j) == Some(&b'[') {
-            let (ranges, end) = scan_array(text, j)?;
-            (end, ranges.into_iter().map(|r| r.start).collect())
-        } else {
-            (skip_value(b, j)?, Vec::new())
-        };
-        out.push(Member { key, key_offset: i, value: j..end, items: starts });
+        let end = skip_value(b, j)?;
+        out.push(Member { key, key_offset: i, value: j..end });
         i = skip_ws(b, end);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
@@ -248,7 +240,7 @@ fn scan_array(text: &str, start: usize) -> Scan<(Vec<Range<usize>>, usize)> {
 pub fn top_level(text: &str) -> Scan<Vec<Member>> {
     let b = text.as_bytes();
     let start = skip_ws(b, 0);
-    let (members, end) = scan_object(text, start..b.len(), true)?;
+    let (members, end) = scan_object(text, start..b.len())?;
     // Nothing but white space may follow the object.
     let rest = skip_ws(b, end);
     if rest < b.len() {
