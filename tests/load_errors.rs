@@ -318,3 +318,29 @@ fn an_unreadable_item_or_file_does_not_cascade_into_dangling_references() {
     let (_, r, _d) = load(&[("inv.json", text.as_bytes())]);
     assert_error(&r, "load-dangling-ref", "inv.json", 9, "`emial`");
 }
+
+/// With `release_text` (JSON and SARIF output), texts read without problems are let go, and
+/// brought back when validation finds a problem to show in them, with the same positions.
+#[test]
+fn released_texts_come_back_for_problems() {
+    use piflow::load::{LoadOptions, load};
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("org.json"), ORG).expect("write");
+    let flows = "{\"piflow\": 1,\n  \"subjects\": [{\"id\": \"users\", \"name\": \"Users\", \"country\": [\"CN\"]}],\n  \"flows\": [\n    {\"from\": \"users\", \"to\": \"nowhere\", \"fields\": [\"x\"], \"purpose\": \"p\"}\n  ]\n}\n";
+    std::fs::write(dir.path().join("flows.json"), flows).expect("write");
+    let opts = |release_text| LoadOptions { rule_codes: Vec::new(), release_text };
+    let kept = load(dir.path(), &opts(false)).expect_err("dangling references");
+    let released = load(dir.path(), &opts(true)).expect_err("dangling references");
+    assert!(!kept.errors.0.is_empty());
+    assert_eq!(format!("{:?}", released.errors), format!("{:?}", kept.errors));
+    let file = released.sources.files.iter().find(|f| f.path.ends_with("flows.json")).expect("flows.json");
+    assert_eq!(file.text.as_str(), flows, "the text is back, for quoting");
+
+    std::fs::write(dir.path().join("sound.json"), SOUND_EXTRA).expect("write");
+    std::fs::remove_file(dir.path().join("flows.json")).expect("remove");
+    let loaded = load(dir.path(), &opts(true)).unwrap_or_else(|f| panic!("{}", f.errors));
+    assert!(loaded.sources.files.iter().all(|f| f.text.is_empty()), "texts let go after a clean load");
+    assert!(loaded.sources.files.iter().all(|f| !f.path.is_empty()), "paths kept for locations");
+}
+
+const SOUND_EXTRA: &str = r#"{"piflow": 1, "subjects": [{"id": "users", "name": "Users", "country": ["CN"]}]}"#;

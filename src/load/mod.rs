@@ -463,6 +463,7 @@ fn canonical_order(inv: &mut Inventory) {
 
 fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
     if c.errors.iter().all(|e| e.code != LoadCode::Io) || !c.sources.files.is_empty() {
+        validate::default_flow_ids(&mut c.inventory.flows);
         let before = c.errors.len();
         validate::validate(&mut c, opts);
         // A problem is shown in its text: bring back texts let go of, and judge again so every

@@ -247,7 +247,7 @@ fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner,
 /// Give undeclared flow ids their default `<from>-><to>#<n>`. `n` counts the flows between the
 /// same two nodes in the order of their content, not of the files, so that reordering parts or
 /// arrays does not rename flows (waivers and CI diffs key on these ids).
-fn default_flow_ids(flows: &mut [Flow]) {
+pub(super) fn default_flow_ids(flows: &mut [Flow]) {
     let mut groups: HashMap<(Name, Name), Vec<usize>> = HashMap::default();
     for (i, f) in flows.iter_mut().enumerate() {
         f.id_declared = !f.id.is_empty();
@@ -268,8 +268,9 @@ fn default_flow_ids(flows: &mut [Flow]) {
     }
 }
 
+/// Judge the collected inventory, adding what is wrong to `c.errors`. Changes nothing else in
+/// `c` (beyond naming the organization), so it may run again once texts are back.
 pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
-    default_flow_ids(&mut c.inventory.flows);
     let mut e = Errors {
         sources: &c.sources,
         out: Vec::new(),
