@@ -129,18 +129,19 @@ mod interned {
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Box<[Name]>, A::Error> {
             // Most lists are short: gather them on the stack and allocate the exact size once.
-            let mut head = [Name::default(); 16];
+            // Not `Name::default()`: that interns "" through the global table (a lock) each time.
+            let mut head: [Option<Name>; 16] = [None; 16];
             let mut n = 0;
             let mut rest: Vec<Name> = Vec::new();
             while let Some(s) = seq.next_element_seed(Seed)? {
                 if n < head.len() {
-                    head[n] = s;
+                    head[n] = Some(s);
                     n += 1;
                 } else {
                     rest.push(s);
                 }
             }
-            Ok(head[..n].iter().copied().chain(rest).collect())
+            Ok(head[..n].iter().flatten().copied().chain(rest).collect())
         }
     }
 
