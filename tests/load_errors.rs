@@ -344,3 +344,36 @@ fn released_texts_come_back_for_problems() {
 }
 
 const SOUND_EXTRA: &str = r#"{"piflow": 1, "subjects": [{"id": "users", "name": "Users", "country": ["CN"]}]}"#;
+
+/// Past a few thousand flows, flow ids are declared in shards on all cores: a duplicate is
+/// still reported once, at the second declaration, naming the first.
+#[test]
+fn duplicate_flow_ids_among_many() {
+    let mut text = String::from(
+        "{\"piflow\": 1,\n\"organization\": {\"id\": \"acme\", \"name\": \"Acme\", \"country\": \"CN\"},\n\
+         \"subjects\": [{\"id\": \"users\", \"name\": \"Users\", \"country\": [\"CN\"]}],\n\
+         \"systems\": [{\"id\": \"app\", \"name\": \"App\", \"country\": \"CN\"}],\n\
+         \"fields\": [{\"id\": \"phone\", \"name\": \"Phone\", \"category\": \"contact.phone\"}],\n\
+         \"purposes\": [{\"id\": \"login\", \"name\": \"Login\", \"basis\": \"contract\"}],\n\"flows\": [\n",
+    );
+    let n = 30_000;
+    for i in 0..n {
+        // Flow 20000 (line 20008 of the text) repeats the id of flow 7 (line 15).
+        let id = if i == 20_000 { 7 } else { i };
+        let sep = if i + 1 == n { "" } else { "," };
+        text.push_str(&format!(
+            "{{\"id\": \"f{id}\", \"from\": \"users\", \"to\": \"app\", \"fields\": [\"phone\"], \"purpose\": \"login\"}}{sep}\n"
+        ));
+    }
+    text.push_str("]}\n");
+    let opts = piflow::load::LoadOptions::default();
+    let failed = piflow::load::load_str("many.json", &text, &opts).expect_err("a duplicate id");
+    let dups: Vec<_> = failed.errors.0.iter().filter(|e| e.code == piflow::load::LoadCode::DuplicateId).collect();
+    assert_eq!(dups.len(), 1, "{:#?}", failed.errors.0);
+    assert_eq!(dups[0].line, 20_008);
+    assert!(
+        dups[0].message.contains("id `f7` is declared twice (a flow); the first is at many.json:15"),
+        "{}",
+        dups[0].message
+    );
+}

@@ -79,7 +79,17 @@ struct Errors<'a> {
     incomplete: bool,
 }
 
-impl Errors<'_> {
+impl<'a> Errors<'a> {
+    /// An empty list of errors judged the same way, for work done on another core.
+    fn fork(&self) -> Errors<'a> {
+        Errors {
+            sources: self.sources,
+            out: Vec::new(),
+            unreadable: self.unreadable.clone(),
+            incomplete: self.incomplete,
+        }
+    }
+
     /// Whether a reference to `id` that resolves to nothing is already explained by another
     /// error (its item, or its whole file, could not be read).
     fn excused(&self, id: &str) -> bool {
@@ -129,6 +139,9 @@ enum NodeKind {
 struct Namespace<'a> {
     what: &'static str,
     ids: HashMap<&'a str, Loc>,
+    /// More ids, for the flows' namespace, which is declared in shards on all cores (see
+    /// [`Namespace::of_flows`]); `ids` then stays empty.
+    shards: Vec<HashMap<&'a str, Loc>>,
     /// The same ids interned, so a flow's references (a million of them) are found by pointer.
     /// Empty for the flows' own namespace: nothing refers to a flow by interned name, and a
     /// million unique ids need not be interned.
@@ -140,19 +153,48 @@ impl<'a> Namespace<'a> {
     /// A namespace of entities that flows may refer to.
     fn new(what: &'static str, cap: usize) -> Self {
         let ids = HashMap::with_capacity_and_hasher(cap, Default::default());
-        Namespace { what, ids, names: Default::default(), intern: true }
+        Namespace { what, ids, shards: Vec::new(), names: Default::default(), intern: true }
     }
 
-    /// The namespace of flow ids.
-    fn of_flows(cap: usize) -> Self {
-        Namespace { intern: false, ..Namespace::new("a flow", cap) }
+    /// The namespace of flow ids, declared on all cores: shard `k` takes the ids whose hash
+    /// falls in it, in flow order, so "declared twice" names the same first declaration a single
+    /// pass would. Flow ids are not interned: nothing refers to a flow by interned name, and a
+    /// million unique ids need not be.
+    fn of_flows(e: &mut Errors<'a>, flows: &'a [Flow]) -> Self {
+        let shards = if flows.len() < 1 << 14 { 1 } else { crate::parallel::threads() };
+        let declare_shard = |k: usize| {
+            let mut ns = Namespace { intern: false, ..Namespace::new("a flow", flows.len() / shards) };
+            let mut errors = e.fork();
+            for f in flows.iter().filter(|f| shards == 1 || shard_of(&f.id, shards) == k) {
+                ns.declare(&mut errors, &f.id, f.loc, f.id_declared);
+            }
+            (ns.ids, errors.out)
+        };
+        let mut ns = Namespace { intern: false, ..Namespace::new("a flow", 0) };
+        for (ids, mut errors) in crate::parallel::in_parallel((0..shards).collect(), declare_shard) {
+            ns.shards.push(ids);
+            e.out.append(&mut errors);
+        }
+        ns
+    }
+
+    /// Where `id` was declared.
+    fn get(&self, id: &str) -> Option<&Loc> {
+        match self.shards.len() {
+            0 => self.ids.get(id),
+            n => self.shards[shard_of(id, n)].get(id),
+        }
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.ids.keys().chain(self.shards.iter().flat_map(HashMap::keys)).copied()
     }
 
     /// A namespace of entities already declared elsewhere (no duplicate checks).
     fn of(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
         let ids: HashMap<&'a str, Loc> = entities.collect();
         let names = ids.keys().map(|id| name(id)).collect();
-        Namespace { what, ids, names, intern: true }
+        Namespace { what, ids, shards: Vec::new(), names, intern: true }
     }
 
     fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
@@ -190,15 +232,21 @@ impl<'a> Namespace<'a> {
     }
 
     fn has(&self, id: &str) -> bool {
-        self.ids.contains_key(id)
+        self.get(id).is_some()
     }
 
     fn suggest(&self, id: &str) -> Option<String> {
         // Sorted so the suggestion does not depend on hash order.
-        let mut keys: Vec<&str> = self.ids.keys().copied().collect();
+        let mut keys: Vec<&str> = self.keys().collect();
         keys.sort_unstable();
         did_you_mean(id, keys)
     }
+}
+
+/// The shard of a flow id among `shards`.
+fn shard_of(id: &str, shards: usize) -> usize {
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(id) % shards as u64) as usize
 }
 
 /// A reference from an entity's `key` (item `index` when it is a list) to a namespace.
@@ -241,6 +289,63 @@ fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &Name) {
 fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner, ids: &[Name]) {
     for (i, id) in ids.iter().enumerate() {
         check_ref(e, ns, Ref { loc, key, index: Some(i), owner }, id);
+    }
+}
+
+/// The namespaces a flow refers to.
+struct References<'n, 'a> {
+    nodes: &'n Namespace<'a>,
+    node_kind: &'n ustr::UstrMap<NodeKind>,
+    fields: &'n Namespace<'a>,
+    purposes: &'n Namespace<'a>,
+    consents: &'n Namespace<'a>,
+    mechanisms: &'n Namespace<'a>,
+    subjects: &'n Namespace<'a>,
+}
+
+impl References<'_, '_> {
+    fn check_flow(&self, e: &mut Errors, f: &Flow) {
+        let owner = Owner("flow", &f.id);
+        check_ref(e, self.nodes, Ref { loc: f.loc, key: "from", index: None, owner }, &f.from);
+        match self.node_kind.get(&f.to) {
+            Some(NodeKind::Subject) => e.at(
+                LoadCode::DanglingRef,
+                f.loc,
+                "to",
+                None,
+                format!("{owner}: `to` names `{}`, which is a subject; flows go to a system or a party", f.to),
+                Some("data given back to the person is not a flow to map; remove it or name a system".into()),
+            ),
+            Some(_) => {}
+            None => check_ref(e, self.nodes, Ref { loc: f.loc, key: "to", index: None, owner }, &f.to),
+        }
+        if f.from == f.to && self.node_kind.contains_key(&f.from) {
+            e.at(
+                LoadCode::BadValue,
+                f.loc,
+                "to",
+                None,
+                format!("{owner} goes from `{}` to itself", f.from),
+                Some("a flow connects two different nodes".into()),
+            );
+        }
+        if f.fields.is_empty() {
+            e.at(
+                LoadCode::BadValue,
+                f.loc,
+                "fields",
+                None,
+                format!("{owner} carries no fields"),
+                Some("list the field ids it carries".into()),
+            );
+        }
+        check_list(e, self.fields, f.loc, "fields", owner, &f.fields);
+        check_ref(e, self.purposes, Ref { loc: f.loc, key: "purpose", index: None, owner }, &f.purpose);
+        check_list(e, self.consents, f.loc, "consents", owner, &f.consents);
+        if let Some(m) = &f.mechanism {
+            check_ref(e, self.mechanisms, Ref { loc: f.loc, key: "mechanism", index: None, owner }, m);
+        }
+        check_list(e, self.subjects, f.loc, "subjects", owner, &f.subjects);
     }
 }
 
@@ -402,10 +507,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     for s in &inv.sdks {
         sdks.declare(&mut e, &s.id, s.loc, true);
     }
-    let mut flows = Namespace::of_flows(inv.flows.len());
-    for f in &inv.flows {
-        flows.declare(&mut e, &f.id, f.loc, f.id_declared);
-    }
+    let flows = Namespace::of_flows(&mut e, &inv.flows);
 
     let parties = Namespace::of("a party", inv.parties.iter().map(|p| (p.id.as_str(), p.loc)));
     let systems = Namespace::of("a system", inv.systems.iter().map(|s| (s.id.as_str(), s.loc)));
@@ -445,48 +547,23 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
             }
         }
     }
-    for f in &inv.flows {
-        let owner = Owner("flow", &f.id);
-        check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "from", index: None, owner }, &f.from);
-        match node_kind.get(&f.to) {
-            Some(NodeKind::Subject) => e.at(
-                LoadCode::DanglingRef,
-                f.loc,
-                "to",
-                None,
-                format!("{owner}: `to` names `{}`, which is a subject; flows go to a system or a party", f.to),
-                Some("data given back to the person is not a flow to map; remove it or name a system".into()),
-            ),
-            Some(_) => {}
-            None => check_ref(&mut e, &nodes, Ref { loc: f.loc, key: "to", index: None, owner }, &f.to),
-        }
-        if f.from == f.to && node_kind.contains_key(&f.from) {
-            e.at(
-                LoadCode::BadValue,
-                f.loc,
-                "to",
-                None,
-                format!("{owner} goes from `{}` to itself", f.from),
-                Some("a flow connects two different nodes".into()),
-            );
-        }
-        if f.fields.is_empty() {
-            e.at(
-                LoadCode::BadValue,
-                f.loc,
-                "fields",
-                None,
-                format!("{owner} carries no fields"),
-                Some("list the field ids it carries".into()),
-            );
-        }
-        check_list(&mut e, &fields, f.loc, "fields", owner, &f.fields);
-        check_ref(&mut e, &purposes, Ref { loc: f.loc, key: "purpose", index: None, owner }, &f.purpose);
-        check_list(&mut e, &consents, f.loc, "consents", owner, &f.consents);
-        if let Some(m) = &f.mechanism {
-            check_ref(&mut e, &mechanisms, Ref { loc: f.loc, key: "mechanism", index: None, owner }, m);
-        }
-        check_list(&mut e, &subjects, f.loc, "subjects", owner, &f.subjects);
+    // A million flows' references, judged in runs on all cores; errors are sorted later.
+    let refs = References {
+        nodes: &nodes,
+        node_kind: &node_kind,
+        fields: &fields,
+        purposes: &purposes,
+        consents: &consents,
+        mechanisms: &mechanisms,
+        subjects: &subjects,
+    };
+    let runs: Vec<&[Flow]> = crate::parallel::runs(inv.flows.len()).into_iter().map(|r| &inv.flows[r]).collect();
+    for mut errors in crate::parallel::in_parallel(runs, |run| {
+        let mut errors = e.fork();
+        run.iter().for_each(|f| refs.check_flow(&mut errors, f));
+        errors.out
+    }) {
+        e.out.append(&mut errors);
     }
 
     // Waivers name a rule code and any id.
@@ -512,7 +589,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         if !known {
             let mut all: Vec<&str> = [&nodes, &fields, &purposes, &consents, &mechanisms, &sdks, &flows]
                 .iter()
-                .flat_map(|ns| ns.ids.keys().copied())
+                .flat_map(|ns| ns.keys())
                 .chain(org.map(|o| o.id.as_str()))
                 .collect();
             all.sort_unstable();
