@@ -75,7 +75,11 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
         out
     };
     let runs: Vec<&[Edge]> = parallel::runs(g.edges.len()).into_iter().map(|r| &g.edges[r]).collect();
-    let mut out = parallel::in_parallel(runs, per_edge).concat();
+    // Moved, not `concat`-ed: concatenating clones every finding (strings and data) once more.
+    let mut out = Vec::new();
+    for mut run in parallel::in_parallel(runs, per_edge) {
+        out.append(&mut run);
+    }
     integrity::check(g, ctx, &mut out);
     if pipl {
         pipl::global(g, &mut out);
