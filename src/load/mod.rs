@@ -41,11 +41,12 @@ impl SourceFile {
         SourceFile { path, text: std::sync::Arc::new(text), lines, released: false }
     }
 
-    /// Let go of the text and its line index, keeping the path.
-    pub fn release(&mut self) {
-        self.text = std::sync::Arc::default();
+    /// Let go of the text and its line index, keeping the path; the text is returned when
+    /// nothing else holds it.
+    pub fn release(&mut self) -> Option<String> {
         self.lines = LineIndex::default();
         self.released = true;
+        std::sync::Arc::try_unwrap(std::mem::take(&mut self.text)).ok()
     }
 
     /// Read a released text again; false when it was not released or cannot be read now.
@@ -110,7 +111,9 @@ impl Sources {
     /// line (JSON, SARIF) needs no text, and on a large inventory the text is as big as the
     /// model itself. Quoting a line afterwards quotes nothing.
     pub fn release_text(&mut self) {
-        self.files.iter_mut().for_each(SourceFile::release);
+        for f in &mut self.files {
+            f.release();
+        }
     }
 
     /// Read every released text again; whether any was.
@@ -265,6 +268,11 @@ fn file_error(code: LoadCode, path: &str, message: String, help: Option<String>)
 }
 
 fn read_text(path: &Path) -> Result<String, LoadError> {
+    read_text_into(path, Vec::new())
+}
+
+/// [`read_text`] into `buf`, whose room is reused (a text let go of by an earlier batch).
+fn read_text_into(path: &Path, mut buf: Vec<u8>) -> Result<String, LoadError> {
     let shown = display_path(path);
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
@@ -278,7 +286,10 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
         Ok(_) => {}
         Err(e) => return Err(file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None)),
     }
-    let bytes = std::fs::read(path).map_err(|e| file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None))?;
+    buf.clear();
+    let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
+    read.map_err(|e| file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None))?;
+    let bytes = buf;
     // A UTF-8 byte-order mark is harmless; drop it so offsets match what editors show.
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
@@ -304,9 +315,11 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
 
 /// Read files and index their lines, on all cores: reading, checking UTF-8 and finding line
 /// starts each touch every byte once. Results stay in the order of `parts`.
-fn read_files(parts: Vec<PathBuf>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
-    parallel::in_parallel(parts, |part| {
-        let file = read_text(&part).map(|text| SourceFile::new(display_path(&part), text));
+/// `spare` buffers, if any, are read into instead of new ones.
+fn read_files(parts: Vec<PathBuf>, spare: &mut Vec<Vec<u8>>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
+    let jobs: Vec<(PathBuf, Vec<u8>)> = parts.into_iter().map(|p| (p, spare.pop().unwrap_or_default())).collect();
+    parallel::in_parallel(jobs, |(part, buf)| {
+        let file = read_text_into(&part, buf).map(|text| SourceFile::new(display_path(&part), text));
         (part, file)
     })
 }
@@ -327,7 +340,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     for part in parts {
         if let Some(PartKind::Csv) = part_kind(&part) {
             batch.read(&mut c, opts);
-            for (part, read) in read_files(vec![part]) {
+            for (part, read) in read_files(vec![part], &mut Vec::new()) {
                 match read {
                     Ok(source) => {
                         let file = c.sources.files.len() as u32;
@@ -360,6 +373,9 @@ struct Batch {
     bytes: u64,
     done: u64,
     rest: u64,
+    /// Texts let go of by the last batch, read into again by the next: parts are of similar
+    /// size, and reusing their room keeps the memory held for texts to about one batch.
+    spare: Vec<Vec<u8>>,
 }
 
 impl Batch {
@@ -369,7 +385,7 @@ impl Batch {
         }
         let first = c.sources.files.len();
         let mut json_parts = Vec::new();
-        for (_, read) in read_files(std::mem::take(&mut self.parts)) {
+        for (_, read) in read_files(std::mem::take(&mut self.parts), &mut self.spare) {
             match read {
                 Ok(source) => {
                     json_parts.push(c.sources.files.len() as u32);
@@ -388,8 +404,10 @@ impl Batch {
         read_json_parts(c, json_parts, &|so_far| ((so_far as u64).saturating_mul(rest) / done.max(1)) as usize);
         if opts.release_text {
             for file in first..c.sources.files.len() {
-                if !c.errors.iter().any(|e| e.file_index == Some(file as u32)) {
-                    c.sources.files[file].release();
+                if !c.errors.iter().any(|e| e.file_index == Some(file as u32))
+                    && let Some(text) = c.sources.files[file].release()
+                {
+                    self.spare.push(text.into_bytes());
                 }
             }
         }

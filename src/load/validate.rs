@@ -139,9 +139,8 @@ enum NodeKind {
 struct Namespace<'a> {
     what: &'static str,
     ids: HashMap<&'a str, Loc>,
-    /// More ids, for the flows' namespace, which is declared in shards on all cores (see
-    /// [`Namespace::of_flows`]); `ids` then stays empty.
-    shards: Vec<HashMap<&'a str, Loc>>,
+    /// The flows' namespace instead of `ids` (see [`Namespace::of_flows`]).
+    flows: Option<FlowIds<'a>>,
     /// The same ids interned, so a flow's references (a million of them) are found by pointer.
     /// Empty for the flows' own namespace: nothing refers to a flow by interned name, and a
     /// million unique ids need not be interned.
@@ -153,76 +152,73 @@ impl<'a> Namespace<'a> {
     /// A namespace of entities that flows may refer to.
     fn new(what: &'static str, cap: usize) -> Self {
         let ids = HashMap::with_capacity_and_hasher(cap, Default::default());
-        Namespace { what, ids, shards: Vec::new(), names: Default::default(), intern: true }
+        Namespace { what, ids, flows: None, names: Default::default(), intern: true }
     }
 
     /// The namespace of flow ids, declared on all cores: shard `k` takes the ids whose hash
     /// falls in it, in flow order, so "declared twice" names the same first declaration a single
-    /// pass would. Flow ids are not interned: nothing refers to a flow by interned name, and a
-    /// million unique ids need not be.
+    /// pass would. A shard holds flow indices only (4 bytes each, where an id and a location
+    /// would take 32), and flow ids are not interned: nothing refers to a flow by interned name.
     fn of_flows(e: &mut Errors<'a>, flows: &'a [Flow]) -> Self {
         let shards = if flows.len() < 1 << 14 { 1 } else { crate::parallel::threads() };
         let declare_shard = |k: usize| {
-            let mut ns = Namespace { intern: false, ..Namespace::new("a flow", flows.len() / shards) };
+            let mut table = hashbrown::HashTable::with_capacity(flows.len() / shards + 1);
             let mut errors = e.fork();
-            for f in flows.iter().filter(|f| shards == 1 || shard_of(&f.id, shards) == k) {
-                ns.declare(&mut errors, &f.id, f.loc, f.id_declared);
+            for (i, f) in flows.iter().enumerate() {
+                let hash = hash_id(&f.id);
+                if shards > 1 && (hash % shards as u64) as usize != k {
+                    continue;
+                }
+                if f.id_declared {
+                    check_id_syntax(&mut errors, &f.id, f.loc, "a flow");
+                }
+                match table.find(hash, |&j: &u32| flows[j as usize].id == f.id) {
+                    Some(&first) => duplicate(&mut errors, &f.id, f.loc, flows[first as usize].loc, "a flow"),
+                    None => {
+                        table.insert_unique(hash, i as u32, |&j| hash_id(&flows[j as usize].id));
+                    }
+                }
             }
-            (ns.ids, errors.out)
+            (table, errors.out)
         };
-        let mut ns = Namespace { intern: false, ..Namespace::new("a flow", 0) };
-        for (ids, mut errors) in crate::parallel::in_parallel((0..shards).collect(), declare_shard) {
-            ns.shards.push(ids);
+        let mut ids = FlowIds { flows, shards: Vec::new() };
+        for (table, mut errors) in crate::parallel::in_parallel((0..shards).collect(), declare_shard) {
+            ids.shards.push(table);
             e.out.append(&mut errors);
         }
-        ns
+        Namespace { intern: false, flows: Some(ids), ..Namespace::new("a flow", 0) }
     }
 
     /// Where `id` was declared.
     fn get(&self, id: &str) -> Option<&Loc> {
-        match self.shards.len() {
-            0 => self.ids.get(id),
-            n => self.shards[shard_of(id, n)].get(id),
+        match &self.flows {
+            None => self.ids.get(id),
+            Some(ids) => {
+                let hash = hash_id(id);
+                let shard = &ids.shards[(hash % ids.shards.len() as u64) as usize];
+                shard.find(hash, |&i| *ids.flows[i as usize].id == *id).map(|&i| &ids.flows[i as usize].loc)
+            }
         }
     }
 
     fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.ids.keys().chain(self.shards.iter().flat_map(HashMap::keys)).copied()
+        let flows = self.flows.iter().flat_map(|ids| ids.shards.iter().flatten().map(|&i| &*ids.flows[i as usize].id));
+        self.ids.keys().copied().chain(flows)
     }
 
     /// A namespace of entities already declared elsewhere (no duplicate checks).
     fn of(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
         let ids: HashMap<&'a str, Loc> = entities.collect();
         let names = ids.keys().map(|id| name(id)).collect();
-        Namespace { what, ids, shards: Vec::new(), names, intern: true }
+        Namespace { what, ids, flows: None, names, intern: true }
     }
 
     fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
-        if check_syntax && !valid_id(id) {
-            e.at(
-                LoadCode::BadValue,
-                loc,
-                "id",
-                None,
-                format!("`{id}` is not a valid id ({})", self.what),
-                Some("ids start with a letter or digit and use only A-Z a-z 0-9 . _ -".into()),
-            );
+        if check_syntax {
+            check_id_syntax(e, id, loc, self.what);
         }
-        if let Some(first) = self.ids.get(id) {
-            let first_at = e
-                .sources
-                .files
-                .get(first.file as usize)
-                .map(|f| format!("{}:{}", f.path, first.line))
-                .unwrap_or_default();
-            e.at(
-                LoadCode::DuplicateId,
-                loc,
-                "id",
-                None,
-                format!("id `{id}` is declared twice ({}); the first is at {first_at}", self.what),
-                Some("give each one its own id".into()),
-            );
+        if let Some(&first) = self.ids.get(id) {
+            duplicate(e, id, loc, first, self.what);
         } else {
             self.ids.insert(id, loc);
             if self.intern {
@@ -243,10 +239,42 @@ impl<'a> Namespace<'a> {
     }
 }
 
-/// The shard of a flow id among `shards`.
-fn shard_of(id: &str, shards: usize) -> usize {
+/// Flow ids in shards by hash, each shard a table of flow indices.
+struct FlowIds<'a> {
+    flows: &'a [Flow],
+    shards: Vec<hashbrown::HashTable<u32>>,
+}
+
+fn hash_id(id: &str) -> u64 {
     use std::hash::BuildHasher;
-    (rustc_hash::FxBuildHasher.hash_one(id) % shards as u64) as usize
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+fn check_id_syntax(e: &mut Errors, id: &str, loc: Loc, what: &str) {
+    if !valid_id(id) {
+        e.at(
+            LoadCode::BadValue,
+            loc,
+            "id",
+            None,
+            format!("`{id}` is not a valid id ({what})"),
+            Some("ids start with a letter or digit and use only A-Z a-z 0-9 . _ -".into()),
+        );
+    }
+}
+
+/// `id`, declared at `loc`, was declared before at `first`.
+fn duplicate(e: &mut Errors, id: &str, loc: Loc, first: Loc, what: &str) {
+    let first_at =
+        e.sources.files.get(first.file as usize).map(|f| format!("{}:{}", f.path, first.line)).unwrap_or_default();
+    e.at(
+        LoadCode::DuplicateId,
+        loc,
+        "id",
+        None,
+        format!("id `{id}` is declared twice ({what}); the first is at {first_at}"),
+        Some("give each one its own id".into()),
+    );
 }
 
 /// A reference from an entity's `key` (item `index` when it is a list) to a namespace.
