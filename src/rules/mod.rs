@@ -76,8 +76,11 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
     };
     let runs: Vec<&[Edge]> = parallel::runs(g.edges.len()).into_iter().map(|r| &g.edges[r]).collect();
     // Moved, not `concat`-ed: concatenating clones every finding (strings and data) once more.
-    let mut out = Vec::new();
-    for mut run in parallel::in_parallel(runs, per_edge) {
+    let per_run = parallel::in_parallel(runs, per_edge);
+    // Room for the whole-inventory rules too, so the list is not copied again to grow.
+    let edge_findings: usize = per_run.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(edge_findings + edge_findings / 8 + 1024);
+    for mut run in per_run {
         out.append(&mut run);
     }
     integrity::check(g, ctx, &mut out);
