@@ -138,7 +138,7 @@ mod tests {
 
     fn finding(i: usize) -> Finding {
         let mut data = Data::default();
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             data.insert("fields", json!(["a", "b\nc"]));
             data.insert("tier", json!({"n": i, "nested": {"deep": [1, {"x": null}]}}));
         }
@@ -149,7 +149,7 @@ mod tests {
             target: format!("flow-{i}"),
             message: format!("line one\nline \"{i}\""),
             citation: "PIPL Art. 38",
-            waived: i % 5 == 0,
+            waived: i.is_multiple_of(5),
             location: Loc::default(),
             data,
         }
