@@ -27,7 +27,7 @@ TARGET = os.path.join(ROOT, "target")
 
 
 def run(cmd, cwd=None):
-    """Wall seconds and peak RSS (MB) of one child process."""
+    """Wall seconds and peak RSS (MB, 10^6 bytes, the unit of the input sizes) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -36,7 +36,8 @@ def run(cmd, cwd=None):
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if code not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed with {code}:\n{err}")
-    return wall, usage.ru_maxrss / 1024
+    # ru_maxrss is in KiB on Linux.
+    return wall, usage.ru_maxrss * 1024 / 1e6
 
 
 def best(cmd, repeat, cwd=None):

@@ -8,6 +8,7 @@ use piflow::load::{LoadOptions, load};
 use piflow::model::Date;
 use piflow::report::{Run, json};
 use piflow::rules::{self, Context};
+use std::io::Write;
 use std::time::Instant;
 
 #[global_allocator]
@@ -29,12 +30,22 @@ fn cpu_s() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// A line of the report; a closed pipe (`stages … | head`) ends the run quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: stages INVENTORY");
         std::process::exit(2);
     };
     let (t, c) = (Instant::now(), cpu_s());
+    // As `check --format json` loads: texts let go once read.
     let loaded = match load(path.as_ref(), &LoadOptions { rule_codes: rules::codes(), release_text: true }) {
         Ok(l) => l,
         Err(f) => {
@@ -42,10 +53,10 @@ fn main() {
             std::process::exit(2);
         }
     };
-    println!("load   {:>8.3} s  cpu {:>6.2} s  peak {}", t.elapsed().as_secs_f64(), cpu_s() - c, peak_rss_mb());
+    say!("load   {:>8.3} s  cpu {:>6.2} s  peak {}", t.elapsed().as_secs_f64(), cpu_s() - c, peak_rss_mb());
     let (t, c) = (Instant::now(), cpu_s());
     let graph = FlowGraph::build(&loaded.inventory);
-    println!(
+    say!(
         "graph  {:>8.3} s  cpu {:>6.2} s  peak {}  ({} edges)",
         t.elapsed().as_secs_f64(),
         cpu_s() - c,
@@ -55,7 +66,7 @@ fn main() {
     let (t, c) = (Instant::now(), cpu_s());
     let ctx = Context { as_of: "2026-11-23".parse::<Date>().unwrap_or_else(|_| Date::today()), ..Context::default() };
     let findings = rules::check(&graph, &ctx);
-    println!(
+    say!(
         "rules  {:>8.3} s  cpu {:>6.2} s  peak {}  ({} findings)",
         t.elapsed().as_secs_f64(),
         cpu_s() - c,
@@ -65,7 +76,7 @@ fn main() {
     let (t, c) = (Instant::now(), cpu_s());
     let run = Run { findings: &findings, sources: &loaded.sources, as_of: ctx.as_of, inventory: &path };
     let out = json::render(&run);
-    println!(
+    say!(
         "json   {:>8.3} s  cpu {:>6.2} s  peak {}  ({} bytes)",
         t.elapsed().as_secs_f64(),
         cpu_s() - c,
