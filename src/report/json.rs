@@ -56,7 +56,7 @@ pub fn render(run: &Run) -> String {
 
 /// Findings rendered side by side, then written in order, this many at a time: enough to share
 /// among cores, few enough that the rendered text held at once stays small.
-const WINDOW: usize = 8192;
+const WINDOW: usize = 4096;
 
 /// [`render`] straight into `w` (a file or standard output): a million findings are streamed,
 /// not held as one string, and rendered on all cores. The bytes are those of serde_json's
@@ -87,20 +87,17 @@ pub fn write(run: &Run, mut w: impl std::io::Write) -> std::io::Result<()> {
     w.write_all(if run.findings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" })
 }
 
-/// `value` pretty-printed as it would be `level` levels deep in a pretty-printed document: a
-/// raw line break only ever separates tokens (strings escape theirs), so each is followed by
-/// the indentation of that level.
+/// `value` pretty-printed as it would be `level` levels deep in a pretty-printed document:
+/// serde_json's own pretty printer, first taken `level` objects deep (into a sink), so it indents
+/// from there.
 fn pretty_at(value: &impl Serialize, level: usize, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-    let text = serde_json::to_vec_pretty(value)?;
-    let indent = &b"            "[..2 * level.min(6)];
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(indent);
-        }
-        out.extend_from_slice(line);
+    use serde_json::ser::{Formatter, PrettyFormatter};
+    let mut formatter = PrettyFormatter::new();
+    for _ in 0..level {
+        // Writing to a sink cannot fail.
+        let _ = formatter.begin_object(&mut std::io::sink());
     }
-    Ok(())
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
 }
 
 #[cfg(test)]
