@@ -191,10 +191,12 @@ pub struct FlowGraph<'a> {
 impl<'a> FlowGraph<'a> {
     /// Build the graph of a validated inventory (ids resolve; `load` guarantees it).
     pub fn build(inv: &'a Inventory) -> FlowGraph<'a> {
-        let mut graph = DiGraph::with_capacity(
-            inv.subjects.len() + inv.systems.len() + inv.parties.len(),
-            inv.flows.len() + inv.sdks.len(),
-        );
+        // Sized exactly: a vector of a million edges that grows by one past its room is copied
+        // into one twice its size, and the old one lingers in the allocator.
+        let n_edges = inv.flows.len() + inv.sdks.iter().map(|s| s.in_systems.len()).sum::<usize>();
+        let n_pooled = inv.flows.iter().map(|f| f.fields.len()).sum::<usize>()
+            + inv.sdks.iter().map(|s| s.fields.len() * s.in_systems.len()).sum::<usize>();
+        let mut graph = DiGraph::with_capacity(inv.subjects.len() + inv.systems.len() + inv.parties.len(), n_edges);
         let mut node_by_id = UstrMap::default();
         for (i, s) in inv.subjects.iter().enumerate() {
             node_by_id.insert(name(&s.id), graph.add_node(Node::Subject(i as u32)));
@@ -218,8 +220,8 @@ impl<'a> FlowGraph<'a> {
             inv,
             graph,
             node_by_id,
-            edges: Vec::with_capacity(inv.flows.len() + inv.sdks.len()),
-            field_pool: Vec::with_capacity(inv.flows.len() * 3),
+            edges: Vec::with_capacity(n_edges),
+            field_pool: Vec::with_capacity(n_pooled),
             subject_sets: Vec::new(),
             field_by_id,
             purpose_by_id,

@@ -109,7 +109,7 @@ pub struct FindingsOutput {
 }
 
 impl FindingsOutput {
-    /// Write the run's findings as asked (JSON streamed, the others rendered whole) and give the
+    /// Write the run's findings as asked (JSON and SARIF streamed, human text rendered whole) and give the
     /// exit code: a failed write, else whether an unwaived finding reaches `--fail-on`.
     pub(crate) fn finish(&self, run: &Run, catalogue: &[&crate::finding::Rule]) -> i32 {
         let output = self.output.as_deref();
@@ -119,7 +119,7 @@ impl FindingsOutput {
                 let tty = output.is_none() && std::io::stdout().is_terminal();
                 emit(output, &report::human::render(run, &rules::rule, use_color(self.color, tty)))
             }
-            Format::Sarif => emit(output, report::sarif::render(run, catalogue).as_bytes()),
+            Format::Sarif => emit_with(output, |w| report::sarif::write(run, catalogue, w)),
         };
         if written != EXIT_OK {
             return written;
