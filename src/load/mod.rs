@@ -362,6 +362,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
         }
     }
     batch.read(&mut c, opts);
+    // The spare buffers are of no more use.
+    drop(batch);
     finish(c, opts)
 }
 
