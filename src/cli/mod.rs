@@ -257,9 +257,6 @@ fn check(args: &CheckArgs) -> i32 {
         only: args.regime,
     };
     let load::Loaded { inventory, mut sources } = loaded;
-    if args.out.format != Format::Human {
-        sources.release_text();
-    }
     let evidence = match &args.observed {
         Some(path) => match read_observed(path) {
             Ok(o) => Some(crate::scan::Evidence::attach(o, &mut sources)),

@@ -107,15 +107,6 @@ impl Sources {
         self.get(loc).map(|f| f.path.as_str())
     }
 
-    /// Let go of the texts, keeping paths and line indexes: output that names only file and
-    /// line (JSON, SARIF) needs no text, and on a large inventory the text is as big as the
-    /// model itself. Quoting a line afterwards quotes nothing.
-    pub fn release_text(&mut self) {
-        for f in &mut self.files {
-            f.release();
-        }
-    }
-
     /// Read every released text again; whether any was.
     fn reload_released(&mut self) -> bool {
         self.files.iter_mut().fold(false, |any, f| f.reload() | any)
@@ -134,9 +125,9 @@ pub struct Loaded {
 pub struct LoadOptions {
     /// Rule codes a waiver may name (the rule catalogue); empty = accept any.
     pub rule_codes: Vec<&'static str>,
-    /// Let go of each JSON part's text once it is read without problems, for output that
-    /// quotes no line (JSON, SARIF): on a large inventory the text is as big as the model. A
-    /// text is read again if a later problem must be shown in it.
+    /// Let go of each file's text once it is read without problems, for output that quotes no
+    /// line (JSON, SARIF): on a large inventory the text is as big as the model. A text is read
+    /// again if a later problem must be shown in it.
     pub release_text: bool,
 }
 
@@ -163,6 +154,13 @@ pub(crate) struct Collected {
 }
 
 impl Collected {
+    /// With `release_text`, let go of a file's text when no problem was found in it (returned
+    /// for reuse when nothing else holds it).
+    fn release_if_clean(&mut self, file: usize, opts: &LoadOptions) -> Option<String> {
+        let clean = !self.errors.iter().any(|e| e.file_index == Some(file as u32));
+        (opts.release_text && clean).then(|| self.sources.files[file].release()).flatten()
+    }
+
     pub(crate) fn error_at(&mut self, code: LoadCode, file: u32, offset: usize, message: String, help: Option<String>) {
         let src = &self.sources.files[file as usize];
         let (line, column) = src.lines.line_col(&src.text, offset.min(src.text.len()));
@@ -331,21 +329,27 @@ const BATCH_BYTES: u64 = 16 << 20;
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
-    let parts = list_parts(path, &mut c);
-    let size = |p: &PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+    let parts: Vec<(PathBuf, u64)> = list_parts(path, &mut c)
+        .into_iter()
+        .map(|p| {
+            let size = std::fs::metadata(&p).map_or(0, |m| m.len());
+            (p, size)
+        })
+        .collect();
     let mut batch = Batch {
-        rest: parts.iter().filter(|p| !matches!(part_kind(p), Some(PartKind::Csv))).map(size).sum(),
+        rest: parts.iter().filter(|(p, _)| !matches!(part_kind(p), Some(PartKind::Csv))).map(|(_, n)| n).sum(),
         ..Batch::default()
     };
-    for part in parts {
+    for (part, size) in parts {
         if let Some(PartKind::Csv) = part_kind(&part) {
             batch.read(&mut c, opts);
             for (part, read) in read_files(vec![part], &mut Vec::new()) {
                 match read {
                     Ok(source) => {
-                        let file = c.sources.files.len() as u32;
+                        let file = c.sources.files.len();
                         c.sources.files.push(source);
-                        csv::read_sheet(&part, file, &mut c);
+                        csv::read_sheet(&part, file as u32, &mut c);
+                        c.release_if_clean(file, opts);
                     }
                     Err(e) => {
                         c.errors.push(e);
@@ -355,7 +359,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
             }
             continue;
         }
-        batch.bytes += size(&part);
+        batch.bytes += size;
         batch.parts.push(part);
         if batch.bytes >= BATCH_BYTES {
             batch.read(&mut c, opts);
@@ -404,13 +408,9 @@ impl Batch {
         self.bytes = 0;
         let (done, rest) = (self.done, self.rest);
         read_json_parts(c, json_parts, &|so_far| ((so_far as u64).saturating_mul(rest) / done.max(1)) as usize);
-        if opts.release_text {
-            for file in first..c.sources.files.len() {
-                if !c.errors.iter().any(|e| e.file_index == Some(file as u32))
-                    && let Some(text) = c.sources.files[file].release()
-                {
-                    self.spare.push(text.into_bytes());
-                }
+        for file in first..c.sources.files.len() {
+            if let Some(text) = c.release_if_clean(file, opts) {
+                self.spare.push(text.into_bytes());
             }
         }
     }
@@ -424,18 +424,13 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>, more: &dyn Fn(usize) -> u
     let sources = &c.sources;
     let read: Vec<json::Part> = parallel::in_parallel(parts, |file| json::read_part(file, sources));
     let mut pieces = Vec::new();
-    let (mut orgs, mut errors, mut unreadable, mut incomplete) = (Vec::new(), Vec::new(), Vec::new(), false);
     for mut part in read {
-        orgs.append(&mut part.organizations);
-        errors.append(&mut part.errors);
-        unreadable.append(&mut part.unreadable);
-        incomplete |= part.incomplete;
+        c.organizations.append(&mut part.organizations);
+        c.errors.append(&mut part.errors);
+        c.unreadable.append(&mut part.unreadable);
+        c.incomplete |= part.incomplete;
         pieces.append(&mut part.pieces);
     }
-    c.organizations.append(&mut orgs);
-    c.errors.append(&mut errors);
-    c.unreadable.append(&mut unreadable);
-    c.incomplete |= incomplete;
     join(&mut c.inventory, pieces, more);
 }
 
