@@ -145,14 +145,13 @@ struct Namespace<'a> {
     /// Empty for the flows' own namespace: nothing refers to a flow by interned name, and a
     /// million unique ids need not be interned.
     names: ustr::UstrSet,
-    intern: bool,
 }
 
 impl<'a> Namespace<'a> {
     /// A namespace of entities that flows may refer to.
     fn new(what: &'static str, cap: usize) -> Self {
         let ids = HashMap::with_capacity_and_hasher(cap, Default::default());
-        Namespace { what, ids, flows: None, names: Default::default(), intern: true }
+        Namespace { what, ids, flows: None, names: Default::default() }
     }
 
     /// The namespace of flow ids, declared on all cores: shard `k` takes the ids whose hash
@@ -186,7 +185,7 @@ impl<'a> Namespace<'a> {
             ids.shards.push(table);
             e.out.append(&mut errors);
         }
-        Namespace { intern: false, flows: Some(ids), ..Namespace::new("a flow", 0) }
+        Namespace { flows: Some(ids), ..Namespace::new("a flow", 0) }
     }
 
     /// Where `id` was declared.
@@ -210,7 +209,7 @@ impl<'a> Namespace<'a> {
     fn of(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
         let ids: HashMap<&'a str, Loc> = entities.collect();
         let names = ids.keys().map(|id| name(id)).collect();
-        Namespace { what, ids, flows: None, names, intern: true }
+        Namespace { what, ids, flows: None, names }
     }
 
     fn declare(&mut self, e: &mut Errors, id: &'a str, loc: Loc, check_syntax: bool) {
@@ -221,9 +220,7 @@ impl<'a> Namespace<'a> {
             duplicate(e, id, loc, first, self.what);
         } else {
             self.ids.insert(id, loc);
-            if self.intern {
-                self.names.insert(name(id));
-            }
+            self.names.insert(name(id));
         }
     }
 
