@@ -1,7 +1,7 @@
-//! Work shared out among cores. The few stages whose cost grows with the number of flows
-//! (reading the files, propagating provenance, judging edges) split their input into runs, one
-//! per core, and take the results back in input order, so no output depends on the number of
-//! threads.
+//! Work shared out among cores. The stages whose cost grows with the number of flows (reading
+//! and parsing the files, validating flows, propagating provenance, judging edges, rendering
+//! JSON findings) split their input into runs and take the results back in input order, so no
+//! output depends on the number of threads.
 
 use std::ops::Range;
 
