@@ -1,7 +1,7 @@
 //! Findings: what a rule says about one target, and the catalogue entry of each rule.
 //! This module knows no rule; it only holds, waives and orders what rules produce.
 
-use crate::model::{Date, Inventory, Loc, Regime};
+use crate::model::{Date, Inventory, Loc, Name, Regime};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::Value;
@@ -66,22 +66,111 @@ pub struct Finding {
 /// A finding's rule-specific figures: a JSON object with keys in order. A few entries in a
 /// vector, not a tree map: a large check holds a hundred thousand of them.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Data(Vec<(&'static str, Value)>);
+pub struct Data(Vec<(&'static str, Datum)>);
+
+/// One value of a finding's data. Most are ids and fixed words of the catalogue, which a
+/// hundred thousand findings would otherwise each copy: those are held by reference (an id by
+/// its interned name, which lives as long as the process).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Datum {
+    /// Text that outlives every finding: a fixed word, or an interned id.
+    Word(&'static str),
+    Text(Box<str>),
+    /// Anything else (numbers, lists, objects), as JSON.
+    Json(Box<Value>),
+}
+
+impl Datum {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Datum::Word(s) => Some(s),
+            Datum::Text(s) => Some(s),
+            Datum::Json(v) => v.as_str(),
+        }
+    }
+}
+
+impl Serialize for Datum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Datum::Word(w) => s.serialize_str(w),
+            Datum::Text(t) => s.serialize_str(t),
+            Datum::Json(v) => v.serialize(s),
+        }
+    }
+}
+
+impl From<&'static str> for Datum {
+    fn from(s: &'static str) -> Datum {
+        Datum::Word(s)
+    }
+}
+
+impl From<Name> for Datum {
+    fn from(n: Name) -> Datum {
+        Datum::Word(n.as_str())
+    }
+}
+
+impl From<String> for Datum {
+    fn from(s: String) -> Datum {
+        Datum::Text(s.into())
+    }
+}
+
+impl From<Value> for Datum {
+    fn from(v: Value) -> Datum {
+        match v {
+            Value::String(s) => Datum::Text(s.into()),
+            v => Datum::Json(Box::new(v)),
+        }
+    }
+}
+
+impl From<Option<&'static str>> for Datum {
+    fn from(s: Option<&'static str>) -> Datum {
+        s.map_or(Datum::Json(Box::new(Value::Null)), Datum::Word)
+    }
+}
+
+impl From<Option<String>> for Datum {
+    fn from(s: Option<String>) -> Datum {
+        s.map_or(Datum::Json(Box::new(Value::Null)), Datum::from)
+    }
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Datum {
+            fn from(n: $t) -> Datum {
+                Datum::Json(Box::new(n.into()))
+            }
+        }
+    )*};
+}
+numbers!(u32, u64, usize);
+
+impl<T: Into<Value>> From<Vec<T>> for Datum {
+    fn from(v: Vec<T>) -> Datum {
+        Datum::Json(Box::new(v.into()))
+    }
+}
 
 impl Data {
     /// Set `key`, replacing its value if it is already there.
-    pub fn insert(&mut self, key: &'static str, value: Value) {
+    pub fn insert(&mut self, key: &'static str, value: impl Into<Datum>) {
+        let value = value.into();
         match self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
             Ok(i) => self.0[i].1 = value,
             Err(i) => self.0.insert(i, (key, value)),
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Datum> {
         self.0.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| &self.0[i].1)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Datum)> {
         self.0.iter().map(|(k, v)| (*k, v))
     }
 
@@ -107,7 +196,10 @@ impl Finding {
             severity: rule.severity,
             regime: rule.regime,
             target: target.into(),
-            message,
+            // `format!` leaves up to twice the room a message needs, and a large check holds a
+            // hundred thousand messages to the end: keep each in a block of its own size (shrinking
+            // in place would keep the block).
+            message: if message.capacity() > message.len() { message.as_str().to_owned() } else { message },
             citation: rule.citation,
             waived: false,
             location,
@@ -115,8 +207,8 @@ impl Finding {
         }
     }
 
-    pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Finding {
-        self.data.insert(key, value.into());
+    pub fn with(mut self, key: &'static str, value: impl Into<Datum>) -> Finding {
+        self.data.insert(key, value);
         self
     }
 
@@ -156,7 +248,7 @@ pub fn finalize(mut findings: Vec<Finding>, inv: &Inventory, as_of: Date, expire
         for f in findings.iter_mut() {
             if let Some(reason) = active.get(&(f.code, f.target.as_str())) {
                 f.waived = true;
-                f.data.insert("waiver", Value::String((*reason).to_owned()));
+                f.data.insert("waiver", (*reason).to_owned());
             }
         }
     }
@@ -210,8 +302,36 @@ mod tests {
             d.insert(k, Value::from(v));
         }
         assert_eq!(d.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["from", "kind", "to"]);
-        assert_eq!(d.get("from"), Some(&Value::from(4)));
+        assert_eq!(d.get("from"), Some(&Datum::from(Value::from(4))));
         assert_eq!(d.get("nope"), None);
         assert_eq!(serde_json::to_string(&d).expect("serializes"), r#"{"from":4,"kind":3,"to":1}"#);
+    }
+
+    #[test]
+    fn data_values_serialize_as_the_json_they_stand_for() {
+        let mut d = Data::default();
+        d.insert("word", "fixed");
+        d.insert("name", crate::model::name("party-1"));
+        d.insert("text", String::from("built \"here\""));
+        d.insert("none", None::<&'static str>);
+        d.insert("list", vec!["a", "b"]);
+        d.insert("count", 3usize);
+        d.insert("string_value", Value::from("s"));
+        assert_eq!(
+            serde_json::to_string(&d).expect("serializes"),
+            r#"{"count":3,"list":["a","b"],"name":"party-1","none":null,"string_value":"s","text":"built \"here\"","word":"fixed"}"#
+        );
+        assert_eq!(d.get("text").and_then(Datum::as_str), Some("built \"here\""));
+        assert_eq!(d.get("name").and_then(Datum::as_str), Some("party-1"));
+        assert_eq!(d.get("count").and_then(Datum::as_str), None);
+    }
+
+    #[test]
+    fn a_message_is_kept_in_a_block_of_its_own_size() {
+        let rule =
+            Rule { code: "x", severity: Severity::Note, regime: None, title: "", citation: "", law: "", fix: "" };
+        let f = Finding::new(&rule, "t", Loc::default(), format!("{} and {}", "some", "words"));
+        assert_eq!(f.message, "some and words");
+        assert_eq!(f.message.capacity(), f.message.len());
     }
 }

@@ -168,6 +168,8 @@ pub struct FlowGraph<'a> {
     pub inv: &'a Inventory,
     pub graph: DiGraph<Node, u32>,
     node_by_id: UstrMap<NodeIndex>,
+    /// The interned id of each node, by node index.
+    node_names: Vec<Name>,
     pub edges: Vec<Edge>,
     pub field_pool: Vec<u32>,
     pub subject_sets: Vec<SubjectSet>,
@@ -198,14 +200,14 @@ impl<'a> FlowGraph<'a> {
             + inv.sdks.iter().map(|s| s.fields.len() * s.in_systems.len()).sum::<usize>();
         let mut graph = DiGraph::with_capacity(inv.subjects.len() + inv.systems.len() + inv.parties.len(), n_edges);
         let mut node_by_id = UstrMap::default();
-        for (i, s) in inv.subjects.iter().enumerate() {
-            node_by_id.insert(name(&s.id), graph.add_node(Node::Subject(i as u32)));
-        }
-        for (i, s) in inv.systems.iter().enumerate() {
-            node_by_id.insert(name(&s.id), graph.add_node(Node::System(i as u32)));
-        }
-        for (i, p) in inv.parties.iter().enumerate() {
-            node_by_id.insert(name(&p.id), graph.add_node(Node::Party(i as u32)));
+        let mut node_names = Vec::with_capacity(graph.capacity().0);
+        let nodes = (inv.subjects.iter().enumerate().map(|(i, s)| (&s.id, Node::Subject(i as u32))))
+            .chain(inv.systems.iter().enumerate().map(|(i, s)| (&s.id, Node::System(i as u32))))
+            .chain(inv.parties.iter().enumerate().map(|(i, p)| (&p.id, Node::Party(i as u32))));
+        for (id, node) in nodes {
+            let id = name(id);
+            node_by_id.insert(id, graph.add_node(node));
+            node_names.push(id);
         }
         let index = |ids: &mut dyn Iterator<Item = &'a str>| -> UstrMap<u32> {
             ids.enumerate().map(|(i, id)| (name(id), i as u32)).collect()
@@ -220,6 +222,7 @@ impl<'a> FlowGraph<'a> {
             inv,
             graph,
             node_by_id,
+            node_names,
             edges: Vec::with_capacity(n_edges),
             field_pool: Vec::with_capacity(n_pooled),
             subject_sets: Vec::new(),
@@ -355,6 +358,11 @@ impl<'a> FlowGraph<'a> {
             Node::System(i) => &self.inv.systems[i as usize].id,
             Node::Party(i) => &self.inv.parties[i as usize].id,
         }
+    }
+
+    /// The declared id of the node, interned: for data that outlives the graph.
+    pub fn node_name_id(&self, n: NodeIndex) -> Name {
+        self.node_names[n.index()]
     }
 
     pub fn node_name(&self, n: NodeIndex) -> &'a str {

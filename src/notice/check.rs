@@ -722,7 +722,7 @@ impl Cx<'_, '_> {
                     ),
                 ),
             };
-            out.push(f.with("to", dest).with("country", countries));
+            out.push(f.with("to", g.node_name_id(e.to)).with("country", countries));
         }
     }
 

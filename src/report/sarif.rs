@@ -3,7 +3,7 @@
 //! relative to the repository, waived findings as suppressed results.
 
 use super::{Run, location};
-use crate::finding::{Finding, Rule, Severity};
+use crate::finding::{Datum, Finding, Rule, Severity};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -140,7 +140,7 @@ fn result<'a>(run: &Run, f: &'a Finding, rule_index: Option<usize>) -> SarifResu
         .or_else(|| run.sources.files.first().map(|s| (s.path.clone(), 1)))
         .unwrap_or_else(|| (run.inventory.to_owned(), 1));
     let suppressions = f.waived.then(|| {
-        let reason = f.data.get("waiver").and_then(Value::as_str).unwrap_or("waived in the inventory");
+        let reason = f.data.get("waiver").and_then(Datum::as_str).unwrap_or("waived in the inventory");
         [Suppression { justification: reason, kind: "external" }]
     });
     SarifResult {

@@ -269,7 +269,7 @@ pub fn edge_label(g: &FlowGraph, e: &Edge) -> String {
 /// A finding about an edge, with the edge's common figures in `data`.
 pub fn edge_finding(g: &FlowGraph, e: &Edge, rule: &Rule, message: String) -> Finding {
     Finding::new(rule, g.edge_target(e), edge_loc(g, e), message)
-        .with("from", g.node_id(e.from))
-        .with("to", g.node_id(e.to))
+        .with("from", g.node_name_id(e.from))
+        .with("to", g.node_name_id(e.to))
         .with("kind", e.kind.as_str())
 }
