@@ -10,6 +10,7 @@ use crate::model::{Inventory, Name, Party, Regime, Role, is_eea, name};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use ustr::UstrMap;
 
 /// An id to look up in the graph: an interned name as it is, or a text. A text that was never
@@ -464,10 +465,16 @@ impl<'a> FlowGraph<'a> {
             }
         }
 
-        // Each field propagates on its own, so the fields are shared out among cores, each run
-        // writing its own provenance array; the arrays are OR-ed together afterwards.
-        let propagate = |fields: std::ops::Range<usize>| -> (Vec<u64>, FxHashMap<u32, Vec<u32>>) {
-            let mut prov = vec![0u64; n_edges * words];
+        // Each field propagates on its own, so the fields are shared out among cores. They OR
+        // their bits into one provenance array: an edge carrying fields of two runs is written by
+        // both, and one array per run would cost a megabyte per hundred thousand edges per core.
+        let prov: Vec<AtomicU64> = (0..n_edges * words).map(|_| AtomicU64::new(0)).collect();
+        let propagate = |fields: std::ops::Range<usize>| -> FxHashMap<u32, Vec<u32>> {
+            let or = |i: usize, bits: u64| {
+                if bits != 0 {
+                    prov[i].fetch_or(bits, Ordering::Relaxed);
+                }
+            };
             let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
             let mut reach = vec![0u64; n_nodes * words];
             let mut has_in = vec![false; n_nodes];
@@ -543,13 +550,9 @@ impl<'a> FlowGraph<'a> {
                 for &e in list {
                     let edge = &self.edges[e as usize];
                     let n = edge.from.index();
+                    let explicit_bits = explicit.get(&e);
                     for w in 0..words {
-                        prov[e as usize * words + w] |= reach[n * words + w];
-                    }
-                    if let Some(bits) = explicit.get(&e) {
-                        for w in 0..words {
-                            prov[e as usize * words + w] |= bits[w];
-                        }
+                        or(e as usize * words + w, reach[n * words + w] | explicit_bits.map_or(0, |b| b[w]));
                     }
                     let named = explicit.contains_key(&e) && matches!(self.graph[edge.from], Node::Party(_));
                     if !matches!(self.graph[edge.from], Node::Subject(_)) && !has_in[n] && !named {
@@ -564,21 +567,16 @@ impl<'a> FlowGraph<'a> {
                 }
                 touched.clear();
             }
-            (prov, nowhere)
+            nowhere
         };
-        let mut results = crate::parallel::in_parallel(crate::parallel::runs(n_fields), propagate).into_iter();
-        // No fields, no runs: every edge then has empty provenance.
-        let (mut prov, mut nowhere) =
-            results.next().unwrap_or_else(|| (vec![0u64; n_edges * words], FxHashMap::default()));
-        for (p, more) in results {
-            for (a, b) in prov.iter_mut().zip(&p) {
-                *a |= b;
-            }
+        let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for more in crate::parallel::in_parallel(crate::parallel::runs(n_fields), propagate) {
             // Runs cover ascending ranges of fields, so each edge's list stays in field order.
             for (e, fs) in more {
                 nowhere.entry(e).or_default().extend(fs);
             }
         }
+        let prov: Vec<u64> = prov.into_iter().map(AtomicU64::into_inner).collect();
         let mut from_nowhere: Vec<(u32, Vec<u32>)> = nowhere.into_iter().collect();
         from_nowhere.sort_unstable();
         self.from_nowhere = from_nowhere;
