@@ -121,33 +121,73 @@ impl Regimes {
     }
 }
 
-/// One flow of data between two nodes, with everything derived about it.
+/// One flow of data between two nodes, with everything derived about it. Kept to 32 bytes (a
+/// million of them are held through the whole check): the origin is packed into one word and
+/// the yes/no facts into one byte, read through methods.
 #[derive(Debug, Clone)]
 pub struct Edge {
-    pub origin: Origin,
+    /// `flows[i]` or `sdks[i]` as `i`, with [`SDK_BIT`] set for an sdk.
+    origin: u32,
     pub from: NodeIndex,
     pub to: NodeIndex,
-    /// `Sdk` edges carry the kind their vendor's role gives (entrust, provide, …).
-    pub kind: FlowKind,
     /// Field indices, in [`FlowGraph::field_pool`].
     pub fields: Range<u32>,
     /// Purpose index.
     pub purpose: u32,
     /// Whose data it carries: an index into [`FlowGraph::subject_sets`].
     pub provenance: u32,
-    pub regimes: Regimes,
+    /// `Sdk` edges carry the kind their vendor's role gives (entrust, provide, …).
+    pub kind: FlowKind,
+    /// [`Edge::regimes`] and the facts below, one bit each.
+    facts: u8,
+}
+
+// The size is part of the memory budget of a large check; a new field should be a choice.
+const _: () = assert!(std::mem::size_of::<Edge>() == 32);
+
+const SDK_BIT: u32 = 1 << 31;
+const PIPL: u8 = 1;
+const GDPR: u8 = 1 << 1;
+const CN_EXPORT: u8 = 1 << 2;
+const EEA_TRANSFER: u8 = 1 << 3;
+const SENSITIVE: u8 = 1 << 4;
+const CHILDREN: u8 = 1 << 5;
+const SPECIAL: u8 = 1 << 6;
+const CRIMINAL: u8 = 1 << 7;
+
+impl Edge {
+    /// Where the edge was declared.
+    pub fn origin(&self) -> Origin {
+        if self.origin & SDK_BIT == 0 { Origin::Flow(self.origin) } else { Origin::Sdk(self.origin & !SDK_BIT) }
+    }
+    /// The regimes governing the edge.
+    pub fn regimes(&self) -> Regimes {
+        Regimes { pipl: self.facts & PIPL != 0, gdpr: self.facts & GDPR != 0 }
+    }
     /// PIPL: leaves mainland China (HK, MO, TW are outside).
-    pub cn_export: bool,
+    pub fn cn_export(&self) -> bool {
+        self.facts & CN_EXPORT != 0
+    }
     /// GDPR: a transfer from the EEA to a party outside it.
-    pub eea_transfer: bool,
+    pub fn eea_transfer(&self) -> bool {
+        self.facts & EEA_TRANSFER != 0
+    }
     /// Carries a PIPL-sensitive field.
-    pub sensitive: bool,
+    pub fn sensitive(&self) -> bool {
+        self.facts & SENSITIVE != 0
+    }
     /// Carries data of a subject group with children.
-    pub children: bool,
+    pub fn children(&self) -> bool {
+        self.facts & CHILDREN != 0
+    }
     /// Carries a GDPR Art. 9 special-category field.
-    pub special: bool,
+    pub fn special(&self) -> bool {
+        self.facts & SPECIAL != 0
+    }
     /// Carries GDPR Art. 10 criminal-offence data.
-    pub criminal: bool,
+    pub fn criminal(&self) -> bool {
+        self.facts & CRIMINAL != 0
+    }
 }
 
 /// A field's legal character, from its category and `sensitive` flag.
@@ -302,22 +342,11 @@ impl<'a> FlowGraph<'a> {
     ) -> u32 {
         let e = self.edges.len() as u32;
         self.graph.add_edge(from, to, e);
-        self.edges.push(Edge {
-            origin,
-            from,
-            to,
-            kind,
-            fields,
-            purpose,
-            provenance: 0,
-            regimes: Regimes::default(),
-            cn_export: false,
-            eea_transfer: false,
-            sensitive: false,
-            children: false,
-            special: false,
-            criminal: false,
-        });
+        let origin = match origin {
+            Origin::Flow(i) => i,
+            Origin::Sdk(i) => i | SDK_BIT,
+        };
+        self.edges.push(Edge { origin, from, to, kind, fields, purpose, provenance: 0, facts: 0 });
         e
     }
 
@@ -392,7 +421,7 @@ impl<'a> FlowGraph<'a> {
 
     /// The id a finding about this edge targets: the flow id, or the sdk id.
     pub fn edge_target(&self, e: &Edge) -> &'a str {
-        match e.origin {
+        match e.origin() {
             Origin::Flow(i) => &self.inv.flows[i as usize].id,
             Origin::Sdk(i) => &self.inv.sdks[i as usize].id,
         }
@@ -400,7 +429,7 @@ impl<'a> FlowGraph<'a> {
 
     /// Consent ids that apply to an edge: its own (flow or sdk) and its purpose's.
     pub fn edge_consents(&self, e: &Edge) -> impl Iterator<Item = &'a Name> + use<'a> {
-        let own: &'a [Name] = match e.origin {
+        let own: &'a [Name] = match e.origin() {
             Origin::Flow(i) => &self.inv.flows[i as usize].consents,
             Origin::Sdk(i) => &self.inv.sdks[i as usize].consents,
         };
@@ -414,7 +443,7 @@ impl<'a> FlowGraph<'a> {
 
     /// The mechanism (index) an edge's flow or sdk names, if it names a declared one.
     pub fn edge_mechanism(&self, e: &Edge) -> Option<u32> {
-        let named = match e.origin {
+        let named = match e.origin() {
             Origin::Flow(i) => self.inv.flows[i as usize].mechanism,
             Origin::Sdk(i) => self.inv.sdks[i as usize].mechanism,
         };
@@ -431,7 +460,7 @@ impl<'a> FlowGraph<'a> {
         // Explicit `subjects` of each flow, as bit sets (only flows that name some).
         let mut explicit: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
         for (e, edge) in self.edges.iter().enumerate() {
-            if let Origin::Flow(i) = edge.origin {
+            if let Origin::Flow(i) = edge.origin() {
                 let f = &inv.flows[i as usize];
                 if !f.subjects.is_empty() {
                     let mut bits = vec![0u64; words];
@@ -650,13 +679,19 @@ impl<'a> FlowGraph<'a> {
             let children = meets(bits, &kids);
             let edge = &mut self.edges[e];
             edge.provenance = id;
-            edge.regimes = regimes;
-            edge.cn_export = cn_export;
-            edge.eea_transfer = eea_transfer;
-            edge.sensitive = sensitive;
-            edge.special = special;
-            edge.criminal = criminal;
-            edge.children = children;
+            edge.facts = [
+                (regimes.pipl, PIPL),
+                (regimes.gdpr, GDPR),
+                (cn_export, CN_EXPORT),
+                (eea_transfer, EEA_TRANSFER),
+                (sensitive, SENSITIVE),
+                (children, CHILDREN),
+                (special, SPECIAL),
+                (criminal, CRIMINAL),
+            ]
+            .into_iter()
+            .filter(|&(yes, _)| yes)
+            .fold(0, |facts, (_, bit)| facts | bit);
         }
     }
 }

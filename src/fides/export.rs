@@ -143,7 +143,7 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
         entry.subjects.extend(g.subjects_in(e.provenance));
         entry.mechanisms.extend(mech_kind(g.edge_mechanism(e)));
         let (a, b) = (g.node_countries(e.from), g.node_countries(e.to));
-        entry.abroad |= e.cn_export || e.eea_transfer || a.iter().any(|c| !b.contains(c));
+        entry.abroad |= e.cn_export() || e.eea_transfer() || a.iter().any(|c| !b.contains(c));
     }
     let merged: usize = edges.len();
     if merged < g.edges.len() {

@@ -569,7 +569,7 @@ impl Cx<'_, '_> {
         let g = self.g;
         let mut seen = BTreeSet::new();
         for e in &g.edges {
-            let Origin::Flow(_) = e.origin else { continue };
+            let Origin::Flow(_) = e.origin() else { continue };
             if !matches!(e.kind, FlowKind::Entrust | FlowKind::Provide | FlowKind::Onward) {
                 continue;
             }
@@ -661,7 +661,7 @@ impl Cx<'_, '_> {
         }
         announced.sort_unstable();
         stays.sort_unstable();
-        let exports: Vec<_> = g.edges.iter().filter(|e| e.cn_export || e.eea_transfer).collect();
+        let exports: Vec<_> = g.edges.iter().filter(|e| e.cn_export() || e.eea_transfer()).collect();
         if exports.is_empty() {
             if let Some(&at) = announced.first() {
                 let line = self.n.position(at).line;

@@ -266,7 +266,7 @@ impl Gen<'_, '_> {
         let mut rows = Vec::new();
         let mut parties: Vec<u32> = Vec::new();
         for (i, p) in g.inv.parties.iter().enumerate() {
-            if g.edges.iter().any(|e| matches!(e.origin, Origin::Flow(_)) && g.node_id(e.to) == p.id) {
+            if g.edges.iter().any(|e| matches!(e.origin(), Origin::Flow(_)) && g.node_id(e.to) == p.id) {
                 parties.push(i as u32);
             }
         }
@@ -274,7 +274,7 @@ impl Gen<'_, '_> {
         for i in parties {
             let p = &g.inv.parties[i as usize];
             let edges: Vec<&Edge> =
-                g.edges.iter().filter(|e| matches!(e.origin, Origin::Flow(_)) && g.node_id(e.to) == p.id).collect();
+                g.edges.iter().filter(|e| matches!(e.origin(), Origin::Flow(_)) && g.node_id(e.to) == p.id).collect();
             let purposes: BTreeSet<String> =
                 edges.iter().map(|e| g.inv.purposes[e.purpose as usize].name.clone()).collect();
             rows.push(vec![
@@ -345,7 +345,7 @@ impl Gen<'_, '_> {
     fn cross_border(&self, out: &mut Vec<Block>) {
         let g = self.g;
         let inv = g.inv;
-        let exports: Vec<&Edge> = g.edges.iter().filter(|e| e.cn_export || e.eea_transfer).collect();
+        let exports: Vec<&Edge> = g.edges.iter().filter(|e| e.cn_export() || e.eea_transfer()).collect();
         out.push(Block::Heading(self.t("五、跨境提供", "5. Transfers abroad")));
         if exports.is_empty() {
             out.push(Block::Para(self.t(
@@ -354,7 +354,7 @@ impl Gen<'_, '_> {
             )));
             return;
         }
-        let from = if exports.iter().any(|e| e.cn_export) {
+        let from = if exports.iter().any(|e| e.cn_export()) {
             self.t("中国大陆", "mainland China")
         } else {
             self.t("欧洲经济区", "the EEA")
@@ -367,7 +367,7 @@ impl Gen<'_, '_> {
             .iter()
             .map(|e| {
                 let party = g.party(e.to);
-                let method = match (e.origin, e.kind) {
+                let method = match (e.origin(), e.kind) {
                     (Origin::Sdk(_), _) => self.t("第三方 SDK 直接收集", "collected directly by an embedded SDK"),
                     (_, FlowKind::Internal) => self.t("存储于我们位于境外的系统", "stored in our own systems abroad"),
                     (_, FlowKind::Entrust) => self.t("委托处理", "processing on our instructions"),
@@ -472,7 +472,7 @@ impl Gen<'_, '_> {
         )];
         let regimes: Vec<&str> = Regime::ALL
             .iter()
-            .filter(|r| self.g.edges.iter().any(|e| e.regimes.has(**r)))
+            .filter(|r| self.g.edges.iter().any(|e| e.regimes().has(**r)))
             .map(|r| r.as_str())
             .collect();
         if !regimes.is_empty() {

@@ -112,7 +112,7 @@ fn select(g: &FlowGraph, f: &Filter) -> Vec<bool> {
         .edges
         .iter()
         .map(|e| {
-            f.regime.is_none_or(|r| e.regimes.has(r))
+            f.regime.is_none_or(|r| e.regimes().has(r))
                 && f.purpose.is_none_or(|p| e.purpose == p)
                 && f.field.is_none_or(|x| g.fields(e).contains(&x))
         })
@@ -278,7 +278,7 @@ fn edge_label(g: &FlowGraph, edges: &[&Edge], collapsed: bool, errors: &BTreeSet
     for e in edges {
         let slot = by_purpose.entry(e.purpose).or_default();
         slot.0.extend(g.fields(e).iter().copied());
-        if let Origin::Sdk(i) = e.origin {
+        if let Origin::Sdk(i) = e.origin() {
             slot.1.insert(g.inv.sdks[i as usize].name.as_str());
         }
     }
@@ -528,10 +528,10 @@ pub fn build(g: &FlowGraph, findings: &[Finding], opts: &Options) -> Graph {
         let codes: BTreeSet<&str> =
             edges.iter().flat_map(|e| errors.get(g.edge_target(e)).into_iter().flatten().copied()).collect();
         let mut attrs = vec![attr("label", &edge_label(g, edges, drawn.collapsed, &codes))];
-        if edges.iter().all(|e| matches!(e.origin, Origin::Sdk(_))) {
+        if edges.iter().all(|e| matches!(e.origin(), Origin::Sdk(_))) {
             attrs.push(attr("style", "dashed"));
         }
-        if edges.iter().any(|e| e.cn_export || e.eea_transfer) {
+        if edges.iter().any(|e| e.cn_export() || e.eea_transfer()) {
             attrs.push(attr("penwidth", "2.5"));
         }
         if !codes.is_empty() {

@@ -24,7 +24,7 @@ const COLLECTED_COLUMNS: [Column; 10] = [
 
 /// The basis of an edge under each regime that governs it; one text when they agree.
 fn edge_bases(ctx: &Ctx, e: &Edge) -> Vec<String> {
-    let regimes: Vec<Regime> = Regime::ALL.into_iter().filter(|&r| e.regimes.has(r)).collect();
+    let regimes: Vec<Regime> = Regime::ALL.into_iter().filter(|&r| e.regimes().has(r)).collect();
     let bases: Vec<_> = regimes.iter().map(|&r| rules::basis(ctx.g, e, r)).collect();
     if bases.windows(2).all(|w| w[0] == w[1]) {
         bases.first().map(|&b| vec![ctx.basis(b)]).unwrap_or_default()
@@ -44,7 +44,7 @@ pub fn collected(ctx: &Ctx) -> Table {
     }
     let mut acc: BTreeMap<(u32, u32), Acc> = BTreeMap::new();
     for e in &ctx.g.edges {
-        if !matches!(e.kind, FlowKind::Collect | FlowKind::Receive) || !matches!(e.origin, Origin::Flow(_)) {
+        if !matches!(e.kind, FlowKind::Collect | FlowKind::Receive) || !matches!(e.origin(), Origin::Flow(_)) {
             continue;
         }
         for &f in ctx.g.fields(e) {
@@ -107,7 +107,7 @@ const SHARED_COLUMNS: [Column; 13] = [
 
 /// How data reaches a recipient, in the list's words.
 fn how(ctx: &Ctx, e: &Edge) -> String {
-    match (e.origin, e.kind) {
+    match (e.origin(), e.kind) {
         (Origin::Sdk(_), FlowKind::Entrust) => ctx.t("SDK（委托处理）", "SDK (entrust)"),
         (Origin::Sdk(_), FlowKind::Provide) => ctx.t("SDK（向第三方提供）", "SDK (provide)"),
         (Origin::Sdk(_), _) => "SDK".into(),
@@ -146,7 +146,7 @@ pub fn shared(ctx: &Ctx) -> Table {
         let a = acc.entry((e.to.index(), way, e.purpose)).or_default();
         a.fields.extend(ctx.g.fields(e).iter().copied());
         a.from.insert(ctx.node_label(e.from));
-        a.cross |= e.cn_export || e.eea_transfer;
+        a.cross |= e.cn_export() || e.eea_transfer();
         a.basis.extend(edge_bases(ctx, e));
         a.targets.insert(ctx.target(e).to_owned());
     }

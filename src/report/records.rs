@@ -43,7 +43,7 @@ impl<'g, 'a> Ctx<'g, 'a> {
 
     /// The edges of purpose `p` under `regime`.
     pub fn edges_of(&self, p: usize, regime: Regime) -> impl Iterator<Item = &'g Edge> + '_ {
-        self.purpose_edges[p].iter().map(|&e| &self.g.edges[e as usize]).filter(move |e| e.regimes.has(regime))
+        self.purpose_edges[p].iter().map(|&e| &self.g.edges[e as usize]).filter(move |e| e.regimes().has(regime))
     }
 
     /// Whether the organization itself falls under `regime` (for purposes with no flow).
@@ -87,7 +87,7 @@ impl<'g, 'a> Ctx<'g, 'a> {
     }
 
     pub fn kind(&self, e: &Edge) -> String {
-        if matches!(e.origin, Origin::Sdk(_)) {
+        if matches!(e.origin(), Origin::Sdk(_)) {
             return "SDK".into();
         }
         self.flow_kind(e.kind)

@@ -15,8 +15,11 @@ pub fn organization(ctx: &Ctx) -> Table {
     let org = &ctx.g.inv.organization;
     let none = || ctx.t("未指定", "not named");
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(none);
-    let regimes: Vec<&str> =
-        Regime::ALL.into_iter().filter(|&r| ctx.g.edges.iter().any(|e| e.regimes.has(r))).map(|r| r.as_str()).collect();
+    let regimes: Vec<&str> = Regime::ALL
+        .into_iter()
+        .filter(|&r| ctx.g.edges.iter().any(|e| e.regimes().has(r)))
+        .map(|r| r.as_str())
+        .collect();
     let mut rows = vec![
         vec![ctx.t("名称", "Name"), org.name.clone()],
         vec![ctx.t("标识", "Identifier"), org.id.clone()],
@@ -35,7 +38,7 @@ pub fn organization(ctx: &Ctx) -> Table {
     ];
     let total: u64 = ctx.g.inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
     rows.push(vec![ctx.t("个人信息主体总数（申报）", "Individuals (declared volumes)"), total.to_string()]);
-    if ctx.g.edges.iter().any(|e| e.regimes.pipl && e.cn_export) {
+    if ctx.g.edges.iter().any(|e| e.regimes().pipl && e.cn_export()) {
         rows.push(vec![ctx.t("数据出境档位", "PIPL export tier (CAC 2024)"), tier(ctx, &Tier::count(ctx.g))]);
     }
     Table {
@@ -221,7 +224,7 @@ pub fn gdpr(ctx: &Ctx) -> Table {
         };
         let transfers: Vec<String> = edges
             .iter()
-            .filter(|e| e.eea_transfer)
+            .filter(|e| e.eea_transfer())
             .map(|e| {
                 let party = ctx.g.party(e.to);
                 let country = ctx.g.node_countries(e.to).join(", ");
@@ -304,9 +307,9 @@ pub fn pipl(ctx: &Ctx) -> Table {
     for (p, edges) in purposes(ctx, Regime::Pipl) {
         let fields = fields(ctx, &edges);
         let kinds: BTreeSet<FlowKind> =
-            edges.iter().filter(|e| matches!(e.origin, Origin::Flow(_))).map(|e| e.kind).collect();
+            edges.iter().filter(|e| matches!(e.origin(), Origin::Flow(_))).map(|e| e.kind).collect();
         let mut method: Vec<String> = kinds.into_iter().map(|k| ctx.flow_kind(k)).collect();
-        if edges.iter().any(|e| matches!(e.origin, Origin::Sdk(_))) {
+        if edges.iter().any(|e| matches!(e.origin(), Origin::Sdk(_))) {
             method.push("SDK".into());
         }
         let systems: BTreeSet<u32> = edges.iter().flat_map(|e| ctx.systems_of(e)).collect();
@@ -319,7 +322,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
             .filter(|&&f| ctx.g.inv.fields[f as usize].is_sensitive())
             .map(|&f| ctx.g.inv.fields[f as usize].name.clone())
             .collect();
-        let children = edges.iter().any(|e| e.children);
+        let children = edges.iter().any(|e| e.children());
         let mut sens = if sensitive.is_empty() {
             ctx.lang.yes_no(false)
         } else {
@@ -341,7 +344,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
                 format!("{} ({}; {})", c.name, ctx.consent_kind(c.kind), covers.join(", "))
             })
             .collect();
-        let exports: Vec<&&Edge> = edges.iter().filter(|e| e.cn_export).collect();
+        let exports: Vec<&&Edge> = edges.iter().filter(|e| e.cn_export()).collect();
         let cross: BTreeSet<String> = exports
             .iter()
             .map(|e| {

@@ -126,7 +126,7 @@ fn hop_findings<'f>(findings: &'f [Finding], g: &FlowGraph, e: &Edge) -> Vec<&'f
 }
 
 fn regimes(e: &Edge) -> Vec<Regime> {
-    Regime::ALL.into_iter().filter(|&r| e.regimes.has(r)).collect()
+    Regime::ALL.into_iter().filter(|&r| e.regimes().has(r)).collect()
 }
 
 pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> String {
@@ -152,15 +152,15 @@ pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> String {
                         .collect();
                     json!({
                         "flow": g.edge_target(edge),
-                        "sdk": matches!(edge.origin, crate::graph::Origin::Sdk(_)),
+                        "sdk": matches!(edge.origin(), crate::graph::Origin::Sdk(_)),
                         "from": node_json(g, edge.from),
                         "to": node_json(g, edge.to),
                         "kind": edge.kind.as_str(),
                         "purpose": {"id": purpose.id, "name": purpose.name},
                         "regimes": regimes(edge),
                         "basis": basis,
-                        "cn_export": edge.cn_export,
-                        "eea_transfer": edge.eea_transfer,
+                        "cn_export": edge.cn_export(),
+                        "eea_transfer": edge.eea_transfer(),
                         "findings": fs,
                     })
                 })
@@ -229,10 +229,10 @@ pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
                 .map(|r| format!("{r}: {}", rules::basis(g, edge, r).map_or("none", |b| b.as_str())))
                 .collect();
             let mut border = Vec::new();
-            if edge.cn_export {
+            if edge.cn_export() {
                 border.push("leaves CN (PIPL export)");
             }
-            if edge.eea_transfer {
+            if edge.eea_transfer() {
                 border.push("leaves the EEA (GDPR transfer)");
             }
             let _ = writeln!(
@@ -241,7 +241,7 @@ pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
                 h + 1,
                 sanitize(g.node_id(edge.from)),
                 sanitize(g.node_id(edge.to)),
-                if matches!(edge.origin, crate::graph::Origin::Sdk(_)) { "sdk" } else { edge.kind.as_str() },
+                if matches!(edge.origin(), crate::graph::Origin::Sdk(_)) { "sdk" } else { edge.kind.as_str() },
                 sanitize(g.edge_target(edge)),
                 sanitize(&purpose.id),
                 sanitize(&purpose.name),

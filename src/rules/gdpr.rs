@@ -138,7 +138,7 @@ pub const RULES: &[Rule] = &[
 
 /// The rules about one edge (the caller shares the edges out among threads).
 pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, out: &mut Vec<Finding>) {
-    if !e.regimes.gdpr {
+    if !e.regimes().gdpr {
         return;
     }
     let basis = basis(g, e, Regime::Gdpr);
@@ -148,7 +148,7 @@ pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, out: &mut Vec
     }
     special(g, e, out);
     processor(g, e, out);
-    if e.eea_transfer {
+    if e.eea_transfer() {
         transfer(g, ctx, facts, e, basis, out);
     }
 }
@@ -176,7 +176,7 @@ fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Fin
 fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
     let all = g.fields(e);
     super::processing_consent(g, e, Regime::Gdpr, &CONSENT, out);
-    if e.children && !covered(g, e, Regime::Gdpr, Requirement::Children, all) {
+    if e.children() && !covered(g, e, Regime::Gdpr, Requirement::Children, all) {
         out.push(edge_finding(
             g,
             e,
@@ -187,7 +187,7 @@ fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
 }
 
 fn special(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
-    if e.criminal {
+    if e.criminal() {
         let ids: Vec<String> = g
             .fields(e)
             .iter()
@@ -208,7 +208,7 @@ fn special(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
             .with("fields", ids),
         );
     }
-    if !e.special {
+    if !e.special() {
         return;
     }
     let special: Vec<u32> = g.fields(e).iter().copied().filter(|&f| g.field_facts[f as usize].special).collect();
@@ -331,7 +331,7 @@ fn transfer(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, basis: Option
 
 fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
-    if !g.edges.iter().any(|e| e.regimes.gdpr) {
+    if !g.edges.iter().any(|e| e.regimes().gdpr) {
         return;
     }
     let org = &inv.organization;
@@ -353,9 +353,9 @@ fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
     let mut special: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); inv.purposes.len()];
     let mut under = vec![false; inv.purposes.len()];
-    for e in g.edges.iter().filter(|e| e.regimes.gdpr) {
+    for e in g.edges.iter().filter(|e| e.regimes().gdpr) {
         under[e.purpose as usize] = true;
-        if e.special {
+        if e.special() {
             special[e.purpose as usize]
                 .extend(g.fields(e).iter().copied().filter(|&f| g.field_facts[f as usize].special));
         }

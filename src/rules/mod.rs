@@ -163,7 +163,7 @@ pub fn is_cn_kind(k: MechanismKind) -> bool {
 /// The effective basis of an edge under a regime: the flow's own, else its purpose's.
 pub fn basis(g: &FlowGraph, e: &Edge, regime: Regime) -> Option<Basis> {
     let purpose = &g.inv.purposes[e.purpose as usize];
-    match e.origin {
+    match e.origin() {
         Origin::Flow(i) => g.inv.flows[i as usize].basis_for(purpose, regime),
         Origin::Sdk(_) => purpose.basis.for_regime(regime),
     }
@@ -251,7 +251,7 @@ pub fn list(ids: &[String]) -> String {
 
 /// Where an edge was declared.
 pub fn edge_loc(g: &FlowGraph, e: &Edge) -> Loc {
-    match e.origin {
+    match e.origin() {
         Origin::Flow(i) => g.inv.flows[i as usize].loc,
         Origin::Sdk(i) => g.inv.sdks[i as usize].loc,
     }
@@ -260,7 +260,7 @@ pub fn edge_loc(g: &FlowGraph, e: &Edge) -> Loc {
 /// "flow `x` (a → b)" or "sdk `x` (in a → vendor)": how messages name an edge.
 pub fn edge_label(g: &FlowGraph, e: &Edge) -> String {
     let (from, to) = (g.node_id(e.from), g.node_id(e.to));
-    match e.origin {
+    match e.origin() {
         Origin::Flow(_) => format!("flow `{}` ({from} → {to})", g.edge_target(e)),
         Origin::Sdk(_) => format!("sdk `{}` (in {from} → {to})", g.edge_target(e)),
     }

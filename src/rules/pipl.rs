@@ -203,7 +203,7 @@ pub const RULES: &[Rule] = &[
 
 /// The rules about one edge (the caller shares the edges out among threads).
 pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, out: &mut Vec<Finding>) {
-    if !e.regimes.pipl {
+    if !e.regimes().pipl {
         return;
     }
     let basis = basis(g, e, Regime::Pipl);
@@ -212,7 +212,7 @@ pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, 
         consent(g, e, out);
     }
     transfer(g, e, basis, out);
-    if e.cn_export {
+    if e.cn_export() {
         export(g, ctx, facts, e, basis, tier, out);
     }
 }
@@ -248,7 +248,7 @@ fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Fin
 fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
     let all = g.fields(e);
     super::processing_consent(g, e, Regime::Pipl, &CONSENT, out);
-    let sensitive = if e.sensitive { sensitive_fields(g, e) } else { Vec::new() };
+    let sensitive = if e.sensitive() { sensitive_fields(g, e) } else { Vec::new() };
     if !sensitive.is_empty() && !covered(g, e, Regime::Pipl, Requirement::Sensitive, &sensitive) {
         out.push(
             edge_finding(
@@ -264,7 +264,7 @@ fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
             .with("fields", field_ids(g, &sensitive)),
         );
     }
-    if e.children && !covered(g, e, Regime::Pipl, Requirement::Children, all) {
+    if e.children() && !covered(g, e, Regime::Pipl, Requirement::Children, all) {
         let groups: Vec<String> = g
             .subjects_in(e.provenance)
             .filter(|&s| g.inv.subjects[s as usize].children)
@@ -414,15 +414,15 @@ impl Tier {
         let mut unknown_volume = 0;
         let mut any_sensitive = false;
         let mut seen_sdk: BTreeSet<u32> = BTreeSet::new();
-        for e in g.edges.iter().filter(|e| e.regimes.pipl && e.cn_export) {
+        for e in g.edges.iter().filter(|e| e.regimes().pipl && e.cn_export()) {
             if let Some(reason) = basis_exemption(basis(g, e, Regime::Pipl)) {
                 *exempt.entry(reason).or_default() += 1;
                 continue;
             }
             let non_sensitive = g.fields(e).iter().any(|&f| !g.field_facts[f as usize].sensitive);
-            let sensitive = e.sensitive || e.children;
+            let sensitive = e.sensitive() || e.children();
             any_sensitive |= sensitive;
-            let volume = match e.origin {
+            let volume = match e.origin() {
                 Origin::Flow(i) => inv.flows[i as usize].volume,
                 Origin::Sdk(i) => {
                     // One sdk in several systems exports the same people once.
@@ -456,7 +456,7 @@ impl Tier {
                         if non_sensitive {
                             n_groups.insert(s);
                         }
-                        if e.sensitive {
+                        if e.sensitive() {
                             s_groups.insert(s);
                         }
                     }
@@ -686,7 +686,7 @@ fn export(
 
 fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
-    if !g.edges.iter().any(|e| e.regimes.pipl) {
+    if !g.edges.iter().any(|e| e.regimes().pipl) {
         return;
     }
     let org = &inv.organization;
@@ -724,16 +724,16 @@ fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
     let mut reasons: Vec<BTreeSet<&'static str>> = vec![BTreeSet::new(); inv.purposes.len()];
     let mut under: Vec<bool> = vec![false; inv.purposes.len()];
-    for e in g.edges.iter().filter(|e| e.regimes.pipl) {
+    for e in g.edges.iter().filter(|e| e.regimes().pipl) {
         let r = &mut reasons[e.purpose as usize];
         under[e.purpose as usize] = true;
-        if e.sensitive {
+        if e.sensitive() {
             r.insert("sensitive PI (Art. 55(1))");
         }
-        if e.children {
+        if e.children() {
             r.insert("children's PI (Art. 28, 55(1))");
         }
-        match (e.origin, e.kind) {
+        match (e.origin(), e.kind) {
             (Origin::Sdk(_), _) => {
                 r.insert("an embedded third-party sdk (Art. 55(3))");
             }
@@ -748,7 +748,7 @@ fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
-        if e.cn_export {
+        if e.cn_export() {
             r.insert("export from China (Art. 55(4))");
         }
     }

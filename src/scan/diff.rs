@@ -54,16 +54,16 @@ pub struct Diff {
 pub fn flows(g: &FlowGraph) -> BTreeMap<String, FlowFacts> {
     let mut out = BTreeMap::new();
     for e in &g.edges {
-        let id = match e.origin {
+        let id = match e.origin() {
             Origin::Flow(_) => g.edge_target(e).to_owned(),
             Origin::Sdk(_) => format!("{}@{}", g.edge_target(e), g.node_id(e.from)),
         };
         let fields: Vec<&crate::model::Field> = g.fields(e).iter().map(|&f| &g.inv.fields[f as usize]).collect();
         let mut cross = Vec::new();
-        if e.cn_export {
+        if e.cn_export() {
             cross.push("PIPL");
         }
-        if e.eea_transfer {
+        if e.eea_transfer() {
             cross.push("GDPR");
         }
         let mut facts = FlowFacts {
