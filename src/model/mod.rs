@@ -748,13 +748,19 @@ pub struct Flow {
     #[serde(default, skip_serializing_if = "<[Name]>::is_empty", deserialize_with = "interned::list")]
     #[schemars(with = "Vec<String>")]
     pub subjects: Box<[Name]>,
+    // Boxed twice (8 bytes, not 16): notes are rare, and a million flows would each hold the
+    // room for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Box<str>>,
+    #[schemars(with = "Option<String>")]
+    pub note: Option<Box<Box<str>>>,
     #[serde(skip)]
     pub id_declared: bool,
     #[serde(skip)]
     pub loc: Loc,
 }
+
+// A million flows are held through a whole check: the size is part of its memory budget.
+const _: () = assert!(std::mem::size_of::<Flow>() == 144);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

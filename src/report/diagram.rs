@@ -510,7 +510,7 @@ pub fn build(g: &FlowGraph, findings: &[Finding], opts: &Options) -> Graph {
     // Errors by target (unwaived).
     let mut errors: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for f in findings.iter().filter(|f| !f.waived && f.severity == Severity::Error) {
-        errors.entry(f.target.as_str()).or_default().insert(f.code);
+        errors.entry(&*f.target).or_default().insert(f.code);
     }
     // Merge parallel edges.
     let mut merged: BTreeMap<(&VNode, &VNode), Vec<&Edge>> = BTreeMap::new();

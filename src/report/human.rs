@@ -261,7 +261,7 @@ pub fn render(run: &Run, rules: &dyn Fn(&str) -> Option<&'static crate::finding:
     let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for f in order {
         match groups.last_mut() {
-            Some((t, list)) if *t == f.target => list.push(f),
+            Some((t, list)) if **t == *f.target => list.push(f),
             _ => groups.push((&f.target, vec![f])),
         }
     }

@@ -68,20 +68,26 @@ pub fn write(run: &Run, mut w: impl std::io::Write) -> std::io::Result<()> {
     pretty_at(&Summary::of(run.findings), 1, &mut head)?;
     head.extend_from_slice(b",\n  \"findings\": [");
     w.write_all(&head)?;
+    // The same buffers serve every window: rendered on the pool's threads and let go of on this
+    // one, fresh buffers per window would each wait for their thread to take them back, and a
+    // million findings would hold most of their text in memory at once after all.
+    let mut buffers: Vec<Vec<u8>> = Vec::new();
     for (window, findings) in run.findings.chunks(WINDOW).enumerate() {
-        let runs: Vec<(usize, &[Finding])> = crate::parallel::runs(findings.len())
+        let runs: Vec<(usize, &[Finding], Vec<u8>)> = crate::parallel::runs(findings.len())
             .into_iter()
-            .map(|r| (window * WINDOW + r.start, &findings[r]))
+            .map(|r| (window * WINDOW + r.start, &findings[r.clone()], buffers.pop().unwrap_or_default()))
             .collect();
-        for text in crate::parallel::in_parallel(runs, |(first, findings)| {
-            let mut out = Vec::with_capacity(findings.len() * 768);
+        for text in crate::parallel::in_parallel(runs, |(first, findings, mut out)| {
+            out.clear();
             for (i, f) in findings.iter().enumerate() {
                 out.extend_from_slice(if first + i == 0 { b"\n    " } else { b",\n    " });
                 pretty_at(&json_finding(run, f), 2, &mut out)?;
             }
             Ok::<_, serde_json::Error>(out)
         }) {
-            w.write_all(&text?)?;
+            let text = text?;
+            w.write_all(&text)?;
+            buffers.push(text);
         }
     }
     w.write_all(if run.findings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" })
@@ -143,8 +149,8 @@ mod tests {
             code: "pipl-38-exempt",
             severity: crate::finding::Severity::Note,
             regime: Some(crate::model::Regime::Pipl),
-            target: format!("flow-{i}"),
-            message: format!("line one\nline \"{i}\""),
+            target: format!("flow-{i}").into(),
+            message: format!("line one\nline \"{i}\"").into(),
             citation: "PIPL Art. 38",
             waived: i.is_multiple_of(5),
             location: Loc::default(),

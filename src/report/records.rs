@@ -26,7 +26,7 @@ impl<'g, 'a> Ctx<'g, 'a> {
     pub fn new(g: &'g FlowGraph<'a>, findings: &'g [Finding], as_of: Date, lang: Lang) -> Ctx<'g, 'a> {
         let mut by_target: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in findings.iter().filter(|f| !f.waived) {
-            by_target.entry(f.target.as_str()).or_default().push(f);
+            by_target.entry(&*f.target).or_default().push(f);
         }
         let mut purpose_edges = vec![Vec::new(); g.inv.purposes.len()];
         for (i, e) in g.edges.iter().enumerate() {

@@ -122,7 +122,7 @@ fn countries(g: &FlowGraph, path: &[u32]) -> Vec<String> {
 
 fn hop_findings<'f>(findings: &'f [Finding], g: &FlowGraph, e: &Edge) -> Vec<&'f Finding> {
     let target = g.edge_target(e);
-    findings.iter().filter(|f| !f.waived && f.target == target).collect()
+    findings.iter().filter(|f| !f.waived && &*f.target == target).collect()
 }
 
 fn regimes(e: &Edge) -> Vec<Regime> {

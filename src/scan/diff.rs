@@ -88,8 +88,8 @@ fn brief(f: &Finding) -> FindingBrief {
         code: f.code.to_owned(),
         severity: f.severity,
         regime: f.regime.map(|r| r.as_str().to_owned()),
-        target: f.target.clone(),
-        message: f.message.clone(),
+        target: f.target.to_string(),
+        message: f.message.to_string(),
     }
 }
 
