@@ -207,7 +207,9 @@ pub type SubjectSet = Box<[u64]>;
 /// The graph of an inventory and the facts derived from it.
 pub struct FlowGraph<'a> {
     pub inv: &'a Inventory,
-    pub graph: DiGraph<Node, u32>,
+    /// Edge `i` of the petgraph is [`FlowGraph::edges`]`[i]` (they are added together), so it
+    /// carries no weight of its own: 4 bytes a flow.
+    pub graph: DiGraph<Node, ()>,
     node_by_id: UstrMap<NodeIndex>,
     /// The interned id of each node, by node index.
     node_names: Vec<Name>,
@@ -341,7 +343,8 @@ impl<'a> FlowGraph<'a> {
         purpose: u32,
     ) -> u32 {
         let e = self.edges.len() as u32;
-        self.graph.add_edge(from, to, e);
+        let id = self.graph.add_edge(from, to, ());
+        debug_assert_eq!(id.index(), e as usize);
         let origin = match origin {
             Origin::Flow(i) => i,
             Origin::Sdk(i) => i | SDK_BIT,
