@@ -13,7 +13,13 @@ pub fn threads() -> usize {
 /// `0..len` cut into at most [`threads`] contiguous runs of nearly equal length (one run when
 /// `len` is small, none when it is 0).
 pub fn runs(len: usize) -> Vec<Range<usize>> {
-    let per = len.div_ceil(threads()).max(1);
+    runs_of(len, 1)
+}
+
+/// [`runs`], with `per_thread` runs for each thread: finer pieces, for work that shares the
+/// pool with other work.
+pub fn runs_of(len: usize, per_thread: usize) -> Vec<Range<usize>> {
+    let per = len.div_ceil(threads() * per_thread.max(1)).max(1);
     (0..len).step_by(per).map(|start| start..(start + per).min(len)).collect()
 }
 
@@ -36,6 +42,14 @@ pub fn in_parallel<I: Send, O: Send>(inputs: Vec<I>, job: impl Fn(I) -> O + Sync
     }
 }
 
+/// Run `a` and `b` side by side on the pool (in line, one after the other, without one).
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    match pool() {
+        Some(pool) => pool.install(|| rayon::join(a, b)),
+        None => (a(), b()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,10 +57,17 @@ mod tests {
     #[test]
     fn runs_cover_the_range_once_in_order() {
         for len in [0, 1, 2, 7, 100, 1001] {
-            let r = runs(len);
-            assert!(r.len() <= threads());
-            assert_eq!(r.iter().flat_map(|r| r.clone()).collect::<Vec<_>>(), (0..len).collect::<Vec<_>>());
+            for per_thread in [1, 4] {
+                let r = runs_of(len, per_thread);
+                assert!(r.len() <= threads() * per_thread);
+                assert_eq!(r.iter().flat_map(|r| r.clone()).collect::<Vec<_>>(), (0..len).collect::<Vec<_>>());
+            }
         }
+    }
+
+    #[test]
+    fn join_returns_both() {
+        assert_eq!(join(|| 1, || "two"), (1, "two"));
     }
 
     #[test]

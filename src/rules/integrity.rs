@@ -4,7 +4,6 @@ use super::{Context, edge_finding, edge_label, field_ids, list, valid};
 use crate::finding::{Finding, Rule, Severity};
 use crate::graph::{FlowGraph, Node};
 use petgraph::Direction;
-use std::collections::BTreeSet;
 
 const fn rule(
     code: &'static str,
@@ -155,24 +154,29 @@ fn isolated_node(g: &FlowGraph, out: &mut Vec<Finding>) {
 
 fn no_retention(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
-    let mut missing: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); inv.fields.len()];
+    // Purpose indices per field, a run of equal ones kept once as they come; sorted and made
+    // unique at the end (a million flows name the same pairs over and over).
+    let mut missing: Vec<Vec<u32>> = vec![Vec::new(); inv.fields.len()];
     for e in &g.edges {
-        let purpose = &inv.purposes[e.purpose as usize];
-        if purpose.retention.is_some() {
+        if inv.purposes[e.purpose as usize].retention.is_some() {
             continue;
         }
         for &f in g.fields(e) {
-            if inv.fields[f as usize].retention.is_none() {
-                missing[f as usize].insert(&purpose.id);
+            let purposes = &mut missing[f as usize];
+            if inv.fields[f as usize].retention.is_none() && purposes.last() != Some(&e.purpose) {
+                purposes.push(e.purpose);
             }
         }
     }
-    for (i, purposes) in missing.iter().enumerate() {
+    for (i, purposes) in missing.iter_mut().enumerate() {
         if purposes.is_empty() {
             continue;
         }
+        purposes.sort_unstable();
+        purposes.dedup();
         let f = &inv.fields[i];
-        let ids: Vec<String> = purposes.iter().map(|s| s.to_string()).collect();
+        let mut ids: Vec<String> = purposes.iter().map(|&p| inv.purposes[p as usize].id.clone()).collect();
+        ids.sort_unstable();
         out.push(
             Finding::new(
                 &NO_RETENTION,

@@ -74,25 +74,32 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
         }
         out
     };
-    let runs: Vec<&[Edge]> = parallel::runs(g.edges.len()).into_iter().map(|r| &g.edges[r]).collect();
+    // Whole-inventory rules run beside the edge runs; the edges are cut finer than one run per
+    // core so that the core that takes them can still share in the edges.
+    let whole = || {
+        let mut out = Vec::new();
+        integrity::check(g, ctx, &mut out);
+        if pipl {
+            pipl::global(g, &mut out);
+        }
+        if gdpr {
+            gdpr::global(g, &mut out);
+        }
+        if let Some(ev) = observed {
+            declared::check(g, ctx, ev, &mut out);
+        }
+        out
+    };
+    let runs: Vec<&[Edge]> = parallel::runs_of(g.edges.len(), 4).into_iter().map(|r| &g.edges[r]).collect();
+    let (per_run, mut whole) = parallel::join(|| parallel::in_parallel(runs, per_edge), whole);
     // Moved, not `concat`-ed: concatenating clones every finding (strings and data) once more.
-    let per_run = parallel::in_parallel(runs, per_edge);
-    // Room for the whole-inventory rules too, so the list is not copied again to grow.
-    let edge_findings: usize = per_run.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(edge_findings + edge_findings / 8 + 1024);
+    let all: usize = per_run.iter().map(Vec::len).sum::<usize>() + whole.len();
+    // Room for the expired waivers too, so the list is not copied again to grow.
+    let mut out = Vec::with_capacity(all + g.inv.waivers.len());
     for mut run in per_run {
         out.append(&mut run);
     }
-    integrity::check(g, ctx, &mut out);
-    if pipl {
-        pipl::global(g, &mut out);
-    }
-    if gdpr {
-        gdpr::global(g, &mut out);
-    }
-    if let Some(ev) = observed {
-        declared::check(g, ctx, ev, &mut out);
-    }
+    out.append(&mut whole);
     finalize(out, g.inv, ctx.as_of, &integrity::WAIVER_EXPIRED)
 }
 

@@ -408,12 +408,29 @@ impl Tier {
     pub fn count(g: &FlowGraph) -> Tier {
         let inv = g.inv;
         let (mut n_explicit, mut s_explicit) = (0u64, 0u64);
-        let mut n_groups: BTreeSet<u32> = BTreeSet::new();
-        let mut s_groups: BTreeSet<u32> = BTreeSet::new();
         let mut exempt: BTreeMap<&'static str, usize> = BTreeMap::new();
         let mut unknown_volume = 0;
         let mut any_sensitive = false;
         let mut seen_sdk: BTreeSet<u32> = BTreeSet::new();
+        // A subject group counts once however many flows export it, so flows without a volume
+        // only mark their provenance set (a few dozen sets for a million flows) as exported with
+        // non-sensitive and with sensitive fields; the groups are gathered from the sets after.
+        const EXPORTED: u8 = 1;
+        const NON_SENSITIVE: u8 = 2;
+        const SENSITIVE: u8 = 4;
+        let mut exported = vec![0u8; g.subject_sets.len()];
+        let set_facts: Vec<(bool, bool)> = (0..g.subject_sets.len() as u32)
+            .map(|set| {
+                let mut groups = g.subjects_in(set).map(|s| &inv.subjects[s as usize]).peekable();
+                let some = groups.peek().is_some();
+                let (mut only_children, mut no_volume) = (some, true);
+                for s in groups {
+                    only_children &= s.children;
+                    no_volume &= s.volume.is_none();
+                }
+                (only_children, no_volume)
+            })
+            .collect();
         for e in g.edges.iter().filter(|e| e.regimes().pipl && e.cn_export()) {
             if let Some(reason) = basis_exemption(basis(g, e, Regime::Pipl)) {
                 *exempt.entry(reason).or_default() += 1;
@@ -432,10 +449,9 @@ impl Tier {
                     None
                 }
             };
-            let groups: Vec<u32> = g.subjects_in(e.provenance).collect();
+            let (only_children, no_volume) = set_facts[e.provenance as usize];
             match volume {
                 Some(v) => {
-                    let only_children = !groups.is_empty() && groups.iter().all(|&s| inv.subjects[s as usize].children);
                     // Volumes are declared figures: add them without overflow, whatever their size.
                     if non_sensitive && !only_children {
                         n_explicit = n_explicit.saturating_add(v);
@@ -445,21 +461,34 @@ impl Tier {
                     }
                 }
                 None => {
-                    if groups.iter().all(|&s| inv.subjects[s as usize].volume.is_none()) {
+                    if no_volume {
                         unknown_volume += 1;
                     }
-                    for s in groups {
-                        if inv.subjects[s as usize].children {
-                            s_groups.insert(s);
-                            continue;
-                        }
-                        if non_sensitive {
-                            n_groups.insert(s);
-                        }
-                        if e.sensitive() {
-                            s_groups.insert(s);
-                        }
+                    // Exported at all: children's groups count as sensitive whatever the fields.
+                    let mark = &mut exported[e.provenance as usize];
+                    *mark |= EXPORTED;
+                    if non_sensitive {
+                        *mark |= NON_SENSITIVE;
                     }
+                    if e.sensitive() {
+                        *mark |= SENSITIVE;
+                    }
+                }
+            }
+        }
+        let mut n_groups: BTreeSet<u32> = BTreeSet::new();
+        let mut s_groups: BTreeSet<u32> = BTreeSet::new();
+        for (set, &mark) in exported.iter().enumerate().filter(|&(_, &mark)| mark != 0) {
+            for s in g.subjects_in(set as u32) {
+                if inv.subjects[s as usize].children {
+                    s_groups.insert(s);
+                    continue;
+                }
+                if mark & NON_SENSITIVE != 0 {
+                    n_groups.insert(s);
+                }
+                if mark & SENSITIVE != 0 {
+                    s_groups.insert(s);
                 }
             }
         }
@@ -720,43 +749,49 @@ fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
     }
 }
 
+/// What calls for a PI protection impact assessment (Art. 55), in the order findings name them
+/// (alphabetical); a purpose's reasons are a bit set over these.
+const ASSESSMENT_REASONS: [&str; 7] = [
+    "an embedded third-party sdk (Art. 55(3))",
+    "children's PI (Art. 28, 55(1))",
+    "entrusted processing (Art. 55(3))",
+    "export from China (Art. 55(4))",
+    "provision to another handler (Art. 55(3))",
+    "public disclosure (Art. 55(3))",
+    "sensitive PI (Art. 55(1))",
+];
+
 fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
+    let [sdk, children, entrust, export, provide, disclose, sensitive]: [u8; 7] = std::array::from_fn(|i| 1 << i);
     let inv = g.inv;
-    let mut reasons: Vec<BTreeSet<&'static str>> = vec![BTreeSet::new(); inv.purposes.len()];
+    let mut reasons: Vec<u8> = vec![0; inv.purposes.len()];
     let mut under: Vec<bool> = vec![false; inv.purposes.len()];
     for e in g.edges.iter().filter(|e| e.regimes().pipl) {
         let r = &mut reasons[e.purpose as usize];
         under[e.purpose as usize] = true;
         if e.sensitive() {
-            r.insert("sensitive PI (Art. 55(1))");
+            *r |= sensitive;
         }
         if e.children() {
-            r.insert("children's PI (Art. 28, 55(1))");
+            *r |= children;
         }
-        match (e.origin(), e.kind) {
-            (Origin::Sdk(_), _) => {
-                r.insert("an embedded third-party sdk (Art. 55(3))");
-            }
-            (_, FlowKind::Entrust) => {
-                r.insert("entrusted processing (Art. 55(3))");
-            }
-            (_, FlowKind::Provide) => {
-                r.insert("provision to another handler (Art. 55(3))");
-            }
-            (_, FlowKind::Disclose) => {
-                r.insert("public disclosure (Art. 55(3))");
-            }
-            _ => {}
-        }
+        *r |= match (e.origin(), e.kind) {
+            (Origin::Sdk(_), _) => sdk,
+            (_, FlowKind::Entrust) => entrust,
+            (_, FlowKind::Provide) => provide,
+            (_, FlowKind::Disclose) => disclose,
+            _ => 0,
+        };
         if e.cn_export() {
-            r.insert("export from China (Art. 55(4))");
+            *r |= export;
         }
     }
     for (i, p) in inv.purposes.iter().enumerate() {
         if !under[i] || p.assessment.is_some() {
             continue;
         }
-        let mut why: Vec<&str> = reasons[i].iter().copied().collect();
+        let mut why: Vec<&str> =
+            ASSESSMENT_REASONS.iter().enumerate().filter(|&(b, _)| reasons[i] >> b & 1 == 1).map(|(_, r)| *r).collect();
         if p.automated_decision {
             why.push("automated decision-making (Art. 55(2))");
         }
@@ -790,5 +825,11 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1000), "1,000");
         assert_eq!(group_digits(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn assessment_reasons_are_named_in_order() {
+        // Findings list a purpose's reasons in this order; it must stay the sorted one.
+        assert!(ASSESSMENT_REASONS.is_sorted());
     }
 }
