@@ -154,35 +154,71 @@ impl<'a> Namespace<'a> {
         Namespace { what, ids, flows: None, names: Default::default() }
     }
 
-    /// The namespace of flow ids, declared on all cores: shard `k` takes the ids whose hash
-    /// falls in it, in flow order, so "declared twice" names the same first declaration a single
-    /// pass would. A shard holds flow indices only (4 bytes each, where an id and a location
-    /// would take 32), and flow ids are not interned: nothing refers to a flow by interned name.
+    /// The namespace of flow ids, declared on all cores. A million ids in one table would make
+    /// every insertion a cache miss, so they are first sorted by a few bits of their hash into
+    /// partitions (a stable counting sort: each keeps flow order) and each partition gets a
+    /// table small enough to stay in cache. Within a partition flows are declared in order, so
+    /// "declared twice" names the same first declaration a single pass would. A table holds flow
+    /// indices only (4 bytes each, where an id and a location would take 32), and flow ids are
+    /// not interned: nothing refers to a flow by interned name.
     fn of_flows(e: &mut Errors<'a>, flows: &'a [Flow]) -> Self {
-        let shards = if flows.len() < 1 << 14 { 1 } else { crate::parallel::threads() };
-        let declare_shard = |k: usize| {
-            let mut table = hashbrown::HashTable::with_capacity(flows.len() / shards + 1);
+        let bits = (flows.len() >> 12).max(1).ilog2().min(12);
+        let parts = 1usize << bits;
+        // Hashes (and the syntax of declared ids) in flow order, on all cores.
+        let mut hashes: Vec<u64> = Vec::with_capacity(flows.len());
+        for (mut run, mut errors) in crate::parallel::in_parallel(crate::parallel::runs(flows.len()), |run| {
             let mut errors = e.fork();
-            for (i, f) in flows.iter().enumerate() {
-                let hash = hash_id(&f.id);
-                if shards > 1 && (hash % shards as u64) as usize != k {
-                    continue;
-                }
-                if f.id_declared {
-                    check_id_syntax(&mut errors, &f.id, f.loc, "a flow");
-                }
-                match table.find(hash, |&j: &u32| flows[j as usize].id == f.id) {
-                    Some(&first) => duplicate(&mut errors, &f.id, f.loc, flows[first as usize].loc, "a flow"),
+            let hashes: Vec<u64> = flows[run]
+                .iter()
+                .map(|f| {
+                    if f.id_declared {
+                        check_id_syntax(&mut errors, &f.id, f.loc, "a flow");
+                    }
+                    hash_id(&f.id)
+                })
+                .collect();
+            (hashes, errors.out)
+        }) {
+            hashes.append(&mut run);
+            e.out.append(&mut errors);
+        }
+        // (hash, flow index) grouped by partition, each group in flow order, so a partition is
+        // read straight through; a flow itself is looked at only when its hash matches another's.
+        let mut start = vec![0u32; parts + 1];
+        for &h in &hashes {
+            start[partition(h, bits) + 1] += 1;
+        }
+        for k in 0..parts {
+            start[k + 1] += start[k];
+        }
+        let mut order = vec![(0u64, 0u32); flows.len()];
+        let mut fill = start.clone();
+        for (i, &h) in hashes.iter().enumerate() {
+            let k = partition(h, bits);
+            order[fill[k] as usize] = (h, i as u32);
+            fill[k] += 1;
+        }
+        let declare = |k: usize| {
+            let members = &order[start[k] as usize..start[k + 1] as usize];
+            let mut table = hashbrown::HashTable::with_capacity(members.len());
+            let mut errors = e.fork();
+            for &(hash, i) in members {
+                let id = |j: u32| &flows[j as usize].id;
+                match table.find(hash, |&j: &u32| id(j) == id(i)) {
+                    Some(&first) => {
+                        let f = &flows[i as usize];
+                        duplicate(&mut errors, &f.id, f.loc, flows[first as usize].loc, "a flow");
+                    }
                     None => {
-                        table.insert_unique(hash, i as u32, |&j| hash_id(&flows[j as usize].id));
+                        table.insert_unique(hash, i, |&j| hashes[j as usize]);
                     }
                 }
             }
             (table, errors.out)
         };
-        let mut ids = FlowIds { flows, shards: Vec::new() };
-        for (table, mut errors) in crate::parallel::in_parallel((0..shards).collect(), declare_shard) {
-            ids.shards.push(table);
+        let mut ids = FlowIds { flows, bits, parts: Vec::with_capacity(parts) };
+        for (table, mut errors) in crate::parallel::in_parallel((0..parts).collect(), declare) {
+            ids.parts.push(table);
             e.out.append(&mut errors);
         }
         Namespace { flows: Some(ids), ..Namespace::new("a flow", 0) }
@@ -194,14 +230,14 @@ impl<'a> Namespace<'a> {
             None => self.ids.get(id),
             Some(ids) => {
                 let hash = hash_id(id);
-                let shard = &ids.shards[(hash % ids.shards.len() as u64) as usize];
-                shard.find(hash, |&i| *ids.flows[i as usize].id == *id).map(|&i| &ids.flows[i as usize].loc)
+                let part = &ids.parts[partition(hash, ids.bits)];
+                part.find(hash, |&i| *ids.flows[i as usize].id == *id).map(|&i| &ids.flows[i as usize].loc)
             }
         }
     }
 
     fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
-        let flows = self.flows.iter().flat_map(|ids| ids.shards.iter().flatten().map(|&i| &*ids.flows[i as usize].id));
+        let flows = self.flows.iter().flat_map(|ids| ids.parts.iter().flatten().map(|&i| &*ids.flows[i as usize].id));
         self.ids.keys().copied().chain(flows)
     }
 
@@ -236,10 +272,18 @@ impl<'a> Namespace<'a> {
     }
 }
 
-/// Flow ids in shards by hash, each shard a table of flow indices.
+/// Flow ids in partitions by hash, each partition a table of flow indices.
 struct FlowIds<'a> {
     flows: &'a [Flow],
-    shards: Vec<hashbrown::HashTable<u32>>,
+    /// `parts.len() == 1 << bits`.
+    bits: u32,
+    parts: Vec<hashbrown::HashTable<u32>>,
+}
+
+/// The partition of a hash: bits from its middle, since the tables themselves use its lowest
+/// bits (the bucket) and highest (the tag).
+fn partition(hash: u64, bits: u32) -> usize {
+    ((hash >> 32) & ((1 << bits) - 1)) as usize
 }
 
 fn hash_id(id: &str) -> u64 {
