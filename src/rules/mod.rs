@@ -92,10 +92,10 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
     };
     let runs: Vec<&[Edge]> = parallel::runs_of(g.edges.len(), 4).into_iter().map(|r| &g.edges[r]).collect();
     let (per_run, mut whole) = parallel::join(|| parallel::in_parallel(runs, per_edge), whole);
-    // Moved, not `concat`-ed: concatenating clones every finding (strings and data) once more.
     let all: usize = per_run.iter().map(Vec::len).sum::<usize>() + whole.len();
     // Room for the expired waivers too, so the list is not copied again to grow.
     let mut out = Vec::with_capacity(all + g.inv.waivers.len());
+    // Moved, not `concat`-ed: concatenating clones every finding (strings and data) once more.
     for mut run in per_run {
         out.append(&mut run);
     }
