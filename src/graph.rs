@@ -345,10 +345,13 @@ impl<'a> FlowGraph<'a> {
         let e = self.edges.len() as u32;
         let id = self.graph.add_edge(from, to, ());
         debug_assert_eq!(id.index(), e as usize);
-        let origin = match origin {
-            Origin::Flow(i) => i,
-            Origin::Sdk(i) => i | SDK_BIT,
+        let (index, sdk) = match origin {
+            Origin::Flow(i) => (i, 0),
+            Origin::Sdk(i) => (i, SDK_BIT),
         };
+        // Far below 2^31: a flow takes tens of bytes of input.
+        debug_assert!(index < SDK_BIT);
+        let origin = index | sdk;
         self.edges.push(Edge { origin, from, to, kind, fields, purpose, provenance: 0, facts: 0 });
         e
     }
