@@ -16,6 +16,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::BuildHasher;
 
 /// An interned id: a reference from one entity to another (a flow's ends, fields and purpose, an
 /// sdk's vendor, a consent's fields, …). Equality is a pointer comparison and
@@ -26,22 +27,15 @@ pub type Name = ustr::Ustr;
 pub fn name(s: &str) -> Name {
     NAMES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let key = ShortKey::of(s);
-        let found = match &key {
-            Some(key) => cache.short.get(key),
-            None => cache.long.get(s),
-        };
-        if let Some(&n) = found {
+        let hash = rustc_hash::FxBuildHasher.hash_one(s);
+        if let Some(&n) = cache.table.find(hash, |n: &Name| n.as_str() == s) {
             return n;
         }
         let n = ustr::ustr(s);
         // Bounded: an inventory names a few thousand entities; flow ids, which are unique, are
         // not names. Past the bound, the global table alone answers.
-        if cache.short.len() + cache.long.len() < 1 << 16 {
-            match key {
-                Some(key) => cache.short.insert(key, n),
-                None => cache.long.insert(n.as_str(), n),
-            };
+        if cache.table.len() < 1 << 16 {
+            cache.table.insert_unique(hash, n, |n| rustc_hash::FxBuildHasher.hash_one(n.as_str()));
         }
         n
     })
@@ -49,33 +43,11 @@ pub fn name(s: &str) -> Name {
 
 /// Names this thread has interned. The global table takes a lock and a second hash per lookup;
 /// a million flows name the same few thousand ids over and over, so each thread asks it once
-/// per id. Names of up to 24 bytes (nearly all ids) are keyed by their bytes held inline, so a
-/// lookup is a hash of three words and a comparison of three words, with no pointer followed.
+/// per id. The table holds the names alone (8 bytes each), so it stays in cache while the parse
+/// streams through the text.
 #[derive(Default)]
 struct NameCache {
-    short: rustc_hash::FxHashMap<ShortKey, Name>,
-    long: rustc_hash::FxHashMap<&'static str, Name>,
-}
-
-/// The bytes of a short name, zero-padded, and its length.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct ShortKey([u64; 3], u8);
-
-impl ShortKey {
-    fn of(s: &str) -> Option<ShortKey> {
-        let bytes = s.as_bytes();
-        if bytes.len() > 24 {
-            return None;
-        }
-        let mut buf = [0u8; 24];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        let word = |i: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&buf[i * 8..i * 8 + 8]);
-            u64::from_le_bytes(w)
-        };
-        Some(ShortKey([word(0), word(1), word(2)], bytes.len() as u8))
-    }
+    table: hashbrown::HashTable<Name>,
 }
 
 thread_local! {
