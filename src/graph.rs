@@ -6,12 +6,11 @@
 //! field, with subject groups as bit sets, so a million flows cost a few passes, not a search per
 //! flow.
 
-use crate::model::{Inventory, Name, Party, Regime, Role, is_eea, name};
+use crate::model::{ByAddress, Inventory, Name, NameMap, Party, Regime, Role, is_eea, name};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use ustr::UstrMap;
 
 /// An id to look up in the graph: an interned name as it is, or a text. A text that was never
 /// interned names nothing declared (every declared id is interned when the graph is built), so
@@ -38,8 +37,8 @@ impl Id for String {
     }
 }
 
-fn lookup<V: Copy>(map: &UstrMap<V>, id: &(impl Id + ?Sized)) -> Option<V> {
-    id.interned().and_then(|n| map.get(&n).copied())
+fn lookup<V: Copy>(map: &NameMap<V>, id: &(impl Id + ?Sized)) -> Option<V> {
+    id.interned().and_then(|n| map.get(&ByAddress(n)).copied())
 }
 
 /// What a node is, with its index in the inventory's array.
@@ -210,7 +209,7 @@ pub struct FlowGraph<'a> {
     /// Edge `i` of the petgraph is [`FlowGraph::edges`]`[i]` (they are added together), so it
     /// carries no weight of its own: 4 bytes a flow.
     pub graph: DiGraph<Node, ()>,
-    node_by_id: UstrMap<NodeIndex>,
+    node_by_id: NameMap<NodeIndex>,
     /// The interned id of each node, by node index.
     node_names: Vec<Name>,
     pub edges: Vec<Edge>,
@@ -218,11 +217,11 @@ pub struct FlowGraph<'a> {
     pub subject_sets: Vec<SubjectSet>,
     // Keyed by interned name: a flow's references are looked up by pointer, never by hashing
     // and comparing their text again.
-    field_by_id: UstrMap<u32>,
-    purpose_by_id: UstrMap<u32>,
-    consent_by_id: UstrMap<u32>,
-    mechanism_by_id: UstrMap<u32>,
-    subject_by_id: UstrMap<u32>,
+    field_by_id: NameMap<u32>,
+    purpose_by_id: NameMap<u32>,
+    consent_by_id: NameMap<u32>,
+    mechanism_by_id: NameMap<u32>,
+    subject_by_id: NameMap<u32>,
     /// Edges whose source holds a field nothing brings to it: `(edge, field indices)`.
     pub from_nowhere: Vec<(u32, Vec<u32>)>,
     /// Whether any flow or sdk carries each field.
@@ -242,18 +241,18 @@ impl<'a> FlowGraph<'a> {
         let n_pooled = inv.flows.iter().map(|f| f.fields.len()).sum::<usize>()
             + inv.sdks.iter().map(|s| s.fields.len() * s.in_systems.len()).sum::<usize>();
         let mut graph = DiGraph::with_capacity(inv.subjects.len() + inv.systems.len() + inv.parties.len(), n_edges);
-        let mut node_by_id = UstrMap::default();
+        let mut node_by_id = NameMap::default();
         let mut node_names = Vec::with_capacity(graph.capacity().0);
         let nodes = (inv.subjects.iter().enumerate().map(|(i, s)| (&s.id, Node::Subject(i as u32))))
             .chain(inv.systems.iter().enumerate().map(|(i, s)| (&s.id, Node::System(i as u32))))
             .chain(inv.parties.iter().enumerate().map(|(i, p)| (&p.id, Node::Party(i as u32))));
         for (id, node) in nodes {
             let id = name(id);
-            node_by_id.insert(id, graph.add_node(node));
+            node_by_id.insert(ByAddress(id), graph.add_node(node));
             node_names.push(id);
         }
-        let index = |ids: &mut dyn Iterator<Item = &'a str>| -> UstrMap<u32> {
-            ids.enumerate().map(|(i, id)| (name(id), i as u32)).collect()
+        let index = |ids: &mut dyn Iterator<Item = &'a str>| -> NameMap<u32> {
+            ids.enumerate().map(|(i, id)| (ByAddress(name(id)), i as u32)).collect()
         };
         let field_by_id = index(&mut inv.fields.iter().map(|f| f.id.as_str()));
         let purpose_by_id = index(&mut inv.purposes.iter().map(|p| p.id.as_str()));
@@ -291,7 +290,9 @@ impl<'a> FlowGraph<'a> {
     fn add_edges(&mut self) {
         let inv = self.inv;
         for (i, f) in inv.flows.iter().enumerate() {
-            let (Some(&from), Some(&to)) = (self.node_by_id.get(&f.from), self.node_by_id.get(&f.to)) else {
+            let (Some(&from), Some(&to)) =
+                (self.node_by_id.get(&ByAddress(f.from)), self.node_by_id.get(&ByAddress(f.to)))
+            else {
                 continue;
             };
             let kind = match (self.graph[from], self.graph[to]) {
@@ -302,7 +303,7 @@ impl<'a> FlowGraph<'a> {
                 (Node::Party(_), Node::Party(_)) => FlowKind::Onward,
                 (_, Node::Subject(_)) => continue,
             };
-            let purpose = self.purpose_by_id.get(&f.purpose).copied().unwrap_or(0);
+            let purpose = self.purpose_by_id.get(&ByAddress(f.purpose)).copied().unwrap_or(0);
             let fields = self.pool_fields(f.fields.iter().copied());
             self.push_edge(Origin::Flow(i as u32), from, to, kind, fields, purpose);
         }
@@ -323,7 +324,7 @@ impl<'a> FlowGraph<'a> {
     fn pool_fields(&mut self, ids: impl Iterator<Item = Name>) -> Range<u32> {
         let start = self.field_pool.len() as u32;
         for id in ids {
-            if let Some(&f) = self.field_by_id.get(&id) {
+            if let Some(&f) = self.field_by_id.get(&ByAddress(id)) {
                 if !self.field_pool[start as usize..].contains(&f) {
                     self.field_pool.push(f);
                 }
@@ -471,7 +472,7 @@ impl<'a> FlowGraph<'a> {
                 if !f.subjects.is_empty() {
                     let mut bits = vec![0u64; words];
                     for s in &f.subjects {
-                        if let Some(&si) = self.subject_by_id.get(s) {
+                        if let Some(&si) = self.subject_by_id.get(&ByAddress(*s)) {
                             bits[si as usize / 64] |= 1 << (si % 64);
                         }
                     }

@@ -144,7 +144,7 @@ struct Namespace<'a> {
     /// The same ids interned, so a flow's references (a million of them) are found by pointer.
     /// Empty for the flows' own namespace: nothing refers to a flow by interned name, and a
     /// million unique ids need not be interned.
-    names: ustr::UstrSet,
+    names: NameSet,
 }
 
 impl<'a> Namespace<'a> {
@@ -244,7 +244,7 @@ impl<'a> Namespace<'a> {
     /// A namespace of entities already declared elsewhere (no duplicate checks).
     fn of(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
         let ids: HashMap<&'a str, Loc> = entities.collect();
-        let names = ids.keys().map(|id| name(id)).collect();
+        let names = ids.keys().map(|id| ByAddress(name(id))).collect();
         Namespace { what, ids, flows: None, names }
     }
 
@@ -256,7 +256,7 @@ impl<'a> Namespace<'a> {
             duplicate(e, id, loc, first, self.what);
         } else {
             self.ids.insert(id, loc);
-            self.names.insert(name(id));
+            self.names.insert(ByAddress(name(id)));
         }
     }
 
@@ -339,7 +339,7 @@ impl std::fmt::Display for Owner<'_> {
 
 /// References are interned names, so each is found by pointer.
 fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &Name) {
-    if ns.names.contains(id) {
+    if ns.names.contains(&ByAddress(*id)) {
         return;
     }
     let id = id.as_str();
@@ -364,7 +364,7 @@ fn check_list(e: &mut Errors, ns: &Namespace, loc: Loc, key: &str, owner: Owner,
 /// The namespaces a flow refers to.
 struct References<'n, 'a> {
     nodes: &'n Namespace<'a>,
-    node_kind: &'n ustr::UstrMap<NodeKind>,
+    node_kind: &'n NameMap<NodeKind>,
     fields: &'n Namespace<'a>,
     purposes: &'n Namespace<'a>,
     consents: &'n Namespace<'a>,
@@ -376,7 +376,7 @@ impl References<'_, '_> {
     fn check_flow(&self, e: &mut Errors, f: &Flow) {
         let owner = Owner("flow", &f.id);
         check_ref(e, self.nodes, Ref { loc: f.loc, key: "from", index: None, owner }, &f.from);
-        match self.node_kind.get(&f.to) {
+        match self.node_kind.get(&ByAddress(f.to)) {
             Some(NodeKind::Subject) => e.at(
                 LoadCode::DanglingRef,
                 f.loc,
@@ -388,7 +388,7 @@ impl References<'_, '_> {
             Some(_) => {}
             None => check_ref(e, self.nodes, Ref { loc: f.loc, key: "to", index: None, owner }, &f.to),
         }
-        if f.from == f.to && self.node_kind.contains_key(&f.from) {
+        if f.from == f.to && self.node_kind.contains_key(&ByAddress(f.from)) {
             e.at(
                 LoadCode::BadValue,
                 f.loc,
@@ -500,10 +500,10 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     // Namespaces.
     let mut nodes =
         Namespace::new("a subject, system or party", inv.subjects.len() + inv.systems.len() + inv.parties.len());
-    let mut node_kind: ustr::UstrMap<NodeKind> = Default::default();
+    let mut node_kind: NameMap<NodeKind> = Default::default();
     for s in &inv.subjects {
         nodes.declare(&mut e, &s.id, s.loc, true);
-        node_kind.entry(name(&s.id)).or_insert(NodeKind::Subject);
+        node_kind.entry(ByAddress(name(&s.id))).or_insert(NodeKind::Subject);
         for (i, cc) in s.country.iter().enumerate() {
             let index = (s.country.0.len() > 1).then_some(i);
             check_country(&mut e, s.loc, "country", index, cc, "subject");
@@ -511,12 +511,12 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     }
     for s in &inv.systems {
         nodes.declare(&mut e, &s.id, s.loc, true);
-        node_kind.entry(name(&s.id)).or_insert(NodeKind::System);
+        node_kind.entry(ByAddress(name(&s.id))).or_insert(NodeKind::System);
         check_country(&mut e, s.loc, "country", None, &s.country, "system");
     }
     for p in &inv.parties {
         nodes.declare(&mut e, &p.id, p.loc, true);
-        node_kind.entry(name(&p.id)).or_insert(NodeKind::Party);
+        node_kind.entry(ByAddress(name(&p.id))).or_insert(NodeKind::Party);
         check_country(&mut e, p.loc, "country", None, &p.country, "party");
     }
     let mut fields = Namespace::new("a field", inv.fields.len());

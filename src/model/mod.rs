@@ -23,6 +23,22 @@ use std::hash::BuildHasher;
 /// the hash is computed once, when the name is first seen; order is the string's order.
 pub type Name = ustr::Ustr;
 
+/// An interned name as a map key, hashed by its address: interned names are equal exactly when
+/// their addresses are, so a lookup does not read the hash stored beside the name's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByAddress(pub Name);
+
+impl std::hash::Hash for ByAddress {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_usize(self.0.as_char_ptr() as usize);
+    }
+}
+
+/// Values by interned name (declared entities by id, for a million references to find).
+pub type NameMap<V> = rustc_hash::FxHashMap<ByAddress, V>;
+/// A set of interned names.
+pub type NameSet = rustc_hash::FxHashSet<ByAddress>;
+
 /// Intern a name.
 pub fn name(s: &str) -> Name {
     NAMES.with(|cache| {
