@@ -42,6 +42,16 @@ pub fn in_parallel<I: Send, O: Send>(inputs: Vec<I>, job: impl Fn(I) -> O + Sync
     }
 }
 
+/// Move `items` onto the end of `into`, in order, copied on all cores when there are many: a
+/// million flows moved into place are over a hundred megabytes of fresh memory to fill.
+pub fn append<T: Send>(into: &mut Vec<T>, items: Vec<T>) {
+    use rayon::prelude::*;
+    match pool() {
+        Some(pool) if items.len() >= 1024 => pool.install(|| into.par_extend(items)),
+        _ => into.extend(items),
+    }
+}
+
 /// Run `a` and `b` side by side on the pool (in line, one after the other, without one).
 pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     match pool() {
@@ -63,6 +73,17 @@ mod tests {
                 assert_eq!(r.iter().flat_map(|r| r.clone()).collect::<Vec<_>>(), (0..len).collect::<Vec<_>>());
             }
         }
+    }
+
+    #[test]
+    fn append_keeps_order() {
+        let mut into: Vec<String> = vec!["first".into()];
+        let items: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        append(&mut into, items.clone());
+        append(&mut into, vec!["last".into()]);
+        assert_eq!(into.len(), 5002);
+        assert_eq!(into[1..5001], items[..]);
+        assert_eq!((into[0].as_str(), into[5001].as_str()), ("first", "last"));
     }
 
     #[test]

@@ -445,7 +445,7 @@ fn join(into: &mut Inventory, mut pieces: Vec<Inventory>, more: &dyn Fn(usize) -
                 into.$a.reserve_exact(adding + extra + extra / 16);
             }
             for piece in &mut pieces {
-                into.$a.extend(std::mem::take(&mut piece.$a));
+                parallel::append(&mut into.$a, std::mem::take(&mut piece.$a));
             }
         )*};
     }
