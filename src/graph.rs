@@ -290,9 +290,7 @@ impl<'a> FlowGraph<'a> {
     fn add_edges(&mut self) {
         let inv = self.inv;
         for (i, f) in inv.flows.iter().enumerate() {
-            let (Some(&from), Some(&to)) =
-                (self.node_by_id.get(&ByAddress(f.from)), self.node_by_id.get(&ByAddress(f.to)))
-            else {
+            let (Some(from), Some(to)) = (self.node_of(&f.from), self.node_of(&f.to)) else {
                 continue;
             };
             let kind = match (self.graph[from], self.graph[to]) {
@@ -303,7 +301,7 @@ impl<'a> FlowGraph<'a> {
                 (Node::Party(_), Node::Party(_)) => FlowKind::Onward,
                 (_, Node::Subject(_)) => continue,
             };
-            let purpose = self.purpose_by_id.get(&ByAddress(f.purpose)).copied().unwrap_or(0);
+            let purpose = self.purpose_of(&f.purpose).unwrap_or(0);
             let fields = self.pool_fields(f.fields.iter().copied());
             self.push_edge(Origin::Flow(i as u32), from, to, kind, fields, purpose);
         }
@@ -324,7 +322,7 @@ impl<'a> FlowGraph<'a> {
     fn pool_fields(&mut self, ids: impl Iterator<Item = Name>) -> Range<u32> {
         let start = self.field_pool.len() as u32;
         for id in ids {
-            if let Some(&f) = self.field_by_id.get(&ByAddress(id)) {
+            if let Some(f) = self.field_of(&id) {
                 if !self.field_pool[start as usize..].contains(&f) {
                     self.field_pool.push(f);
                 }
@@ -472,7 +470,7 @@ impl<'a> FlowGraph<'a> {
                 if !f.subjects.is_empty() {
                     let mut bits = vec![0u64; words];
                     for s in &f.subjects {
-                        if let Some(&si) = self.subject_by_id.get(&ByAddress(*s)) {
+                        if let Some(si) = lookup(&self.subject_by_id, s) {
                             bits[si as usize / 64] |= 1 << (si % 64);
                         }
                     }
