@@ -7,6 +7,7 @@
 //! flow.
 
 use crate::model::{ByAddress, Inventory, Name, NameMap, Party, Regime, Role, is_eea, name};
+use crate::parallel;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -155,6 +156,16 @@ const SPECIAL: u8 = 1 << 6;
 const CRIMINAL: u8 = 1 << 7;
 
 impl Edge {
+    fn new(origin: Origin, from: NodeIndex, to: NodeIndex, kind: FlowKind, fields: Range<u32>, purpose: u32) -> Edge {
+        let (index, sdk) = match origin {
+            Origin::Flow(i) => (i, 0),
+            Origin::Sdk(i) => (i, SDK_BIT),
+        };
+        // Far below 2^31: a flow takes tens of bytes of input.
+        debug_assert!(index < SDK_BIT);
+        Edge { origin: index | sdk, from, to, kind, fields, purpose, provenance: 0, facts: 0 }
+    }
+
     /// Where the edge was declared.
     pub fn origin(&self) -> Origin {
         if self.origin & SDK_BIT == 0 { Origin::Flow(self.origin) } else { Origin::Sdk(self.origin & !SDK_BIT) }
@@ -200,6 +211,31 @@ pub struct FieldFacts {
     pub criminal: bool,
 }
 
+/// Flows resolved into edges on one core, before they are joined in order.
+struct ResolvedFlows {
+    edges: Vec<Edge>,
+    /// The edges' field indices; their ranges start at 0 here.
+    pool: Vec<u32>,
+    /// Whether these edges carry each field.
+    used: Vec<bool>,
+    /// Explicit `subjects` of the flows that name some: `(edge in this run, subject bits)`.
+    explicit: Vec<(u32, Vec<u64>)>,
+}
+
+/// Push the indices of the declared fields among `ids` onto `pool`, each once, marking them used.
+fn pool_fields(field_by_id: &NameMap<u32>, ids: &[Name], pool: &mut Vec<u32>, used: &mut [bool]) -> Range<u32> {
+    let start = pool.len();
+    for id in ids {
+        if let Some(f) = lookup(field_by_id, id) {
+            if !pool[start..].contains(&f) {
+                pool.push(f);
+            }
+            used[f as usize] = true;
+        }
+    }
+    start as u32..pool.len() as u32
+}
+
 /// A set of subject groups (bit `i` = `subjects[i]`).
 pub type SubjectSet = Box<[u64]>;
 
@@ -230,6 +266,9 @@ pub struct FlowGraph<'a> {
     pub field_facts: Vec<FieldFacts>,
     /// Edges of each sdk (one per host system).
     pub sdk_edges: Vec<Vec<u32>>,
+    /// Explicit `subjects` of the flows that name some, as bit sets by edge: gathered while the
+    /// edges are built, used up by the provenance propagation.
+    explicit: FxHashMap<u32, Vec<u64>>,
 }
 
 impl<'a> FlowGraph<'a> {
@@ -281,6 +320,7 @@ impl<'a> FlowGraph<'a> {
                 .map(|f| FieldFacts { sensitive: f.is_sensitive(), special: f.is_special(), criminal: f.is_criminal() })
                 .collect(),
             sdk_edges: vec![Vec::new(); inv.sdks.len()],
+            explicit: FxHashMap::default(),
         };
         g.add_edges();
         g.derive();
@@ -289,7 +329,51 @@ impl<'a> FlowGraph<'a> {
 
     fn add_edges(&mut self) {
         let inv = self.inv;
-        for (i, f) in inv.flows.iter().enumerate() {
+        // Resolving a million flows' references is most of the work: runs of flows are resolved
+        // on all cores, then joined in flow order, so edge `i` is the same whatever the threads.
+        let this = &*self;
+        let runs = parallel::in_parallel(parallel::runs_of(inv.flows.len(), 2), |run| this.resolve_flows(run));
+        for run in runs {
+            let offset = self.field_pool.len() as u32;
+            self.field_pool.extend_from_slice(&run.pool);
+            for (used, &now) in self.field_used.iter_mut().zip(&run.used) {
+                *used |= now;
+            }
+            for (e, bits) in run.explicit {
+                self.explicit.insert(self.edges.len() as u32 + e, bits);
+            }
+            for mut edge in run.edges {
+                edge.fields = edge.fields.start + offset..edge.fields.end + offset;
+                self.push_edge(edge);
+            }
+        }
+        for (i, s) in inv.sdks.iter().enumerate() {
+            let Some(vendor) = self.node_of(&s.vendor) else { continue };
+            let Node::Party(p) = self.graph[vendor] else { continue };
+            let kind = FlowKind::to_party(inv.parties[p as usize].role);
+            let purpose = self.purpose_of(&s.purpose).unwrap_or(0);
+            for host in &s.in_systems {
+                let Some(from) = self.node_of(host) else { continue };
+                let mut pool = std::mem::take(&mut self.field_pool);
+                let fields = pool_fields(&self.field_by_id, &s.fields, &mut pool, &mut self.field_used);
+                self.field_pool = pool;
+                let e = self.push_edge(Edge::new(Origin::Sdk(i as u32), from, vendor, kind, fields, purpose));
+                self.sdk_edges[i].push(e);
+            }
+        }
+    }
+
+    /// The edges of `flows[run]`, their fields pooled from 0, and which fields they carry.
+    fn resolve_flows(&self, run: Range<usize>) -> ResolvedFlows {
+        let inv = self.inv;
+        let words = inv.subjects.len().div_ceil(64).max(1);
+        let mut out = ResolvedFlows {
+            edges: Vec::with_capacity(run.len()),
+            pool: Vec::with_capacity(inv.flows[run.clone()].iter().map(|f| f.fields.len()).sum()),
+            used: vec![false; inv.fields.len()],
+            explicit: Vec::new(),
+        };
+        for (i, f) in inv.flows[run.clone()].iter().enumerate() {
             let (Some(from), Some(to)) = (self.node_of(&f.from), self.node_of(&f.to)) else {
                 continue;
             };
@@ -302,56 +386,27 @@ impl<'a> FlowGraph<'a> {
                 (_, Node::Subject(_)) => continue,
             };
             let purpose = self.purpose_of(&f.purpose).unwrap_or(0);
-            let fields = self.pool_fields(f.fields.iter().copied());
-            self.push_edge(Origin::Flow(i as u32), from, to, kind, fields, purpose);
-        }
-        for (i, s) in inv.sdks.iter().enumerate() {
-            let Some(vendor) = self.node_of(&s.vendor) else { continue };
-            let Node::Party(p) = self.graph[vendor] else { continue };
-            let kind = FlowKind::to_party(inv.parties[p as usize].role);
-            let purpose = self.purpose_of(&s.purpose).unwrap_or(0);
-            for host in &s.in_systems {
-                let Some(from) = self.node_of(host) else { continue };
-                let fields = self.pool_fields(s.fields.iter().copied());
-                let e = self.push_edge(Origin::Sdk(i as u32), from, vendor, kind, fields, purpose);
-                self.sdk_edges[i].push(e);
-            }
-        }
-    }
-
-    fn pool_fields(&mut self, ids: impl Iterator<Item = Name>) -> Range<u32> {
-        let start = self.field_pool.len() as u32;
-        for id in ids {
-            if let Some(f) = self.field_of(&id) {
-                if !self.field_pool[start as usize..].contains(&f) {
-                    self.field_pool.push(f);
+            let fields = pool_fields(&self.field_by_id, &f.fields, &mut out.pool, &mut out.used);
+            if !f.subjects.is_empty() {
+                let mut bits = vec![0u64; words];
+                for s in &f.subjects {
+                    if let Some(si) = lookup(&self.subject_by_id, s) {
+                        bits[si as usize / 64] |= 1 << (si % 64);
+                    }
                 }
-                self.field_used[f as usize] = true;
+                out.explicit.push((out.edges.len() as u32, bits));
             }
+            let origin = Origin::Flow((run.start + i) as u32);
+            out.edges.push(Edge::new(origin, from, to, kind, fields, purpose));
         }
-        start..self.field_pool.len() as u32
+        out
     }
 
-    fn push_edge(
-        &mut self,
-        origin: Origin,
-        from: NodeIndex,
-        to: NodeIndex,
-        kind: FlowKind,
-        fields: Range<u32>,
-        purpose: u32,
-    ) -> u32 {
+    fn push_edge(&mut self, edge: Edge) -> u32 {
         let e = self.edges.len() as u32;
-        let id = self.graph.add_edge(from, to, ());
+        let id = self.graph.add_edge(edge.from, edge.to, ());
         debug_assert_eq!(id.index(), e as usize);
-        let (index, sdk) = match origin {
-            Origin::Flow(i) => (i, 0),
-            Origin::Sdk(i) => (i, SDK_BIT),
-        };
-        // Far below 2^31: a flow takes tens of bytes of input.
-        debug_assert!(index < SDK_BIT);
-        let origin = index | sdk;
-        self.edges.push(Edge { origin, from, to, kind, fields, purpose, provenance: 0, facts: 0 });
+        self.edges.push(edge);
         e
     }
 
@@ -462,22 +517,7 @@ impl<'a> FlowGraph<'a> {
         let n_nodes = self.graph.node_count();
         let n_edges = self.edges.len();
 
-        // Explicit `subjects` of each flow, as bit sets (only flows that name some).
-        let mut explicit: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
-        for (e, edge) in self.edges.iter().enumerate() {
-            if let Origin::Flow(i) = edge.origin() {
-                let f = &inv.flows[i as usize];
-                if !f.subjects.is_empty() {
-                    let mut bits = vec![0u64; words];
-                    for s in &f.subjects {
-                        if let Some(si) = lookup(&self.subject_by_id, s) {
-                            bits[si as usize / 64] |= 1 << (si % 64);
-                        }
-                    }
-                    explicit.insert(e as u32, bits);
-                }
-            }
-        }
+        let explicit = std::mem::take(&mut self.explicit);
 
         // Edges by field (CSR).
         let n_fields = inv.fields.len();
