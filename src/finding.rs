@@ -254,7 +254,7 @@ pub fn finalize(mut findings: Vec<Finding>, inv: &Inventory, as_of: Date, expire
     }
     // In place, without the scratch copy of half the list a stable sort makes (8 MB at a million
     // flows); the location breaks ties between otherwise equal findings.
-    findings.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::parallel::sort_unstable_by(&mut findings, |a, b| a.sort_key().cmp(&b.sort_key()));
     // An sdk in several systems yields the same finding once per system: keep one.
     findings.dedup_by(|b, a| a.code == b.code && a.target == b.target && a.regime == b.regime);
     findings

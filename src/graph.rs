@@ -266,6 +266,9 @@ pub struct FlowGraph<'a> {
     pub field_facts: Vec<FieldFacts>,
     /// Edges of each sdk (one per host system).
     pub sdk_edges: Vec<Vec<u32>>,
+    /// The declared fields each consent is limited to, as sorted indices: checked for every
+    /// consent-based flow, by index rather than by comparing ids.
+    consent_fields: Vec<Box<[u32]>>,
     /// Explicit `subjects` of the flows that name some, as bit sets by edge: gathered while the
     /// edges are built, used up by the provenance propagation.
     explicit: FxHashMap<u32, Vec<u64>>,
@@ -320,8 +323,19 @@ impl<'a> FlowGraph<'a> {
                 .map(|f| FieldFacts { sensitive: f.is_sensitive(), special: f.is_special(), criminal: f.is_criminal() })
                 .collect(),
             sdk_edges: vec![Vec::new(); inv.sdks.len()],
+            consent_fields: Vec::new(),
             explicit: FxHashMap::default(),
         };
+        g.consent_fields = inv
+            .consents
+            .iter()
+            .map(|c| {
+                let mut fields: Vec<u32> = c.fields.iter().filter_map(|f| g.field_of(f)).collect();
+                fields.sort_unstable();
+                fields.dedup();
+                fields.into()
+            })
+            .collect();
         g.add_edges();
         g.derive();
         g
@@ -426,6 +440,12 @@ impl<'a> FlowGraph<'a> {
     }
     pub fn mechanism_of(&self, id: &(impl Id + ?Sized)) -> Option<u32> {
         lookup(&self.mechanism_by_id, id)
+    }
+
+    /// The declared fields consent `c` is limited to, as sorted indices (empty: no declared
+    /// field, which is no limit only when the consent names no field at all).
+    pub fn consent_fields(&self, c: u32) -> &[u32] {
+        &self.consent_fields[c as usize]
     }
 
     /// The fields an edge carries.

@@ -52,6 +52,16 @@ pub fn append<T: Send>(into: &mut Vec<T>, items: Vec<T>) {
     }
 }
 
+/// Sort `items` on all cores. The result is a function of the input alone (the splits do not
+/// depend on timing), as with a sequential unstable sort.
+pub fn sort_unstable_by<T: Send>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering + Sync + Send) {
+    use rayon::prelude::*;
+    match pool() {
+        Some(pool) if items.len() >= 4096 => pool.install(|| items.par_sort_unstable_by(compare)),
+        _ => items.sort_unstable_by(compare),
+    }
+}
+
 /// Run `a` and `b` side by side on the pool (in line, one after the other, without one).
 pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     match pool() {
@@ -84,6 +94,22 @@ mod tests {
         assert_eq!(into.len(), 5002);
         assert_eq!(into[1..5001], items[..]);
         assert_eq!((into[0].as_str(), into[5001].as_str()), ("first", "last"));
+    }
+
+    #[test]
+    fn sorting_on_all_cores_sorts_and_ties_land_the_same_way_every_time() {
+        // Pairs equal in the key (the first) but told apart by the second: the order among
+        // them must not depend on thread timing.
+        let items: Vec<(u32, u32)> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) % 97, i)).collect();
+        let sorted = |mut v: Vec<(u32, u32)>| {
+            sort_unstable_by(&mut v, |a, b| a.0.cmp(&b.0));
+            v
+        };
+        let first = sorted(items.clone());
+        assert!(first.windows(2).all(|w| w[0].0 <= w[1].0));
+        for _ in 0..5 {
+            assert_eq!(sorted(items.clone()), first);
+        }
     }
 
     #[test]

@@ -199,20 +199,17 @@ pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about:
             && c.covers.contains(&req)
             && (!limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
     };
-    let consents = || g.edge_consent_indices(e).map(|c| &g.inv.consents[c as usize]).filter(qualifies);
+    let consents = || g.edge_consent_indices(e).filter(|&c| qualifies(&&g.inv.consents[c as usize]));
     // Checked for every consent-based flow: answer without allocating, and at once when a
     // qualifying consent has no field limit.
     let mut any = false;
     for c in consents() {
-        if c.fields.is_empty() {
+        if g.inv.consents[c as usize].fields.is_empty() {
             return true;
         }
         any = true;
     }
-    any && about.iter().all(|&f| {
-        let id = g.inv.fields[f as usize].id.as_str();
-        consents().any(|c| c.fields.iter().any(|x| x == id))
-    })
+    any && about.iter().all(|&f| consents().any(|c| g.consent_fields(c).binary_search(&f).is_ok()))
 }
 
 /// The consent rule both regimes share (PIPL Art. 14, GDPR Art. 7): a consent-based flow needs a
@@ -265,11 +262,22 @@ pub fn edge_loc(g: &FlowGraph, e: &Edge) -> Loc {
 }
 
 /// "flow `x` (a → b)" or "sdk `x` (in a → vendor)": how messages name an edge.
-pub fn edge_label(g: &FlowGraph, e: &Edge) -> String {
-    let (from, to) = (g.node_id(e.from), g.node_id(e.to));
-    match e.origin() {
-        Origin::Flow(_) => format!("flow `{}` ({from} → {to})", g.edge_target(e)),
-        Origin::Sdk(_) => format!("sdk `{}` (in {from} → {to})", g.edge_target(e)),
+pub fn edge_label<'g>(g: &'g FlowGraph, e: &'g Edge) -> EdgeLabel<'g> {
+    EdgeLabel(g, e)
+}
+
+/// How messages name an edge: written straight into the message, not built apart and copied
+/// in (a hundred thousand findings name their edge).
+pub struct EdgeLabel<'g>(&'g FlowGraph<'g>, &'g Edge);
+
+impl std::fmt::Display for EdgeLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let EdgeLabel(g, e) = *self;
+        let (from, to) = (g.node_id(e.from), g.node_id(e.to));
+        match e.origin() {
+            Origin::Flow(_) => write!(f, "flow `{}` ({from} → {to})", g.edge_target(e)),
+            Origin::Sdk(_) => write!(f, "sdk `{}` (in {from} → {to})", g.edge_target(e)),
+        }
     }
 }
 
