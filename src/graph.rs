@@ -28,13 +28,13 @@ impl Id for Name {
 
 impl Id for str {
     fn interned(&self) -> Option<Name> {
-        ustr::existing_ustr(self)
+        Name::existing(self)
     }
 }
 
 impl Id for String {
     fn interned(&self) -> Option<Name> {
-        ustr::existing_ustr(self)
+        Name::existing(self)
     }
 }
 

@@ -6,10 +6,12 @@
 
 mod countries;
 mod date;
+mod name;
 pub mod taxonomy;
 
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
+pub use name::Name;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -18,11 +20,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::hash::BuildHasher;
 
-/// An interned id: a reference from one entity to another (a flow's ends, fields and purpose, an
-/// sdk's vendor, a consent's fields, …). Equality is a pointer comparison and
-/// the hash is computed once, when the name is first seen; order is the string's order.
-pub type Name = ustr::Ustr;
-
 /// An interned name as a map key, hashed by its address: interned names are equal exactly when
 /// their addresses are, so a lookup does not read the hash stored beside the name's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +27,7 @@ pub struct ByAddress(pub Name);
 
 impl std::hash::Hash for ByAddress {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        h.write_usize(self.0.as_char_ptr() as usize);
+        h.write_usize(self.0.address());
     }
 }
 
@@ -47,7 +44,7 @@ pub fn name(s: &str) -> Name {
         if let Some(&n) = cache.table.find(hash, |n: &Name| n.as_str() == s) {
             return n;
         }
-        let n = ustr::ustr(s);
+        let n = Name::intern_global(s);
         // Bounded: an inventory names a few thousand entities; flow ids, which are unique, are
         // not names. Past the bound, the global table alone answers.
         if cache.table.len() < 1 << 16 {
