@@ -59,13 +59,12 @@ pub fn check(g: &FlowGraph, ctx: &Context) -> Vec<Finding> {
 pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::Evidence>) -> Vec<Finding> {
     let facts = Facts::new(g);
     let (pipl, gdpr) = (ctx.judges(Regime::Pipl), ctx.judges(Regime::Gdpr));
-    let tier = pipl.then(|| pipl::Tier::count(g));
     // Edges are judged one by one, independently: they are shared out in equal runs, one per
     // core. Findings are sorted afterwards, so the result does not depend on the split.
-    let per_edge = |edges: &[Edge]| {
+    let per_edge = |tier: &Option<pipl::Tier>, edges: &[Edge]| {
         let mut out = Vec::new();
         for e in edges {
-            if let Some(tier) = &tier {
+            if let Some(tier) = tier {
                 pipl::edge(g, ctx, &facts, tier, e, &mut out);
             }
             if gdpr {
@@ -74,8 +73,8 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
         }
         out
     };
-    // Whole-inventory rules run beside the edge runs; the edges are cut finer than one run per
-    // core so that the core that takes them can still share in the edges.
+    // Whole-inventory rules run beside the CAC tier count and the edge runs; the edges are cut
+    // finer than one run per core so that the core that takes them can still share in the edges.
     let whole = || {
         let mut out = Vec::new();
         integrity::check(g, ctx, &mut out);
@@ -91,7 +90,12 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
         out
     };
     let runs: Vec<&[Edge]> = parallel::runs_of(g.edges.len(), 4).into_iter().map(|r| &g.edges[r]).collect();
-    let (per_run, mut whole) = parallel::join(|| parallel::in_parallel(runs, per_edge), whole);
+    let edges = || {
+        // The tier (a sum over every exported flow) is needed by every edge that leaves CN.
+        let tier = pipl.then(|| pipl::Tier::count(g));
+        parallel::in_parallel(runs, |run| per_edge(&tier, run))
+    };
+    let (per_run, mut whole) = parallel::join(edges, whole);
     let all: usize = per_run.iter().map(Vec::len).sum::<usize>() + whole.len();
     // Room for the expired waivers too, so the list is not copied again to grow.
     let mut out = Vec::with_capacity(all + g.inv.waivers.len());
