@@ -712,51 +712,81 @@ impl<'a> FlowGraph<'a> {
                 Place { in_cn: countries.iter().any(|c| c == "CN"), in_eea: countries.iter().any(|c| is_eea(c)) }
             })
             .collect();
-        let mut set_ids: FxHashMap<SubjectSet, u32> = FxHashMap::default();
-        let empty: SubjectSet = vec![0u64; words].into_boxed_slice();
-        set_ids.insert(empty.clone(), 0);
-        self.subject_sets.push(empty);
-        for e in 0..n_edges {
-            let bits = &prov[e * words..(e + 1) * words];
-            let id = match set_ids.get(bits) {
-                Some(&id) => id,
-                None => {
-                    let id = self.subject_sets.len() as u32;
-                    let set: SubjectSet = bits.into();
-                    set_ids.insert(set.clone(), id);
-                    self.subject_sets.push(set);
-                    id
+        // Each edge's facts on all cores, runs of edges at a time. A run numbers the distinct
+        // provenance sets it meets in order of first appearance; the runs' numbers are then
+        // mapped to global ones in run order, so set ids are those a single pass would give.
+        let mut edges = std::mem::take(&mut self.edges);
+        let run_len = n_edges.div_ceil(parallel::threads() * 2).max(1);
+        let this = &*self;
+        // A run's distinct sets, each as the first of its edges that has it.
+        let judge = |(edges, prov): (&mut [Edge], &[u64])| -> Vec<u32> {
+            let mut local: FxHashMap<&[u64], u32> = FxHashMap::default();
+            let mut sets = Vec::new();
+            for (i, (edge, bits)) in edges.iter_mut().zip(prov.chunks_exact(words)).enumerate() {
+                edge.provenance = *local.entry(bits).or_insert_with(|| {
+                    sets.push(i as u32);
+                    sets.len() as u32 - 1
+                });
+                let regimes =
+                    fixed.unwrap_or(Regimes { pipl: org_cn || meets(bits, &cn), gdpr: org_eea || meets(bits, &eea) });
+                let (from, to) = (place[edge.from.index()], place[edge.to.index()]);
+                let cn_export = from.in_cn && !to.in_cn;
+                let eea_transfer = matches!(this.graph[edge.to], Node::Party(_)) && from.in_eea && !to.in_eea;
+                let (mut sensitive, mut special, mut criminal) = (false, false, false);
+                for &f in this.fields(edge) {
+                    let facts = this.field_facts[f as usize];
+                    sensitive |= facts.sensitive;
+                    special |= facts.special;
+                    criminal |= facts.criminal;
                 }
-            };
-            let edge = &self.edges[e];
-            let regimes =
-                fixed.unwrap_or(Regimes { pipl: org_cn || meets(bits, &cn), gdpr: org_eea || meets(bits, &eea) });
-            let (from, to) = (place[edge.from.index()], place[edge.to.index()]);
-            let cn_export = from.in_cn && !to.in_cn;
-            let eea_transfer = matches!(self.graph[edge.to], Node::Party(_)) && from.in_eea && !to.in_eea;
-            let (mut sensitive, mut special, mut criminal) = (false, false, false);
-            for &f in self.fields(edge) {
-                let facts = self.field_facts[f as usize];
-                sensitive |= facts.sensitive;
-                special |= facts.special;
-                criminal |= facts.criminal;
+                let children = meets(bits, &kids);
+                edge.facts = [
+                    (regimes.pipl, PIPL),
+                    (regimes.gdpr, GDPR),
+                    (cn_export, CN_EXPORT),
+                    (eea_transfer, EEA_TRANSFER),
+                    (sensitive, SENSITIVE),
+                    (children, CHILDREN),
+                    (special, SPECIAL),
+                    (criminal, CRIMINAL),
+                ]
+                .into_iter()
+                .filter(|&(yes, _)| yes)
+                .fold(0, |facts, (_, bit)| facts | bit);
             }
-            let children = meets(bits, &kids);
-            let edge = &mut self.edges[e];
-            edge.provenance = id;
-            edge.facts = [
-                (regimes.pipl, PIPL),
-                (regimes.gdpr, GDPR),
-                (cn_export, CN_EXPORT),
-                (eea_transfer, EEA_TRANSFER),
-                (sensitive, SENSITIVE),
-                (children, CHILDREN),
-                (special, SPECIAL),
-                (criminal, CRIMINAL),
-            ]
-            .into_iter()
-            .filter(|&(yes, _)| yes)
-            .fold(0, |facts, (_, bit)| facts | bit);
-        }
+            sets
+        };
+        let runs: Vec<(&mut [Edge], &[u64])> = edges.chunks_mut(run_len).zip(prov.chunks(run_len * words)).collect();
+        let run_sets = parallel::in_parallel(runs, judge);
+        let mut set_ids: FxHashMap<&[u64], u32> = FxHashMap::default();
+        let empty = vec![0u64; words];
+        set_ids.insert(&empty, 0);
+        let mut subject_sets: Vec<SubjectSet> = vec![empty.clone().into_boxed_slice()];
+        let global: Vec<Vec<u32>> = run_sets
+            .iter()
+            .enumerate()
+            .map(|(run, sets)| {
+                sets.iter()
+                    .map(|&first| {
+                        let e = run * run_len + first as usize;
+                        let bits = &prov[e * words..(e + 1) * words];
+                        *set_ids.entry(bits).or_insert_with(|| {
+                            subject_sets.push(bits.into());
+                            subject_sets.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let runs: Vec<(&mut [Edge], &[u32])> =
+            edges.chunks_mut(run_len).zip(global.iter().map(Vec::as_slice)).collect();
+        parallel::in_parallel(runs, |(edges, ids)| {
+            for edge in edges {
+                edge.provenance = ids[edge.provenance as usize];
+            }
+        });
+        drop(set_ids);
+        self.subject_sets = subject_sets;
+        self.edges = edges;
     }
 }
