@@ -64,7 +64,8 @@ struct NameCache {
 }
 
 thread_local! {
-    static NAMES: std::cell::RefCell<NameCache> = Default::default();
+    // Built at compile time: no first-use check on each of the millions of lookups.
+    static NAMES: std::cell::RefCell<NameCache> = const { std::cell::RefCell::new(NameCache { table: hashbrown::HashTable::new() }) };
 }
 
 /// Serde adapters that intern through [`name`] and size each list exactly once.
