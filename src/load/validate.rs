@@ -161,10 +161,13 @@ impl<'a> Namespace<'a> {
     /// "declared twice" names the same first declaration a single pass would. A table holds flow
     /// indices only (4 bytes each, where an id and a location would take 32), and flow ids are
     /// not interned: nothing refers to a flow by interned name.
-    fn of_flows(e: &mut Errors<'a>, flows: &'a [Flow]) -> Self {
+    ///
+    /// `check` judges each flow's references in the same pass over the flows (a million of
+    /// them are read once, not twice).
+    fn of_flows(e: &mut Errors<'a>, flows: &'a [Flow], check: &(dyn Fn(&mut Errors, &Flow) + Sync)) -> Self {
         let bits = (flows.len() >> 12).max(1).ilog2().min(12);
         let parts = 1usize << bits;
-        // Hashes (and the syntax of declared ids) in flow order, on all cores.
+        // Hashes (and the syntax of declared ids, and references) in flow order, on all cores.
         let mut hashes: Vec<u64> = Vec::with_capacity(flows.len());
         for (mut run, mut errors) in crate::parallel::in_parallel(crate::parallel::runs(flows.len()), |run| {
             let mut errors = e.fork();
@@ -174,6 +177,7 @@ impl<'a> Namespace<'a> {
                     if f.id_declared {
                         check_id_syntax(&mut errors, &f.id, f.loc, "a flow");
                     }
+                    check(&mut errors, f);
                     hash_id(&f.id)
                 })
                 .collect();
@@ -576,11 +580,21 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     for s in &inv.sdks {
         sdks.declare(&mut e, &s.id, s.loc, true);
     }
-    let flows = Namespace::of_flows(&mut e, &inv.flows);
-
     let parties = Namespace::of("a party", inv.parties.iter().map(|p| (p.id.as_str(), p.loc)));
     let systems = Namespace::of("a system", inv.systems.iter().map(|s| (s.id.as_str(), s.loc)));
     let subjects = Namespace::of("a subject", inv.subjects.iter().map(|s| (s.id.as_str(), s.loc)));
+    // A million flows' references, judged on all cores as the flow ids are declared; errors are
+    // sorted later.
+    let refs = References {
+        nodes: &nodes,
+        node_kind: &node_kind,
+        fields: &fields,
+        purposes: &purposes,
+        consents: &consents,
+        mechanisms: &mechanisms,
+        subjects: &subjects,
+    };
+    let flows = Namespace::of_flows(&mut e, &inv.flows, &|errors, f| refs.check_flow(errors, f));
 
     // References.
     for p in &inv.parties {
@@ -615,24 +629,6 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
                 e.at(LoadCode::BadValue, s.loc, key, None, format!("{owner}: `{key}` is empty"), None);
             }
         }
-    }
-    // A million flows' references, judged in runs on all cores; errors are sorted later.
-    let refs = References {
-        nodes: &nodes,
-        node_kind: &node_kind,
-        fields: &fields,
-        purposes: &purposes,
-        consents: &consents,
-        mechanisms: &mechanisms,
-        subjects: &subjects,
-    };
-    let runs: Vec<&[Flow]> = crate::parallel::runs(inv.flows.len()).into_iter().map(|r| &inv.flows[r]).collect();
-    for mut errors in crate::parallel::in_parallel(runs, |run| {
-        let mut errors = e.fork();
-        run.iter().for_each(|f| refs.check_flow(&mut errors, f));
-        errors.out
-    }) {
-        e.out.append(&mut errors);
     }
 
     // Waivers name a rule code and any id.
