@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """piflow benchmark: `check` and `report` against the parse floor, at 10k, 100k and 1M flows.
 
-    python3 bench/run.py [--sizes 10000,100000,1000000] [--repeat 5] [--fides]
+    python3 bench/run.py [--sizes 10000,100000,1000000] [--repeat 5] [--min-seconds 5] [--fides]
 
 Builds piflow and the floor in release mode, generates inventories with bench/gen.py (cached in
 target/bench/), then for each size prints wall time (best of --repeat, floor and check runs taken
-in turn) and peak RSS of:
+in turn, and more of them while they have taken less than --min-seconds in all, up to 100: on a
+shared machine a busy spell lasts seconds, so a fast size gets enough runs to see past it) and
+peak RSS of:
   floor   serde_json parsing the same files into IgnoredAny (examples/parse_floor.rs): reading and
           validating them, the least any checker must do;
   check   piflow check --format json;
@@ -46,11 +48,15 @@ def best(cmd, repeat, cwd=None):
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
-def best_interleaved(cmds, repeat):
+def best_interleaved(cmds, repeat, min_seconds=0.0):
     """best() of each command, their runs taken in turn, so a busy spell of the machine weighs on
-    all of them alike instead of on whichever happened to run then."""
+    all of them alike instead of on whichever happened to run then; at least `repeat` rounds, and
+    more (up to 100) until `min_seconds` have passed."""
     results = [[] for _ in cmds]
-    for _ in range(repeat):
+    start = time.perf_counter()
+    rounds = 0
+    while rounds < repeat or (time.perf_counter() - start < min_seconds and rounds < 100):
+        rounds += 1
         for i, cmd in enumerate(cmds):
             results[i].append(run(cmd))
     return [(min(r[0] for r in rs), max(r[1] for r in rs)) for rs in results]
@@ -70,6 +76,7 @@ def main():
     args = sys.argv[1:]
     sizes = [int(s) for s in (args[args.index("--sizes") + 1] if "--sizes" in args else "10000,100000,1000000").split(",")]
     repeat = int(args[args.index("--repeat") + 1]) if "--repeat" in args else 5
+    min_seconds = float(args[args.index("--min-seconds") + 1]) if "--min-seconds" in args else 5.0
     fides = "--fides" in args and shutil.which("fides")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "piflow", "--example", "parse_floor"],
                    cwd=ROOT, check=True)
@@ -84,7 +91,7 @@ def main():
             subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), str(n), inv], check=True)
         size_mb = sum(os.path.getsize(os.path.join(inv, f)) for f in os.listdir(inv)) / 1e6
         (floor_s, _), (check_s, check_rss) = best_interleaved(
-            [[floor, inv], [piflow, "check", inv, "--format", "json", "--as-of", "2026-11-23"]], repeat)
+            [[floor, inv], [piflow, "check", inv, "--format", "json", "--as-of", "2026-11-23"]], repeat, min_seconds)
         with tempfile.TemporaryDirectory() as out:
             report_s, report_rss = best([piflow, "report", inv, "--out", out, "--as-of", "2026-11-23"], 1)
         line = (f"{n:>9} {size_mb:>6.1f} | {floor_s:>8.3f} {check_s:>8.3f} {check_s / floor_s:>7.2f} {check_rss:>7.0f}"
