@@ -368,9 +368,7 @@ impl<'a> FlowGraph<'a> {
             let purpose = self.purpose_of(&s.purpose).unwrap_or(0);
             for host in &s.in_systems {
                 let Some(from) = self.node_of(host) else { continue };
-                let mut pool = std::mem::take(&mut self.field_pool);
-                let fields = pool_fields(&self.field_by_id, &s.fields, &mut pool, &mut self.field_used);
-                self.field_pool = pool;
+                let fields = pool_fields(&self.field_by_id, &s.fields, &mut self.field_pool, &mut self.field_used);
                 let e = self.push_edge(Edge::new(Origin::Sdk(i as u32), from, vendor, kind, fields, purpose));
                 self.sdk_edges[i].push(e);
             }
@@ -785,7 +783,6 @@ impl<'a> FlowGraph<'a> {
                 edge.provenance = ids[edge.provenance as usize];
             }
         });
-        drop(set_ids);
         self.subject_sets = subject_sets;
         self.edges = edges;
     }

@@ -21,7 +21,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 
 /// An interned name as a map key, hashed by its address: interned names are equal exactly when
-/// their addresses are, so a lookup does not read the hash stored beside the name's text.
+/// their addresses are, so a lookup neither reads nor hashes the name's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByAddress(pub Name);
 
