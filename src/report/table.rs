@@ -125,7 +125,56 @@ struct JsonTable<'a> {
     basis: &'a str,
     notes: &'a [String],
     columns: Vec<JsonColumn<'a>>,
-    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    rows: JsonRows<'a>,
+}
+
+/// A table's rows, each an object of its cells keyed by column in key order, serialized from the
+/// cells where they are: a million rows copied into maps of JSON values first took gigabytes.
+struct JsonRows<'a> {
+    /// Column indices in the order of their keys (equal keys in column order).
+    order: Vec<usize>,
+    columns: &'a [Column],
+    rows: &'a [Vec<String>],
+}
+
+impl<'a> JsonRows<'a> {
+    fn new(columns: &'a [Column], rows: &'a [Vec<String>]) -> JsonRows<'a> {
+        let mut order: Vec<usize> = (0..columns.len()).collect();
+        order.sort_by_key(|&i| columns[i].key);
+        JsonRows { order, columns, rows }
+    }
+}
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Row<'r>(&'r JsonRows<'r>, &'r [String]);
+        impl Serialize for Row<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let Row(rows, cells) = self;
+                // As a map of the row's cells would hold them: none for cells a short row lacks,
+                // and of columns sharing a key, the last one's.
+                let key = |i: usize| rows.columns[i].key;
+                let mut present: Vec<usize> = Vec::with_capacity(rows.order.len());
+                for i in rows.order.iter().copied().filter(|&i| i < cells.len()) {
+                    match present.last_mut() {
+                        Some(last) if key(*last) == key(i) => *last = i,
+                        _ => present.push(i),
+                    }
+                }
+                let mut map = s.serialize_map(Some(present.len()))?;
+                for i in present {
+                    map.serialize_entry(rows.columns[i].key, &cells[i])?;
+                }
+                map.end()
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for cells in self.rows {
+            seq.serialize_element(&Row(self, cells))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -145,17 +194,7 @@ pub fn to_json(doc: &Document) -> String {
             basis: t.basis,
             notes: &t.notes,
             columns: t.columns.iter().map(|c| JsonColumn { key: c.key, header: doc.lang.text(c.zh, c.en) }).collect(),
-            rows: t
-                .rows
-                .iter()
-                .map(|r| {
-                    t.columns
-                        .iter()
-                        .zip(r)
-                        .map(|(c, v)| (c.key.to_owned(), serde_json::Value::String(v.clone())))
-                        .collect()
-                })
-                .collect(),
+            rows: JsonRows::new(&t.columns, &t.rows),
         })
         .collect();
     let json = JsonDoc {
@@ -190,6 +229,27 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows serialized from their cells are what maps of the cells would give: keys in order,
+    /// short rows without the missing keys, the last of columns sharing a key.
+    #[test]
+    fn json_rows_are_the_maps_of_their_cells() {
+        let columns = [col("b", "乙", "B", 5), col("a", "甲", "A", 5), col("c", "丙", "C", 5), col("a", "甲", "A2", 5)];
+        let rows: Vec<Vec<String>> =
+            [vec!["1", "2", "3", "4"], vec!["1", "2"], vec![], vec!["x\"y", "=1", "", "z", "extra"]]
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+        let maps: Vec<serde_json::Map<String, serde_json::Value>> = rows
+            .iter()
+            .map(|r| {
+                columns.iter().zip(r).map(|(c, v)| (c.key.to_owned(), serde_json::Value::String(v.clone()))).collect()
+            })
+            .collect();
+        let ours = serde_json::to_string_pretty(&JsonRows::new(&columns, &rows)).unwrap();
+        assert_eq!(ours, serde_json::to_string_pretty(&maps).unwrap());
+        assert!(ours.contains(r#""a": "4""#), "{ours}");
+    }
 
     #[test]
     fn lang_text() {
