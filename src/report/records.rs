@@ -191,14 +191,10 @@ impl<'g, 'a> Ctx<'g, 'a> {
 /// Build the whole DPO document: organization, RoPA per regime, the two lists and the SDK list.
 pub fn build(g: &FlowGraph, findings: &[Finding], as_of: Date, lang: Lang, inventory: &str) -> Document {
     let ctx = Ctx::new(g, findings, as_of, lang);
-    let tables: Vec<Table> = vec![
-        ropa::organization(&ctx),
-        ropa::gdpr(&ctx),
-        ropa::pipl(&ctx),
-        lists::collected(&ctx),
-        lists::shared(&ctx),
-        lists::sdks(&ctx),
-    ];
+    // The tables are independent readings of the same graph: built side by side, in this order.
+    let builders: Vec<fn(&Ctx) -> Table> =
+        vec![ropa::organization, ropa::gdpr, ropa::pipl, lists::collected, lists::shared, lists::sdks];
+    let tables: Vec<Table> = crate::parallel::in_parallel(builders, |build| build(&ctx));
     Document {
         lang,
         organization: g.inv.organization.name.clone(),
