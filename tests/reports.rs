@@ -190,6 +190,22 @@ fn xlsx_is_byte_identical_and_reads_back() {
 }
 
 #[test]
+fn xlsx_without_a_usable_temp_dir_says_what_to_set() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let missing = out.path().join("no-such-dir");
+    piflow()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TMPDIR", &missing)
+        .args(["report", "tests/fixtures/report-basic", "--format", "xlsx", "--out"])
+        .arg(out.path())
+        .args(["--as-of", AS_OF])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("set TMPDIR to a writable directory"));
+    assert!(!out.path().join("report.xlsx").exists(), "no workbook is written when it cannot be built");
+}
+
+#[test]
 fn payload_csv_cells_read_back_neutralised() {
     let out = report("payload", &["--format", "csv"]);
     let bytes = std::fs::read(out.path().join("collected.csv")).unwrap();

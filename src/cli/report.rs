@@ -236,7 +236,14 @@ pub fn report(args: &ReportArgs) -> i32 {
                 ReportFormat::Json => write(&args.out.join("report.json"), table::to_json(&doc).as_bytes())?,
                 ReportFormat::Xlsx => {
                     let bytes = table_xlsx::render(&doc).map_err(|e| {
-                        eprintln!("piflow: cannot build the XLSX workbook: {e}");
+                        // Sheets are written through temporary files as they are built.
+                        let hint = match e {
+                            rust_xlsxwriter::XlsxError::TempFileError(..) => {
+                                " (its sheets go through temporary files: set TMPDIR to a writable directory)"
+                            }
+                            _ => "",
+                        };
+                        eprintln!("piflow: cannot build the XLSX workbook: {e}{hint}");
                         EXIT_INVALID
                     })?;
                     write(&args.out.join("report.xlsx"), &bytes)?;
