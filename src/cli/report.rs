@@ -7,7 +7,6 @@ use crate::finding::Finding;
 use crate::graph::{FlowGraph, Node};
 use crate::load::{self, Loaded};
 use crate::model::{Date, Regime};
-use crate::output::write_atomic;
 use crate::report::table::Lang;
 use crate::report::{diagram as dia, records, table, table_csv, table_html, table_md, table_xlsx, trace as tr};
 use crate::rules::{self, Context};
@@ -205,7 +204,12 @@ fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> V
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), i32> {
-    write_atomic(path, bytes).map_err(|e| {
+    write_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write`] for a report written piece by piece, never held whole in memory.
+fn write_with(path: &Path, content: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), i32> {
+    crate::output::write_atomic_with(path, content).map_err(|e| {
         eprintln!("piflow: cannot write {}: {e}", path.display());
         EXIT_INVALID
     })
@@ -231,9 +235,9 @@ pub fn report(args: &ReportArgs) -> i32 {
                         write(&args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
                     }
                 }
-                ReportFormat::Md => write(&args.out.join("report.md"), table_md::render(&doc).as_bytes())?,
-                ReportFormat::Html => write(&args.out.join("report.html"), table_html::render(&doc).as_bytes())?,
-                ReportFormat::Json => write(&args.out.join("report.json"), table::to_json(&doc).as_bytes())?,
+                ReportFormat::Md => write_with(&args.out.join("report.md"), |w| table_md::write(&doc, w))?,
+                ReportFormat::Html => write_with(&args.out.join("report.html"), |w| table_html::write(&doc, w))?,
+                ReportFormat::Json => write_with(&args.out.join("report.json"), |w| table::write_json(&doc, w))?,
                 ReportFormat::Xlsx => {
                     let bytes = table_xlsx::render(&doc).map_err(|e| {
                         // Sheets are written through temporary files as they are built.

@@ -185,6 +185,14 @@ struct JsonColumn<'a> {
 
 /// `report.json`: every table with keyed rows.
 pub fn to_json(doc: &Document) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_json(doc, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`to_json`] into `w`, streamed: a million rows are never held as one text.
+pub fn write_json(doc: &Document, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let tables = doc
         .tables
         .iter()
@@ -205,9 +213,8 @@ pub fn to_json(doc: &Document) -> String {
         inventory: &doc.inventory,
         tables,
     };
-    let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &json)?;
+    w.write_all(b"\n")
 }
 
 /// Join a list for a cell: `a; b; c` (the inventory's own list separator).

@@ -69,6 +69,14 @@ fn table(out: &mut String, doc: &Document, t: &Table) {
 }
 
 pub fn render(doc: &Document) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(doc, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] into `w` a table at a time, so a large report is never held whole.
+pub fn write(doc: &Document, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -90,9 +98,11 @@ pub fn render(doc: &Document) -> String {
     out.push_str("</ol></nav>\n");
     for t in &doc.tables {
         table(&mut out, doc, t);
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
     out.push_str("</body>\n</html>\n");
-    out
+    w.write_all(out.as_bytes())
 }
 
 #[cfg(test)]

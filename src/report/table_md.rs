@@ -54,13 +54,23 @@ fn table(out: &mut String, doc: &Document, t: &Table) {
 }
 
 pub fn render(doc: &Document) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(doc, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] into `w` a table at a time, so a large report is never held whole.
+pub fn write(doc: &Document, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape(&doc.title()));
     let _ = writeln!(out, "{}\n", escape(&doc.subtitle()));
     for t in &doc.tables {
         table(&mut out, doc, t);
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 #[cfg(test)]
