@@ -227,35 +227,41 @@ pub fn report(args: &ReportArgs) -> i32 {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let result = (|| -> Result<(), i32> {
-        for f in formats {
-            match f {
-                ReportFormat::Csv => {
-                    for t in &doc.tables {
-                        write(&args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
-                    }
+    let write_format = |f: ReportFormat| -> Result<(), i32> {
+        match f {
+            ReportFormat::Csv => {
+                for t in &doc.tables {
+                    write(&args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
                 }
-                ReportFormat::Md => write_with(&args.out.join("report.md"), |w| table_md::write(&doc, w))?,
-                ReportFormat::Html => write_with(&args.out.join("report.html"), |w| table_html::write(&doc, w))?,
-                ReportFormat::Json => write_with(&args.out.join("report.json"), |w| table::write_json(&doc, w))?,
-                ReportFormat::Xlsx => {
-                    let bytes = table_xlsx::render(&doc).map_err(|e| {
-                        // Sheets are written through temporary files as they are built.
-                        let hint = match e {
-                            rust_xlsxwriter::XlsxError::TempFileError(..) => {
-                                " (its sheets go through temporary files: set TMPDIR to a writable directory)"
-                            }
-                            _ => "",
-                        };
-                        eprintln!("piflow: cannot build the XLSX workbook: {e}{hint}");
-                        EXIT_INVALID
-                    })?;
-                    write(&args.out.join("report.xlsx"), &bytes)?;
-                }
+            }
+            ReportFormat::Md => write_with(&args.out.join("report.md"), |w| table_md::write(&doc, w))?,
+            ReportFormat::Html => write_with(&args.out.join("report.html"), |w| table_html::write(&doc, w))?,
+            ReportFormat::Json => write_with(&args.out.join("report.json"), |w| table::write_json(&doc, w))?,
+            ReportFormat::Xlsx => {
+                let bytes = table_xlsx::render(&doc).map_err(|e| {
+                    // Sheets are written through temporary files as they are built.
+                    let hint = match e {
+                        rust_xlsxwriter::XlsxError::TempFileError(..) => {
+                            " (its sheets go through temporary files: set TMPDIR to a writable directory)"
+                        }
+                        _ => "",
+                    };
+                    eprintln!("piflow: cannot build the XLSX workbook: {e}{hint}");
+                    EXIT_INVALID
+                })?;
+                write(&args.out.join("report.xlsx"), &bytes)?;
             }
         }
         Ok(())
-    })();
+    };
+    // The XLSX workbook (compressed on one core) is written beside the text formats.
+    let (xlsx, text): (Vec<ReportFormat>, Vec<ReportFormat>) =
+        formats.into_iter().partition(|f| matches!(f, ReportFormat::Xlsx));
+    let (xlsx, text) = crate::parallel::join(
+        || xlsx.into_iter().try_for_each(write_format),
+        || text.into_iter().try_for_each(write_format),
+    );
+    let result = text.and(xlsx);
     match result {
         Ok(()) => EXIT_OK,
         Err(code) => code,
