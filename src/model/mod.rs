@@ -11,62 +11,13 @@ pub mod taxonomy;
 
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
-pub use name::Name;
+pub use name::{ByAddress, Name, NameMap, NameSet, name};
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use std::hash::BuildHasher;
-
-/// An interned name as a map key, hashed by its address: interned names are equal exactly when
-/// their addresses are, so a lookup neither reads nor hashes the name's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ByAddress(pub Name);
-
-impl std::hash::Hash for ByAddress {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        h.write_usize(self.0.address());
-    }
-}
-
-/// Values by interned name (declared entities by id, for a million references to find).
-pub type NameMap<V> = rustc_hash::FxHashMap<ByAddress, V>;
-/// A set of interned names.
-pub type NameSet = rustc_hash::FxHashSet<ByAddress>;
-
-/// Intern a name.
-pub fn name(s: &str) -> Name {
-    NAMES.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let hash = rustc_hash::FxBuildHasher.hash_one(s);
-        if let Some(&n) = cache.table.find(hash, |n: &Name| n.as_str() == s) {
-            return n;
-        }
-        let n = Name::intern_global(s);
-        // Bounded: an inventory names a few thousand entities; flow ids, which are unique, are
-        // not names. Past the bound, the global table alone answers.
-        if cache.table.len() < 1 << 16 {
-            cache.table.insert_unique(hash, n, |n| rustc_hash::FxBuildHasher.hash_one(n.as_str()));
-        }
-        n
-    })
-}
-
-/// Names this thread has interned. The global table takes a lock and a second hash per lookup;
-/// a million flows name the same few thousand ids over and over, so each thread asks it once
-/// per id. The table holds the names alone (8 bytes each), so it stays in cache while the parse
-/// streams through the text.
-#[derive(Default)]
-struct NameCache {
-    table: hashbrown::HashTable<Name>,
-}
-
-thread_local! {
-    // Built at compile time: no first-use check on each of the millions of lookups.
-    static NAMES: std::cell::RefCell<NameCache> = const { std::cell::RefCell::new(NameCache { table: hashbrown::HashTable::new() }) };
-}
 
 /// Serde adapters that intern through [`name`] and size each list exactly once.
 mod interned {

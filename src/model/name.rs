@@ -29,10 +29,54 @@ fn hash_text(s: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
 }
 
-impl Name {
-    /// The name for `s`, storing `s` if it is new.
-    pub fn intern_global(s: &str) -> Name {
+/// Intern a name.
+pub fn name(s: &str) -> Name {
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
         let hash = hash_text(s);
+        if let Some(&n) = cache.find(hash, |n: &Name| n.as_str() == s) {
+            return n;
+        }
+        let n = Name::intern(s, hash);
+        // Bounded: an inventory names a few thousand entities; flow ids, which are unique, are
+        // not names. Past the bound, the global table alone answers.
+        if cache.len() < 1 << 16 {
+            cache.insert_unique(hash, n, |n| hash_text(n));
+        }
+        n
+    })
+}
+
+thread_local! {
+    /// Names this thread has interned. The global table takes a lock per lookup; a million flows
+    /// name the same few thousand ids over and over, so each thread asks it once per id. The
+    /// table holds the names alone (8 bytes each), so it stays in cache while the parse streams
+    /// through the text. Built at compile time: no first-use check on each of the millions of
+    /// lookups.
+    static CACHE: std::cell::RefCell<hashbrown::HashTable<Name>> =
+        const { std::cell::RefCell::new(hashbrown::HashTable::new()) };
+}
+
+/// An interned name as a map key, hashed by its address: interned names are equal exactly when
+/// their addresses are, so a lookup neither reads nor hashes the name's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByAddress(pub Name);
+
+impl Hash for ByAddress {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_usize(self.0.address());
+    }
+}
+
+/// Values by interned name (declared entities by id, for a million references to find).
+pub type NameMap<V> = rustc_hash::FxHashMap<ByAddress, V>;
+/// A set of interned names.
+pub type NameSet = rustc_hash::FxHashSet<ByAddress>;
+
+impl Name {
+    /// The name for `s` (whose [`hash_text`] is `hash`) in the global table, storing `s` if it
+    /// is new.
+    fn intern(s: &str, hash: u64) -> Name {
         // A poisoned lock means a panic elsewhere while inserting; the table itself is sound
         // (an insert either happened or did not).
         let mut table = TABLE.lock().unwrap_or_else(|e| e.into_inner());
@@ -87,18 +131,6 @@ impl PartialEq<String> for Name {
     }
 }
 
-impl PartialEq<Name> for str {
-    fn eq(&self, other: &Name) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl PartialEq<Name> for &str {
-    fn eq(&self, other: &Name) -> bool {
-        *self == other.as_str()
-    }
-}
-
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
         self.as_str() == other.as_str()
@@ -130,18 +162,6 @@ impl std::ops::Deref for Name {
     }
 }
 
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
-        self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Name {
-    fn borrow(&self) -> &str {
-        self.0
-    }
-}
-
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
@@ -166,11 +186,11 @@ mod tests {
 
     #[test]
     fn equal_texts_are_one_name_and_lookups_store_nothing() {
-        let a = Name::intern_global("name-test-a");
-        let b = Name::intern_global(&String::from("name-test-a"));
+        let a = name("name-test-a");
+        let b = name(&String::from("name-test-a"));
         assert_eq!(a, b);
         assert_eq!(a.address(), b.address());
-        assert_ne!(a, Name::intern_global("name-test-b"));
+        assert_ne!(a, name("name-test-b"));
         assert_eq!(a, "name-test-a");
         assert_eq!(Name::existing("name-test-a"), Some(a));
         assert_eq!(Name::existing("name-test-never-interned"), None);
@@ -179,9 +199,9 @@ mod tests {
 
     #[test]
     fn order_and_hash_follow_the_text() {
-        let (x, y) = (Name::intern_global("name-test-y"), Name::intern_global("name-test-x"));
+        let (x, y) = (name("name-test-y"), name("name-test-x"));
         assert!(y < x);
-        let mut names = [x, y, Name::intern_global("name-test-z")];
+        let mut names = [x, y, name("name-test-z")];
         names.sort();
         assert_eq!(names.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ["name-test-x", "name-test-y", "name-test-z"]);
         assert_eq!(rustc_hash::FxBuildHasher.hash_one(x), rustc_hash::FxBuildHasher.hash_one("name-test-y"));
@@ -189,8 +209,8 @@ mod tests {
 
     #[test]
     fn the_empty_name_is_a_name() {
-        let e = Name::intern_global("");
-        assert_eq!(e, Name::intern_global(""));
+        let e = name("");
+        assert_eq!(e, name(""));
         assert!(e.is_empty());
     }
 }
