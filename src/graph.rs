@@ -269,10 +269,11 @@ pub struct FlowGraph<'a> {
     /// The declared fields each consent is limited to, as sorted indices: checked for every
     /// consent-based flow, by index rather than by comparing ids.
     consent_fields: Vec<Box<[u32]>>,
-    /// Explicit `subjects` of the flows that name some, as bit sets by edge: gathered while the
-    /// edges are built, used up by the provenance propagation.
-    explicit: FxHashMap<u32, Vec<u64>>,
 }
+
+/// Explicit `subjects` of the flows that name some, as bit sets by edge: gathered while the
+/// edges are built, for the provenance propagation.
+type Explicit = FxHashMap<u32, Vec<u64>>;
 
 impl<'a> FlowGraph<'a> {
     /// Build the graph of a validated inventory (ids resolve; `load` guarantees it).
@@ -324,7 +325,6 @@ impl<'a> FlowGraph<'a> {
                 .collect(),
             sdk_edges: vec![Vec::new(); inv.sdks.len()],
             consent_fields: Vec::new(),
-            explicit: FxHashMap::default(),
         };
         g.consent_fields = inv
             .consents
@@ -336,13 +336,14 @@ impl<'a> FlowGraph<'a> {
                 fields.into()
             })
             .collect();
-        g.add_edges();
-        g.derive();
+        let explicit = g.add_edges();
+        g.derive(&explicit);
         g
     }
 
-    fn add_edges(&mut self) {
+    fn add_edges(&mut self) -> Explicit {
         let inv = self.inv;
+        let mut explicit = Explicit::default();
         // Resolving a million flows' references is most of the work: runs of flows are resolved
         // on all cores, then joined in flow order, so edge `i` is the same whatever the threads.
         let this = &*self;
@@ -354,7 +355,7 @@ impl<'a> FlowGraph<'a> {
                 *used |= now;
             }
             for (e, bits) in run.explicit {
-                self.explicit.insert(self.edges.len() as u32 + e, bits);
+                explicit.insert(self.edges.len() as u32 + e, bits);
             }
             for mut edge in run.edges {
                 edge.fields = edge.fields.start + offset..edge.fields.end + offset;
@@ -373,6 +374,7 @@ impl<'a> FlowGraph<'a> {
                 self.sdk_edges[i].push(e);
             }
         }
+        explicit
     }
 
     /// The edges of `flows[run]`, their fields pooled from 0, and which fields they carry.
@@ -528,14 +530,12 @@ impl<'a> FlowGraph<'a> {
         named.and_then(|n| self.mechanism_of(&n))
     }
 
-    fn derive(&mut self) {
+    fn derive(&mut self, explicit: &Explicit) {
         let inv = self.inv;
         let n_subjects = inv.subjects.len();
         let words = n_subjects.div_ceil(64).max(1);
         let n_nodes = self.graph.node_count();
         let n_edges = self.edges.len();
-
-        let explicit = std::mem::take(&mut self.explicit);
 
         // Edges by field (CSR).
         let n_fields = inv.fields.len();
@@ -646,7 +646,7 @@ impl<'a> FlowGraph<'a> {
                     for w in 0..words {
                         or(e as usize * words + w, reach[n * words + w] | explicit_bits.map_or(0, |b| b[w]));
                     }
-                    let named = explicit.contains_key(&e) && matches!(self.graph[edge.from], Node::Party(_));
+                    let named = explicit_bits.is_some() && matches!(self.graph[edge.from], Node::Party(_));
                     if !matches!(self.graph[edge.from], Node::Subject(_)) && !has_in[n] && !named {
                         nowhere.entry(e).or_default().push(f as u32);
                     }

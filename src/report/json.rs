@@ -9,6 +9,7 @@ use super::Run;
 use crate::finding::{Datum, Finding, Severity, Summary};
 use crate::model::Regime;
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Location<'a> {
@@ -122,7 +123,8 @@ fn finding(run: &Run, f: &Finding, out: &mut Vec<u8>) -> Result<(), serde_json::
         Some(loc) => {
             out.extend_from_slice(b"{\n        \"file\": ");
             string(loc.file, out)?;
-            out.extend_from_slice(format!(",\n        \"line\": {}\n      }}", loc.line).as_bytes());
+            // Writing to memory cannot fail.
+            let _ = write!(out, ",\n        \"line\": {}\n      }}", loc.line);
         }
         None => out.extend_from_slice(b"null"),
     }

@@ -196,14 +196,15 @@ pub fn accepts(kind: ConsentKind, req: Requirement, regime: Regime) -> bool {
 /// `provide`, `disclose` and `cross-border` only.
 pub fn covered(g: &FlowGraph, e: &Edge, regime: Regime, req: Requirement, about: &[u32]) -> bool {
     let limited = matches!(req, Requirement::Provide | Requirement::Disclose | Requirement::CrossBorder);
-    let dest = g.node_id(e.to);
+    // Recipients are interned names: compared with the destination's by address.
+    let dest = g.node_name_id(e.to);
     let dest_is_party = g.party(e.to).is_some();
-    let qualifies = |c: &&Consent| {
+    let qualifies = |c: &Consent| {
         accepts(c.kind, req, regime)
             && c.covers.contains(&req)
-            && (!limited || c.recipients.is_empty() || (dest_is_party && c.recipients.iter().any(|r| r == dest)))
+            && (!limited || c.recipients.is_empty() || (dest_is_party && c.recipients.contains(&dest)))
     };
-    let consents = || g.edge_consent_indices(e).filter(|&c| qualifies(&&g.inv.consents[c as usize]));
+    let consents = || g.edge_consent_indices(e).filter(|&c| qualifies(&g.inv.consents[c as usize]));
     // Checked for every consent-based flow: answer without allocating, and at once when a
     // qualifying consent has no field limit.
     let mut any = false;
