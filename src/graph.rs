@@ -346,21 +346,13 @@ impl<'a> FlowGraph<'a> {
         let mut explicit = Explicit::default();
         // Resolving a million flows' references is most of the work: runs of flows are resolved
         // on all cores, then joined in flow order, so edge `i` is the same whatever the threads.
-        let this = &*self;
-        let runs = parallel::in_parallel(parallel::runs_of(inv.flows.len(), 2), |run| this.resolve_flows(run));
-        for run in runs {
-            let offset = self.field_pool.len() as u32;
-            self.field_pool.extend_from_slice(&run.pool);
-            for (used, &now) in self.field_used.iter_mut().zip(&run.used) {
-                *used |= now;
-            }
-            for (e, bits) in run.explicit {
-                explicit.insert(self.edges.len() as u32 + e, bits);
-            }
-            for mut edge in run.edges {
-                edge.fields = edge.fields.start + offset..edge.fields.end + offset;
-                self.push_edge(edge);
-            }
+        // A round of runs at a time, one per core: a run's edges are copied into the graph's and
+        // let go before the next round, instead of all of them being held twice at the peak.
+        let runs = parallel::runs_of(inv.flows.len(), 8);
+        for round in runs.chunks(parallel::threads()) {
+            let this = &*self;
+            let resolved = parallel::in_parallel(round.to_vec(), |run| this.resolve_flows(run));
+            self.join_flows(resolved, &mut explicit);
         }
         for (i, s) in inv.sdks.iter().enumerate() {
             let Some(vendor) = self.node_of(&s.vendor) else { continue };
@@ -375,6 +367,25 @@ impl<'a> FlowGraph<'a> {
             }
         }
         explicit
+    }
+
+    /// Add resolved runs of flows to the graph, in order: their edges, pooled fields and
+    /// explicit subjects, renumbered to follow what is there already.
+    fn join_flows(&mut self, runs: Vec<ResolvedFlows>, explicit: &mut Explicit) {
+        for run in runs {
+            let offset = self.field_pool.len() as u32;
+            self.field_pool.extend_from_slice(&run.pool);
+            for (used, &now) in self.field_used.iter_mut().zip(&run.used) {
+                *used |= now;
+            }
+            for (e, bits) in run.explicit {
+                explicit.insert(self.edges.len() as u32 + e, bits);
+            }
+            for mut edge in run.edges {
+                edge.fields = edge.fields.start + offset..edge.fields.end + offset;
+                self.push_edge(edge);
+            }
+        }
     }
 
     /// The edges of `flows[run]`, their fields pooled from 0, and which fields they carry.
