@@ -219,8 +219,8 @@ fn mechanism_expired(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
 fn consent_unused(g: &FlowGraph, out: &mut Vec<Finding>) {
     let inv = g.inv;
     let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let lists = inv.purposes.iter().map(|p| &p.consents);
-    for l in lists.chain(inv.flows.iter().map(|f| &f.consents)).chain(inv.sdks.iter().map(|s| &s.consents)) {
+    let lists = inv.purposes.iter().map(|p| &p.consents[..]);
+    for l in lists.chain(inv.flows.iter().map(|f| &f.consents[..])).chain(inv.sdks.iter().map(|s| &s.consents[..])) {
         used.extend(l.iter().map(|n| n.as_str()));
     }
     for c in &inv.consents {
