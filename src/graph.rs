@@ -584,7 +584,10 @@ impl<'a> FlowGraph<'a> {
             let mut out_range: Vec<(u32, u32)> = vec![(0, 0); n_nodes];
             let mut queued = vec![false; n_nodes];
             let mut touched: Vec<u32> = Vec::new();
-            let mut sorted: Vec<u32> = Vec::new();
+            // The field's edges as (source, destination, edge), read once from the edge array
+            // and then sorted and walked in place: the sort and the walk would otherwise reach
+            // into the array (32 MB at a million flows) for every comparison and every step.
+            let mut hops: Vec<(u32, u32, u32)> = Vec::new();
             let mut queue: Vec<u32> = Vec::new();
 
             for f in fields {
@@ -592,17 +595,17 @@ impl<'a> FlowGraph<'a> {
                 if list.is_empty() {
                     continue;
                 }
-                sorted.clear();
-                sorted.extend_from_slice(list);
-                sorted.sort_unstable_by_key(|&e| self.edges[e as usize].from.index());
+                hops.clear();
+                hops.extend(list.iter().map(|&e| {
+                    let edge = &self.edges[e as usize];
+                    (edge.from.index() as u32, edge.to.index() as u32, e)
+                }));
+                hops.sort_unstable_by_key(|h| h.0);
                 // Out-edge ranges per source node, and seeds.
                 let mut i = 0;
-                while i < sorted.len() {
-                    let n = self.edges[sorted[i] as usize].from.index();
-                    let mut j = i;
-                    while j < sorted.len() && self.edges[sorted[j] as usize].from.index() == n {
-                        j += 1;
-                    }
+                while i < hops.len() {
+                    let n = hops[i].0 as usize;
+                    let j = i + hops[i..].iter().take_while(|h| h.0 as usize == n).count();
                     out_range[n] = (i as u32, j as u32);
                     touched.push(n as u32);
                     if let Node::Subject(s) = self.graph[NodeIndex::new(n)] {
@@ -612,8 +615,8 @@ impl<'a> FlowGraph<'a> {
                     queue.push(n as u32);
                     i = j;
                 }
-                for &e in &sorted {
-                    let to = self.edges[e as usize].to.index();
+                for &(_, to, _) in &hops {
+                    let to = to as usize;
                     if !has_in[to] {
                         has_in[to] = true;
                         touched.push(to as u32);
@@ -625,14 +628,14 @@ impl<'a> FlowGraph<'a> {
                     let n = n as usize;
                     queued[n] = false;
                     let (a, b) = out_range[n];
-                    for &e in &sorted[a as usize..b as usize] {
+                    for &(_, to, e) in &hops[a as usize..b as usize] {
                         contribution.copy_from_slice(&reach[n * words..(n + 1) * words]);
                         if let Some(bits) = explicit.get(&e) {
                             for (c, x) in contribution.iter_mut().zip(bits) {
                                 *c |= x;
                             }
                         }
-                        let to = self.edges[e as usize].to.index();
+                        let to = to as usize;
                         let mut grew = false;
                         for w in 0..words {
                             let old = reach[to * words + w];
