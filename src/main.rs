@@ -5,7 +5,7 @@ use clap::Parser;
 // transparent huge pages are on: a million flows fill a few hundred megabytes of fresh memory, and
 // faulting it in 4 KB at a time cost more than a sixth of the run (2 MB pages: -16% at 1M flows,
 // -25% at 100k). Its v2 line, not v3: as fast here, and its peak at 1M flows is lower and steadier
-// (336-344 MiB against 341-365), which keeps `check` under 3x the input with room to spare.
+// (336-355 MiB against 341-365), which keeps `check` under 3x the input with room to spare.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
