@@ -17,13 +17,53 @@ use std::sync::Mutex;
 /// sdk's vendor, a consent's fields, …). Equality is a pointer comparison; hash and order are
 /// those of the text, so maps and sorts keyed by names do not depend on where they were stored.
 ///
-/// A name is one pointer (8 bytes: a million flows hold several each) to the stored text, a
-/// `String` kept for the life of the process, whose address makes the name unique.
+/// A name is one pointer (8 bytes: a million flows hold several each) to a slot holding the
+/// stored text; slot and text are kept for the life of the process, and the slot's address makes
+/// the name unique.
 #[derive(Clone, Copy)]
-pub struct Name(&'static String);
+pub struct Name(&'static &'static str);
 
 /// Every name interned so far, found by the hash of its text.
-static TABLE: Mutex<hashbrown::HashTable<&'static String>> = Mutex::new(hashbrown::HashTable::new());
+static TABLE: Mutex<Table> = Mutex::new(Table { names: hashbrown::HashTable::new(), texts: &mut [], slots: &mut [] });
+
+/// The interned names, and room for those to come. Names are stored side by side in blocks of
+/// their own, slots in one and texts in another, rather than each in an allocation of its own:
+/// those would lie scattered among the millions of other small allocations made while parsing
+/// (flow ids above all), and every lookup, which reads a slot and its text, would miss the cache.
+struct Table {
+    names: hashbrown::HashTable<Name>,
+    /// Unused room for texts, taken from the front.
+    texts: &'static mut [u8],
+    /// Unused slots, taken from the front.
+    slots: &'static mut [&'static str],
+}
+
+impl Table {
+    /// Store `s` for the life of the process, in the blocks' room (a new block when it runs out).
+    fn store(&mut self, s: &str) -> Name {
+        if self.texts.len() < s.len() {
+            self.texts = Box::leak(vec![0u8; s.len().max(TEXT_BLOCK)].into_boxed_slice());
+        }
+        let (bytes, rest) = std::mem::take(&mut self.texts).split_at_mut(s.len());
+        self.texts = rest;
+        bytes.copy_from_slice(s.as_bytes());
+        // The bytes of a `str`, copied: always UTF-8.
+        let text: &'static str = std::str::from_utf8(bytes).unwrap_or_default();
+        if self.slots.is_empty() {
+            self.slots = Box::leak(vec![""; SLOT_BLOCK].into_boxed_slice());
+        }
+        let (slot, rest) = std::mem::take(&mut self.slots).split_at_mut(1);
+        self.slots = rest;
+        slot[0] = text;
+        let slot: &'static &'static str = &slot[0];
+        Name(slot)
+    }
+}
+
+/// Bytes of text per block (a longer name gets a block of its own size).
+const TEXT_BLOCK: usize = 64 << 10;
+/// Slots per block.
+const SLOT_BLOCK: usize = 4096;
 
 fn hash_text(s: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
@@ -80,19 +120,19 @@ impl Name {
         // A poisoned lock means a panic elsewhere while inserting; the table itself is sound
         // (an insert either happened or did not).
         let mut table = TABLE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&text) = table.find(hash, |t| t.as_str() == s) {
-            return Name(text);
+        if let Some(&name) = table.names.find(hash, |n| n.as_str() == s) {
+            return name;
         }
-        let text: &'static String = Box::leak(Box::new(s.to_owned()));
-        table.insert_unique(hash, text, |t| hash_text(t));
-        Name(text)
+        let name = table.store(s);
+        table.names.insert_unique(hash, name, |n| hash_text(n));
+        name
     }
 
     /// The name for `s` if it was ever interned: looking up an id that names nothing declared
     /// stores nothing.
     pub fn existing(s: &str) -> Option<Name> {
         let table = TABLE.lock().unwrap_or_else(|e| e.into_inner());
-        table.find(hash_text(s), |t| t.as_str() == s).map(|&t| Name(t))
+        table.names.find(hash_text(s), |n| n.as_str() == s).copied()
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -101,7 +141,7 @@ impl Name {
 
     /// Where the one copy of the text is held: the same for equal names, different otherwise.
     pub fn address(&self) -> usize {
-        std::ptr::from_ref::<String>(self.0) as usize
+        std::ptr::from_ref::<&str>(self.0) as usize
     }
 }
 
@@ -205,6 +245,25 @@ mod tests {
         names.sort();
         assert_eq!(names.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ["name-test-x", "name-test-y", "name-test-z"]);
         assert_eq!(rustc_hash::FxBuildHasher.hash_one(x), rustc_hash::FxBuildHasher.hash_one("name-test-y"));
+    }
+
+    #[test]
+    fn names_past_a_block_and_longer_than_one_are_stored_whole() {
+        // More names than a block of slots holds, and texts that fill several text blocks.
+        let texts: Vec<String> =
+            (0..SLOT_BLOCK + 10).map(|i| format!("name-test-block-{i}-{}", "x".repeat(i % 40))).collect();
+        let names: Vec<Name> = texts.iter().map(|t| name(t)).collect();
+        let long = "name-test-long-".to_owned() + &"y".repeat(TEXT_BLOCK * 2);
+        let n = name(&long);
+        assert_eq!(n.as_str(), long);
+        for (t, n) in texts.iter().zip(&names) {
+            assert_eq!(n.as_str(), t);
+            assert_eq!(name(t), *n);
+        }
+        let mut addresses: Vec<usize> = names.iter().map(Name::address).collect();
+        addresses.sort_unstable();
+        addresses.dedup();
+        assert_eq!(addresses.len(), texts.len());
     }
 
     #[test]
