@@ -17,9 +17,18 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &[u8]) -> LineIndex {
-        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        // A part of a hundred thousand flows is one file: its lines are found on all cores, a
+        // piece each, while the other parts wait to be parsed.
+        let pieces = if text.len() >= 4 << 20 { crate::parallel::runs(text.len()) } else { vec![0..text.len()] };
+        let found = crate::parallel::in_parallel(pieces, |piece| {
+            let at = piece.start;
+            memchr_iter(b'\n', &text[piece]).map(|i| (at + i + 1) as u32).collect::<Vec<u32>>()
+        });
+        let mut starts = Vec::with_capacity(1 + found.iter().map(Vec::len).sum::<usize>());
         starts.push(0);
-        starts.extend(memchr_iter(b'\n', text).map(|i| (i + 1) as u32));
+        for piece in found {
+            starts.extend(piece);
+        }
         LineIndex { starts }
     }
 
@@ -277,6 +286,25 @@ mod tests {
         assert_eq!(idx.line_col(t, 0), (1, 1));
         assert_eq!(idx.line_col(t, 3), (2, 2));
         assert_eq!(idx.line_col(t, 6), (4, 1));
+    }
+
+    #[test]
+    fn a_large_text_is_indexed_in_pieces_as_in_one() {
+        // Over the size read on all cores, with line breaks at the ends of pieces and next to them.
+        let mut t = String::new();
+        let mut i = 0usize;
+        while t.len() < (4 << 20) + 777 {
+            t.push_str(&"x".repeat(i % 97));
+            t.push('\n');
+            i += 1;
+        }
+        t.push_str("tail");
+        let idx = LineIndex::new(t.as_bytes());
+        let expected: Vec<u32> = std::iter::once(0)
+            .chain(t.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1))
+            .collect();
+        assert_eq!(idx.starts, expected);
+        assert_eq!(idx.line_count(), i + 1);
     }
 
     #[test]
