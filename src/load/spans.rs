@@ -19,7 +19,11 @@ impl LineIndex {
     pub fn new(text: &[u8]) -> LineIndex {
         // A part of a hundred thousand flows is one file: its lines are found on all cores, a
         // piece each, while the other parts wait to be parsed.
-        let pieces = if text.len() >= 4 << 20 { crate::parallel::runs(text.len()) } else { vec![0..text.len()] };
+        let pieces: Vec<Range<usize>> = if text.len() >= 4 << 20 {
+            crate::parallel::runs(text.len())
+        } else {
+            std::iter::once(0..text.len()).collect()
+        };
         let found = crate::parallel::in_parallel(pieces, |piece| {
             let at = piece.start;
             memchr_iter(b'\n', &text[piece]).map(|i| (at + i + 1) as u32).collect::<Vec<u32>>()
