@@ -29,7 +29,22 @@ pub fn runs_of(len: usize, per_thread: usize) -> Vec<Range<usize>> {
 /// multiplying them. `None` when no thread could be started: the work is then done in line.
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(threads()).build().ok()).as_ref()
+    POOL.get_or_init(|| {
+        // The main thread's stack size: a whole command may run on the pool (see [`install`]).
+        rayon::ThreadPoolBuilder::new().num_threads(threads()).stack_size(8 << 20).build().ok()
+    })
+    .as_ref()
+}
+
+/// Run `job` on one of the pool's threads (in line without a pool), waiting for it. A whole
+/// command run this way keeps its sequential steps on the threads that do the parallel ones, so
+/// the allocator has one thread's heap fewer to spread memory over (`check` at 1M flows: peak
+/// 316-324 MiB instead of 336-345) and the name caches one thread fewer to fill.
+pub fn install<R: Send>(job: impl FnOnce() -> R + Send) -> R {
+    match pool() {
+        Some(pool) => pool.install(job),
+        None => job(),
+    }
 }
 
 /// Run `job` on each input, spread over the pool when there are several; results come back in
@@ -110,6 +125,13 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(sorted(items.clone()), first);
         }
+    }
+
+    #[test]
+    fn a_job_installed_on_the_pool_returns_and_can_share_out_work_itself() {
+        let sums = install(|| in_parallel((0..64u64).collect(), |i| i * 2));
+        assert_eq!(sums, (0..64u64).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(install(|| install(|| "nested")), "nested");
     }
 
     #[test]

@@ -393,6 +393,11 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> i32 {
 
 /// Run the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    // On the pool's threads, sequential steps included: see `parallel::install`.
+    crate::parallel::install(|| run_command(&cli))
+}
+
+fn run_command(cli: &Cli) -> i32 {
     match &cli.command {
         Command::Check(args) => check(args),
         Command::Explain { code } => explain(code.as_deref()),
