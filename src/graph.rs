@@ -548,25 +548,32 @@ impl<'a> FlowGraph<'a> {
         let n_nodes = self.graph.node_count();
         let n_edges = self.edges.len();
 
-        // Edges by field (CSR).
+        // Edges by field: an index (CSR) per run of edges, built on all cores. A field's edges
+        // are its lists in the runs' order, so ascending, as one index over all edges would give.
         let n_fields = inv.fields.len();
-        let mut start = vec![0u32; n_fields + 1];
-        for edge in &self.edges {
-            for &f in self.fields(edge) {
-                start[f as usize + 1] += 1;
+        let by_run = parallel::in_parallel(parallel::runs(n_edges), |run| {
+            let edges = &self.edges[run.clone()];
+            let mut start = vec![0u32; n_fields + 1];
+            for edge in edges {
+                for &f in self.fields(edge) {
+                    start[f as usize + 1] += 1;
+                }
             }
-        }
-        for i in 0..n_fields {
-            start[i + 1] += start[i];
-        }
-        let mut by_field = vec![0u32; start[n_fields] as usize];
-        let mut fill = start.clone();
-        for (e, edge) in self.edges.iter().enumerate() {
-            for &f in self.fields(edge) {
-                by_field[fill[f as usize] as usize] = e as u32;
-                fill[f as usize] += 1;
+            for i in 0..n_fields {
+                start[i + 1] += start[i];
             }
-        }
+            let mut list = vec![0u32; start[n_fields] as usize];
+            let mut fill = start.clone();
+            for (e, edge) in (run.start..).zip(edges) {
+                for &f in self.fields(edge) {
+                    list[fill[f as usize] as usize] = e as u32;
+                    fill[f as usize] += 1;
+                }
+            }
+            (start, list)
+        });
+        let edges_of =
+            |f: usize| by_run.iter().flat_map(move |(start, list)| &list[start[f] as usize..start[f + 1] as usize]);
 
         // Each field propagates on its own, so the fields are shared out among cores. They OR
         // their bits into one provenance array: an edge carrying fields of two runs is written by
@@ -591,12 +598,11 @@ impl<'a> FlowGraph<'a> {
             let mut queue: Vec<u32> = Vec::new();
 
             for f in fields {
-                let list = &by_field[start[f] as usize..start[f + 1] as usize];
-                if list.is_empty() {
+                if by_run.iter().all(|(start, _)| start[f] == start[f + 1]) {
                     continue;
                 }
                 hops.clear();
-                hops.extend(list.iter().map(|&e| {
+                hops.extend(edges_of(f).map(|&e| {
                     let edge = &self.edges[e as usize];
                     (edge.from.index() as u32, edge.to.index() as u32, e)
                 }));
@@ -651,9 +657,9 @@ impl<'a> FlowGraph<'a> {
                         }
                     }
                 }
-                // In edge order (`list` is ascending), so the writes to `prov` stream through memory
+                // In edge order (the runs' lists are ascending, and in run order), so the writes to `prov` stream through memory
                 // instead of jumping about it as the by-source order would.
-                for &e in list {
+                for &e in edges_of(f) {
                     let edge = &self.edges[e as usize];
                     let n = edge.from.index();
                     let explicit_bits = explicit.get(&e);
