@@ -52,10 +52,7 @@ fn json_finding<'a>(run: &'a Run, f: &'a Finding) -> JsonFinding<'a> {
 }
 
 pub fn render(run: &Run) -> String {
-    let mut out = Vec::with_capacity(256 + run.findings.len() * 400);
-    // Writing plain structs and maps of JSON values to memory cannot fail.
-    let _ = write(run, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|w| write(run, w))
 }
 
 /// Findings rendered side by side, then written in order, this many at a time: enough to share

@@ -20,6 +20,14 @@ use crate::finding::Finding;
 use crate::load::Sources;
 use crate::model::Loc;
 
+/// What a streaming writer writes, as one string: for outputs small enough to hold whole, and
+/// for tests. Writing to memory cannot fail, and every writer here writes UTF-8.
+pub fn written(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    let _ = write(&mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// `file` and `line` of a finding's location, as shown to users.
 pub fn location(sources: &Sources, loc: Loc) -> Option<(String, usize)> {
     sources.get(loc).filter(|_| loc.is_known()).map(|f| (f.path.clone(), loc.line as usize))

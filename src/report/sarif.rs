@@ -184,8 +184,5 @@ pub fn write(run: &Run, rules: &[&Rule], mut w: impl std::io::Write) -> std::io:
 }
 
 pub fn render(run: &Run, rules: &[&Rule]) -> String {
-    let mut out = Vec::new();
-    // Writing structs and JSON values to memory cannot fail.
-    let _ = write(run, rules, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|w| write(run, rules, w))
 }

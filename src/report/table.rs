@@ -185,10 +185,7 @@ struct JsonColumn<'a> {
 
 /// `report.json`: every table with keyed rows.
 pub fn to_json(doc: &Document) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write_json(doc, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|w| write_json(doc, w))
 }
 
 /// [`to_json`] into `w`, streamed: a million rows are never held as one text.

@@ -54,10 +54,7 @@ fn table(out: &mut String, doc: &Document, t: &Table) {
 }
 
 pub fn render(doc: &Document) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write(doc, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|w| write(doc, w))
 }
 
 /// [`render`] into `w` a table at a time, so a large report is never held whole.
