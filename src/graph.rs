@@ -657,8 +657,8 @@ impl<'a> FlowGraph<'a> {
                         }
                     }
                 }
-                // In edge order (the runs' lists are ascending, and in run order), so the writes to `prov` stream through memory
-                // instead of jumping about it as the by-source order would.
+                // In edge order (each run's list ascends, runs in order), so the writes to `prov`
+                // stream through memory instead of jumping about it as the by-source order would.
                 for &e in edges_of(f) {
                     let edge = &self.edges[e as usize];
                     let n = edge.from.index();

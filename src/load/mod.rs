@@ -269,9 +269,9 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
     read_text_into(path, Vec::new())
 }
 
-/// Files at least this large are read in pieces on all cores: one part of a hundred thousand
-/// flows is a single file, and its first reading (page faults into fresh memory included) would
-/// otherwise keep every other core waiting.
+/// Files at least this large are read, and their lines indexed, in pieces on all cores: one part
+/// of a hundred thousand flows is a single file, and its first reading (page faults into fresh
+/// memory included) would otherwise keep every other core waiting.
 const READ_PIECES_BYTES: u64 = 4 << 20;
 
 /// Read a large file into `buf` in pieces on all cores, each at its own offset. Returns false,

@@ -18,8 +18,8 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &[u8]) -> LineIndex {
         // A part of a hundred thousand flows is one file: its lines are found on all cores, a
-        // piece each, while the other parts wait to be parsed.
-        let pieces: Vec<Range<usize>> = if text.len() >= 4 << 20 {
+        // piece each, as it was read.
+        let pieces: Vec<Range<usize>> = if text.len() as u64 >= super::READ_PIECES_BYTES {
             crate::parallel::runs(text.len())
         } else {
             std::iter::once(0..text.len()).collect()
@@ -297,7 +297,7 @@ mod tests {
         // Over the size read on all cores, with line breaks at the ends of pieces and next to them.
         let mut t = String::new();
         let mut i = 0usize;
-        while t.len() < (4 << 20) + 777 {
+        while t.len() < super::super::READ_PIECES_BYTES as usize + 777 {
             t.push_str(&"x".repeat(i % 97));
             t.push('\n');
             i += 1;
