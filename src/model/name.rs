@@ -69,12 +69,28 @@ fn hash_text(s: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
 }
 
+/// Whether a stored name's text is `s`. Ids are short (`f-1141`, `purpose-149`): two loads and
+/// compares of at most 8 bytes each, instead of a call into `memcmp` for each of the millions of
+/// lookups a large inventory makes.
+fn same_text(stored: &str, s: &str) -> bool {
+    let (a, b) = (stored.as_bytes(), s.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        // Two overlapping windows cover the text.
+        8..=16 => a.first_chunk::<8>() == b.first_chunk::<8>() && a.last_chunk::<8>() == b.last_chunk::<8>(),
+        4..=7 => a.first_chunk::<4>() == b.first_chunk::<4>() && a.last_chunk::<4>() == b.last_chunk::<4>(),
+        _ => a == b,
+    }
+}
+
 /// Intern a name.
 pub fn name(s: &str) -> Name {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         let hash = hash_text(s);
-        if let Some(&n) = cache.find(hash, |n: &Name| n.as_str() == s) {
+        if let Some(&n) = cache.find(hash, |n: &Name| same_text(n.as_str(), s)) {
             return n;
         }
         let n = Name::intern(s, hash);
@@ -120,7 +136,7 @@ impl Name {
         // A poisoned lock means a panic elsewhere while inserting; the table itself is sound
         // (an insert either happened or did not).
         let mut table = TABLE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&name) = table.names.find(hash, |n| n.as_str() == s) {
+        if let Some(&name) = table.names.find(hash, |n| same_text(n.as_str(), s)) {
             return name;
         }
         let name = table.store(s);
@@ -132,7 +148,7 @@ impl Name {
     /// stores nothing.
     pub fn existing(s: &str) -> Option<Name> {
         let table = TABLE.lock().unwrap_or_else(|e| e.into_inner());
-        table.names.find(hash_text(s), |n| n.as_str() == s).copied()
+        table.names.find(hash_text(s), |n| same_text(n.as_str(), s)).copied()
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -264,6 +280,23 @@ mod tests {
         addresses.sort_unstable();
         addresses.dedup();
         assert_eq!(addresses.len(), texts.len());
+    }
+
+    #[test]
+    fn texts_compare_whole_at_every_length() {
+        let long = "abcdefghijklmnopqrstuvwxyz";
+        for n in 0..=long.len() {
+            let a = &long[..n];
+            assert!(same_text(a, &String::from(a)));
+            for i in 0..n {
+                // A difference at any one place, the middle of a 9..15-byte text included.
+                let mut b = a.as_bytes().to_vec();
+                b[i] = b'_';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same_text(a, &b), "{a} vs {b}");
+            }
+            assert!(!same_text(a, &long[..n.saturating_sub(1)]) || n == 0);
+        }
     }
 
     #[test]
