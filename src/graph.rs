@@ -657,17 +657,22 @@ impl<'a> FlowGraph<'a> {
                         }
                     }
                 }
-                // In edge order (each run's list ascends, runs in order), so the writes to `prov`
-                // stream through memory instead of jumping about it as the by-source order would.
-                for &e in edges_of(f) {
-                    let edge = &self.edges[e as usize];
-                    let n = edge.from.index();
+                // From the hops, not the edge array: a field's edges lie scattered over it, and
+                // each would be a cache miss to read. An edge from a subject group carries that
+                // group whatever the field (nothing flows into a subject): its provenance is set
+                // when the edges are judged, without a locked write per field here.
+                for &(n, _, e) in &hops {
+                    let n = n as usize;
                     let explicit_bits = explicit.get(&e);
+                    let source = self.graph[NodeIndex::new(n)];
+                    if matches!(source, Node::Subject(_)) {
+                        continue;
+                    }
                     for w in 0..words {
                         or(e as usize * words + w, reach[n * words + w] | explicit_bits.map_or(0, |b| b[w]));
                     }
-                    let named = explicit_bits.is_some() && matches!(self.graph[edge.from], Node::Party(_));
-                    if !matches!(self.graph[edge.from], Node::Subject(_)) && !has_in[n] && !named {
+                    let named = explicit_bits.is_some() && matches!(source, Node::Party(_));
+                    if !has_in[n] && !named {
                         nowhere.entry(e).or_default().push(f as u32);
                     }
                 }
@@ -688,7 +693,7 @@ impl<'a> FlowGraph<'a> {
                 nowhere.entry(e).or_default().extend(fs);
             }
         }
-        let prov: Vec<u64> = prov.into_iter().map(AtomicU64::into_inner).collect();
+        let mut prov: Vec<u64> = prov.into_iter().map(AtomicU64::into_inner).collect();
         let mut from_nowhere: Vec<(u32, Vec<u32>)> = nowhere.into_iter().collect();
         from_nowhere.sort_unstable();
         self.from_nowhere = from_nowhere;
@@ -737,7 +742,20 @@ impl<'a> FlowGraph<'a> {
         let run_len = n_edges.div_ceil(parallel::threads() * 2).max(1);
         let this = &*self;
         // A run's distinct sets, each as the first of its edges that has it.
-        let judge = |(edges, prov): (&mut [Edge], &[u64])| -> Vec<u32> {
+        let judge = |(start, edges, prov): (usize, &mut [Edge], &mut [u64])| -> Vec<u32> {
+            // Edges from a subject group: the group, and any subjects the flow names, when the
+            // edge carries a declared field (as the propagation gives the others).
+            for (e, (edge, bits)) in (start..).zip(edges.iter().zip(prov.chunks_exact_mut(words))) {
+                if let Node::Subject(s) = this.graph[edge.from]
+                    && !edge.fields.is_empty()
+                {
+                    if let Some(named) = explicit.get(&(e as u32)) {
+                        bits.copy_from_slice(named);
+                    }
+                    bits[s as usize / 64] |= 1 << (s % 64);
+                }
+            }
+            let prov = &*prov;
             let mut local: FxHashMap<&[u64], u32> = FxHashMap::default();
             let mut sets = Vec::new();
             for (i, (edge, bits)) in edges.iter_mut().zip(prov.chunks_exact(words)).enumerate() {
@@ -774,7 +792,11 @@ impl<'a> FlowGraph<'a> {
             }
             sets
         };
-        let runs: Vec<(&mut [Edge], &[u64])> = edges.chunks_mut(run_len).zip(prov.chunks(run_len * words)).collect();
+        let runs: Vec<(usize, &mut [Edge], &mut [u64])> = (0..)
+            .step_by(run_len)
+            .zip(edges.chunks_mut(run_len).zip(prov.chunks_mut(run_len * words)))
+            .map(|(start, (edges, prov))| (start, edges, prov))
+            .collect();
         let run_sets = parallel::in_parallel(runs, judge);
         let mut set_ids: FxHashMap<&[u64], u32> = FxHashMap::default();
         let empty = vec![0u64; words];

@@ -54,6 +54,20 @@ fn provenance_follows_the_field_through_chains() {
 }
 
 #[test]
+fn subjects_named_on_a_collection_are_carried_with_the_collecting_group_and_on_downstream() {
+    // Users in CN hand over data of EU users too (`subjects`): the collection and every hop
+    // after it carry EU users' data, so GDPR applies to them; without the naming, none does.
+    let mut inv = base();
+    push(&mut inv, "subjects", json!({"id": "eu-users", "name": "EU users", "country": "DE"}));
+    push(&mut inv, "purposes", json!({"id": "news", "name": "News", "basis": "public-information", "assessment": "x"}));
+    get(&mut inv, "flows", "collect")["purpose"] = json!("news");
+    get(&mut inv, "flows", "send")["purpose"] = json!("news");
+    assert!(targets(&check(&inv, &[]).1, "gdpr-6-basis").is_empty());
+    get(&mut inv, "flows", "collect")["subjects"] = json!(["eu-users"]);
+    assert_eq!(targets(&check(&inv, &[]).1, "gdpr-6-basis"), ["collect", "send"]);
+}
+
+#[test]
 fn unused_field() {
     let mut inv = base();
     push(&mut inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
