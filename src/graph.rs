@@ -6,7 +6,7 @@
 //! field, with subject groups as bit sets, so a million flows cost a few passes, not a search per
 //! flow.
 
-use crate::model::{ByAddress, Inventory, Name, NameMap, Party, Regime, Role, is_eea, name};
+use crate::model::{Inventory, Name, NameMap, Party, Regime, Role, is_eea, name};
 use crate::parallel;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
@@ -39,7 +39,7 @@ impl Id for String {
 }
 
 fn lookup<V: Copy>(map: &NameMap<V>, id: &(impl Id + ?Sized)) -> Option<V> {
-    id.interned().and_then(|n| map.get(&ByAddress(n)).copied())
+    id.interned().and_then(|n| map.get(n).copied())
 }
 
 /// What a node is, with its index in the inventory's array.
@@ -291,11 +291,11 @@ impl<'a> FlowGraph<'a> {
             .chain(inv.parties.iter().enumerate().map(|(i, p)| (&p.id, Node::Party(i as u32))));
         for (id, node) in nodes {
             let id = name(id);
-            node_by_id.insert(ByAddress(id), graph.add_node(node));
+            node_by_id.insert(id, graph.add_node(node));
             node_names.push(id);
         }
         let index = |ids: &mut dyn Iterator<Item = &'a str>| -> NameMap<u32> {
-            ids.enumerate().map(|(i, id)| (ByAddress(name(id)), i as u32)).collect()
+            ids.enumerate().map(|(i, id)| (name(id), i as u32)).collect()
         };
         let field_by_id = index(&mut inv.fields.iter().map(|f| f.id.as_str()));
         let purpose_by_id = index(&mut inv.purposes.iter().map(|p| p.id.as_str()));

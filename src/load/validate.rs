@@ -248,7 +248,7 @@ impl<'a> Namespace<'a> {
     /// A namespace of entities already declared elsewhere (no duplicate checks).
     fn of(what: &'static str, entities: impl Iterator<Item = (&'a str, Loc)>) -> Self {
         let ids: HashMap<&'a str, Loc> = entities.collect();
-        let names = ids.keys().map(|id| ByAddress(name(id))).collect();
+        let names = ids.keys().map(|id| (name(id), ())).collect();
         Namespace { what, ids, flows: None, names }
     }
 
@@ -260,7 +260,7 @@ impl<'a> Namespace<'a> {
             duplicate(e, id, loc, first, self.what);
         } else {
             self.ids.insert(id, loc);
-            self.names.insert(ByAddress(name(id)));
+            self.names.insert(name(id), ());
         }
     }
 
@@ -343,7 +343,7 @@ impl std::fmt::Display for Owner<'_> {
 
 /// References are interned names, so each is found by pointer.
 fn check_ref(e: &mut Errors, ns: &Namespace, r: Ref, id: &Name) {
-    if ns.names.contains(&ByAddress(*id)) {
+    if ns.names.contains(*id) {
         return;
     }
     let id = id.as_str();
@@ -380,7 +380,7 @@ impl References<'_, '_> {
     fn check_flow(&self, e: &mut Errors, f: &Flow) {
         let owner = Owner("flow", &f.id);
         check_ref(e, self.nodes, Ref { loc: f.loc, key: "from", index: None, owner }, &f.from);
-        match self.node_kind.get(&ByAddress(f.to)) {
+        match self.node_kind.get(f.to) {
             Some(NodeKind::Subject) => e.at(
                 LoadCode::DanglingRef,
                 f.loc,
@@ -392,7 +392,7 @@ impl References<'_, '_> {
             Some(_) => {}
             None => check_ref(e, self.nodes, Ref { loc: f.loc, key: "to", index: None, owner }, &f.to),
         }
-        if f.from == f.to && self.node_kind.contains_key(&ByAddress(f.from)) {
+        if f.from == f.to && self.node_kind.contains(f.from) {
             e.at(
                 LoadCode::BadValue,
                 f.loc,
@@ -507,7 +507,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     let mut node_kind: NameMap<NodeKind> = Default::default();
     for s in &inv.subjects {
         nodes.declare(&mut e, &s.id, s.loc, true);
-        node_kind.entry(ByAddress(name(&s.id))).or_insert(NodeKind::Subject);
+        node_kind.get_or_insert(name(&s.id), NodeKind::Subject);
         for (i, cc) in s.country.iter().enumerate() {
             let index = (s.country.0.len() > 1).then_some(i);
             check_country(&mut e, s.loc, "country", index, cc, "subject");
@@ -515,12 +515,12 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     }
     for s in &inv.systems {
         nodes.declare(&mut e, &s.id, s.loc, true);
-        node_kind.entry(ByAddress(name(&s.id))).or_insert(NodeKind::System);
+        node_kind.get_or_insert(name(&s.id), NodeKind::System);
         check_country(&mut e, s.loc, "country", None, &s.country, "system");
     }
     for p in &inv.parties {
         nodes.declare(&mut e, &p.id, p.loc, true);
-        node_kind.entry(ByAddress(name(&p.id))).or_insert(NodeKind::Party);
+        node_kind.get_or_insert(name(&p.id), NodeKind::Party);
         check_country(&mut e, p.loc, "country", None, &p.country, "party");
     }
     let mut fields = Namespace::new("a field", inv.fields.len());

@@ -11,7 +11,7 @@ pub mod taxonomy;
 
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
-pub use name::{ByAddress, Name, NameMap, NameSet, name};
+pub use name::{Name, NameMap, NameSet, name};
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, Visitor};

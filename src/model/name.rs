@@ -18,13 +18,22 @@ use std::sync::Mutex;
 /// those of the text, so maps and sorts keyed by names do not depend on where they were stored.
 ///
 /// A name is one pointer (8 bytes: a million flows hold several each) to a slot holding the
-/// stored text; slot and text are kept for the life of the process, and the slot's address makes
-/// the name unique.
+/// stored text and the name's number; slot and text are kept for the life of the process, and
+/// the slot's address makes the name unique.
 #[derive(Clone, Copy)]
-pub struct Name(&'static &'static str);
+pub struct Name(&'static Slot);
+
+/// Where a name is held: its text, and its number (names are numbered 0, 1, 2, … as they are
+/// first interned), by which a [`NameMap`] finds it.
+#[derive(Clone, Copy)]
+pub struct Slot {
+    text: &'static str,
+    number: u32,
+}
 
 /// Every name interned so far, found by the hash of its text.
-static TABLE: Mutex<Table> = Mutex::new(Table { names: hashbrown::HashTable::new(), texts: &mut [], slots: &mut [] });
+static TABLE: Mutex<Table> =
+    Mutex::new(Table { names: hashbrown::HashTable::new(), texts: &mut [], slots: &mut [], count: 0 });
 
 /// The interned names, and room for those to come. Names are stored side by side in blocks of
 /// their own, slots in one and texts in another, rather than each in an allocation of its own:
@@ -35,7 +44,9 @@ struct Table {
     /// Unused room for texts, taken from the front.
     texts: &'static mut [u8],
     /// Unused slots, taken from the front.
-    slots: &'static mut [&'static str],
+    slots: &'static mut [Slot],
+    /// Names stored so far: the next one's number.
+    count: u32,
 }
 
 impl Table {
@@ -50,12 +61,13 @@ impl Table {
         // The bytes of a `str`, copied: always UTF-8.
         let text: &'static str = std::str::from_utf8(bytes).unwrap_or_default();
         if self.slots.is_empty() {
-            self.slots = Box::leak(vec![""; SLOT_BLOCK].into_boxed_slice());
+            self.slots = Box::leak(vec![Slot { text: "", number: 0 }; SLOT_BLOCK].into_boxed_slice());
         }
         let (slot, rest) = std::mem::take(&mut self.slots).split_at_mut(1);
         self.slots = rest;
-        slot[0] = text;
-        let slot: &'static &'static str = &slot[0];
+        slot[0] = Slot { text, number: self.count };
+        self.count += 1;
+        let slot: &'static Slot = &slot[0];
         Name(slot)
     }
 }
@@ -144,21 +156,60 @@ thread_local! {
         const { std::cell::RefCell::new(hashbrown::HashTable::new()) };
 }
 
-/// An interned name as a map key, hashed by its address: interned names are equal exactly when
-/// their addresses are, so a lookup neither reads nor hashes the name's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ByAddress(pub Name);
+/// Values by interned name (declared entities by id, for a million references to find), held
+/// at each name's number: a lookup reads one element, without hashing or probing a table.
+/// Its length is the highest number among its keys (names number a few thousand in all).
+#[derive(Debug, Clone)]
+pub struct NameMap<V> {
+    values: Vec<Option<V>>,
+}
 
-impl Hash for ByAddress {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_usize(self.0.address());
+impl<V> Default for NameMap<V> {
+    fn default() -> Self {
+        NameMap { values: Vec::new() }
     }
 }
 
-/// Values by interned name (declared entities by id, for a million references to find).
-pub type NameMap<V> = rustc_hash::FxHashMap<ByAddress, V>;
+impl<V> NameMap<V> {
+    pub fn get(&self, name: Name) -> Option<&V> {
+        self.values.get(name.number()).and_then(Option::as_ref)
+    }
+
+    pub fn contains(&self, name: Name) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Set the value of `name`, returning the one it replaces.
+    pub fn insert(&mut self, name: Name, value: V) -> Option<V> {
+        let i = name.number();
+        if self.values.len() <= i {
+            self.values.resize_with(i + 1, || None);
+        }
+        self.values[i].replace(value)
+    }
+
+    /// The value of `name`, set to `value` first if it has none.
+    pub fn get_or_insert(&mut self, name: Name, value: V) -> &mut V {
+        let i = name.number();
+        if self.values.len() <= i {
+            self.values.resize_with(i + 1, || None);
+        }
+        self.values[i].get_or_insert(value)
+    }
+}
+
+impl<V> FromIterator<(Name, V)> for NameMap<V> {
+    fn from_iter<I: IntoIterator<Item = (Name, V)>>(items: I) -> Self {
+        let mut map = NameMap::default();
+        for (name, value) in items {
+            map.insert(name, value);
+        }
+        map
+    }
+}
+
 /// A set of interned names.
-pub type NameSet = rustc_hash::FxHashSet<ByAddress>;
+pub type NameSet = NameMap<()>;
 
 impl Name {
     /// The name for `s` (whose [`hash_text`] is `hash`) in the global table, storing `s` if it
@@ -183,12 +234,17 @@ impl Name {
     }
 
     pub fn as_str(&self) -> &'static str {
-        self.0
+        self.0.text
+    }
+
+    /// The order in which the name was first interned: 0, 1, 2, … for the life of the process.
+    pub fn number(self) -> usize {
+        self.0.number as usize
     }
 
     /// Where the one copy of the text is held: the same for equal names, different otherwise.
     pub fn address(&self) -> usize {
-        std::ptr::from_ref::<&str>(self.0) as usize
+        std::ptr::from_ref::<Slot>(self.0) as usize
     }
 }
 
@@ -245,25 +301,25 @@ impl Ord for Name {
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        self.0
+        self.0.text
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.0.text)
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
+        fmt::Debug::fmt(self.0.text, f)
     }
 }
 
 impl serde::Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.0)
+        s.serialize_str(self.0.text)
     }
 }
 
@@ -350,6 +406,20 @@ mod tests {
                 assert_eq!(*seen.entry(a.address()).or_insert_with(|| t.clone()), t);
             }
         }
+    }
+
+    #[test]
+    fn a_name_map_finds_by_name_and_grows_to_its_highest_number() {
+        let (a, b, c) = (name("name-test-map-a"), name("name-test-map-b"), name("name-test-map-c"));
+        let mut map: NameMap<u32> = [(b, 2)].into_iter().collect();
+        assert_eq!(map.get(b), Some(&2));
+        assert_eq!(map.get(a), None);
+        assert_eq!(map.get(c), None, "a name past the map's end is not in it");
+        assert_eq!(map.insert(b, 3), Some(2));
+        assert_eq!(*map.get_or_insert(c, 7), 7);
+        assert_eq!(*map.get_or_insert(c, 8), 7, "an existing value is kept");
+        assert!(map.contains(c) && !map.contains(a));
+        assert_ne!(a.number(), b.number());
     }
 
     #[test]
