@@ -54,6 +54,13 @@ pub(crate) trait Entity: DeserializeOwned + Send {
 /// An entity that parts list in one of the inventory's arrays.
 trait Listed: Entity {
     fn array(inv: &mut Inventory) -> &mut Vec<Self>;
+
+    /// Read the item at `pos` (after whitespace) without serde_json, with the offset past it,
+    /// when it has a plain shape a hand-written reader gets exactly right; `None` leaves it to
+    /// serde_json.
+    fn quick(_text: &str, _pos: usize) -> Option<(Self, usize)> {
+        None
+    }
 }
 
 macro_rules! entity {
@@ -80,7 +87,17 @@ entity!(Purpose, "a purpose", purposes);
 entity!(Consent, "a consent", consents);
 entity!(Mechanism, "a mechanism", mechanisms);
 entity!(Sdk, "an sdk", sdks);
-entity!(Flow, "a flow", flows);
+entity!(Flow, "a flow");
+
+impl Listed for Flow {
+    fn array(inv: &mut Inventory) -> &mut Vec<Self> {
+        &mut inv.flows
+    }
+
+    fn quick(text: &str, pos: usize) -> Option<(Self, usize)> {
+        super::quick::flow(text, pos)
+    }
+}
 entity!(Waiver, "a waiver", waivers);
 
 const TOP_KEYS: [&str; 12] = [
@@ -332,7 +349,14 @@ fn chunk<T: Listed>(src: &SourceFile, file: u32, starts: &[usize], i: usize) -> 
         if starts.get(next) == Some(&at) {
             return (items, ChunkEnd::Landed(next));
         }
-        let Some(mut item) = cur.value::<T>() else { return (items, ChunkEnd::Failed) };
+        let read = match T::quick(cur.text, at) {
+            Some((item, end)) => {
+                cur.pos = end;
+                Some(item)
+            }
+            None => cur.value::<T>(),
+        };
+        let Some(mut item) = read else { return (items, ChunkEnd::Failed) };
         item.set_loc(src.item_loc_after(file, at, &mut line));
         items.push(item);
         if cur.eat(b',') {

@@ -7,6 +7,7 @@
 mod csv;
 mod error;
 mod json;
+mod quick;
 pub mod spans;
 mod validate;
 
