@@ -550,6 +550,9 @@ impl<'a> FlowGraph<'a> {
 
         // Edges by field: an index (CSR) per run of edges, built on all cores. A field's edges
         // are its lists in the runs' order, so ascending, as one index over all edges would give.
+        // Each entry is a hop, (source, destination, edge), not the edge alone: the propagation
+        // reads a field's hops straight through, where looking up each edge's ends would be a
+        // cache miss apiece (a field's edges lie scattered over the 32 MB edge array).
         let n_fields = inv.fields.len();
         let by_run = parallel::in_parallel(parallel::runs(n_edges), |run| {
             let edges = &self.edges[run.clone()];
@@ -562,11 +565,12 @@ impl<'a> FlowGraph<'a> {
             for i in 0..n_fields {
                 start[i + 1] += start[i];
             }
-            let mut list = vec![0u32; start[n_fields] as usize];
+            let mut list = vec![(0u32, 0u32, 0u32); start[n_fields] as usize];
             let mut fill = start.clone();
             for (e, edge) in (run.start..).zip(edges) {
+                let hop = (edge.from.index() as u32, edge.to.index() as u32, e as u32);
                 for &f in self.fields(edge) {
-                    list[fill[f as usize] as usize] = e as u32;
+                    list[fill[f as usize] as usize] = hop;
                     fill[f as usize] += 1;
                 }
             }
@@ -591,9 +595,7 @@ impl<'a> FlowGraph<'a> {
             let mut out_range: Vec<(u32, u32)> = vec![(0, 0); n_nodes];
             let mut queued = vec![false; n_nodes];
             let mut touched: Vec<u32> = Vec::new();
-            // The field's edges as (source, destination, edge), read once from the edge array
-            // and then sorted and walked in place: the sort and the walk would otherwise reach
-            // into the array (32 MB at a million flows) for every comparison and every step.
+            // The field's hops, sorted by source and walked in place.
             let mut hops: Vec<(u32, u32, u32)> = Vec::new();
             let mut queue: Vec<u32> = Vec::new();
 
@@ -602,10 +604,7 @@ impl<'a> FlowGraph<'a> {
                     continue;
                 }
                 hops.clear();
-                hops.extend(edges_of(f).map(|&e| {
-                    let edge = &self.edges[e as usize];
-                    (edge.from.index() as u32, edge.to.index() as u32, e)
-                }));
+                hops.extend(edges_of(f));
                 hops.sort_unstable_by_key(|h| h.0);
                 // Out-edge ranges per source node, and seeds.
                 let mut i = 0;
