@@ -157,6 +157,11 @@ impl<T: Into<Value>> From<Vec<T>> for Datum {
 }
 
 impl Data {
+    /// Room for `n` entries, allocated once (an edge's findings carry four or five).
+    pub fn with_capacity(n: usize) -> Data {
+        Data(Vec::with_capacity(n))
+    }
+
     /// Set `key`, replacing its value if it is already there.
     pub fn insert(&mut self, key: &'static str, value: impl Into<Datum>) {
         let value = value.into();
@@ -191,15 +196,21 @@ impl Serialize for Data {
 
 impl Finding {
     pub fn new(rule: &Rule, target: impl AsRef<str>, location: Loc, message: String) -> Finding {
+        // `format!` leaves up to twice the room a message needs, and a large check holds a
+        // hundred thousand messages to the end: each is copied into a block of its own size
+        // (shrinking in place, as `into_boxed_str` does, would keep the block).
+        let message = if message.capacity() > message.len() { message.as_str().into() } else { message.into() };
+        Finding::with_message(rule, target, location, message)
+    }
+
+    /// A finding whose message is already in a block of its size (see [`message`]).
+    pub fn with_message(rule: &Rule, target: impl AsRef<str>, location: Loc, message: Box<str>) -> Finding {
         Finding {
             code: rule.code,
             severity: rule.severity,
             regime: rule.regime,
             target: target.as_ref().into(),
-            // `format!` leaves up to twice the room a message needs, and a large check holds a
-            // hundred thousand messages to the end: each is copied into a block of its own size
-            // (shrinking in place, as `into_boxed_str` does, would keep the block).
-            message: if message.capacity() > message.len() { message.as_str().into() } else { message.into() },
+            message,
             citation: rule.citation,
             waived: false,
             location,
@@ -215,6 +226,26 @@ impl Finding {
     fn sort_key(&self) -> (&str, &str, Option<Regime>, &str, Loc) {
         (self.code, &self.target, self.regime, &self.message, self.location)
     }
+}
+
+/// A message, written into this thread's scratch text and copied into a block of exactly its
+/// size: one allocation, where `format!` grows a string step by step and the finding then copies
+/// it (a large check writes a hundred thousand messages).
+pub fn message(args: fmt::Arguments<'_>) -> Box<str> {
+    use std::fmt::Write;
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut text) => {
+            text.clear();
+            // Writing into a `String` cannot fail.
+            let _ = text.write_fmt(args);
+            Box::from(text.as_str())
+        }
+        // A message written while another is being written (a `Display` that makes findings).
+        Err(_) => fmt::format(args).into(),
+    })
 }
 
 /// Apply waivers, report expired ones, and put findings in their stable order

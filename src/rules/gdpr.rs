@@ -168,7 +168,7 @@ fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Fin
         Some(_) => return,
     };
     out.push(
-        edge_finding(g, e, &BASIS, format!("{} {problem}: give it an Art. 6(1) basis", edge_label(g, e)))
+        edge_finding(g, e, &BASIS, format_args!("{} {problem}: give it an Art. 6(1) basis", edge_label(g, e)))
             .with("basis", basis.map(|b| b.as_str())),
     );
 }
@@ -181,7 +181,10 @@ fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
             g,
             e,
             &CHILD,
-            format!("{} carries children's data on consent with no guardian consent for `children`", edge_label(g, e)),
+            format_args!(
+                "{} carries children's data on consent with no guardian consent for `children`",
+                edge_label(g, e)
+            ),
         ));
     }
 }
@@ -199,7 +202,7 @@ fn special(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
                 g,
                 e,
                 &CRIMINAL,
-                format!(
+                format_args!(
                     "{} carries criminal-offence data ({}): only under official authority or a law",
                     edge_label(g, e),
                     list(&ids)
@@ -226,7 +229,7 @@ fn special(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
             g,
             e,
             &SPECIAL,
-            format!("{} carries special-category data ({}) {problem}", edge_label(g, e), list(&ids)),
+            format_args!("{} carries special-category data ({}) {problem}", edge_label(g, e), list(&ids)),
         )
         .with("fields", ids)
         .with("special_condition", purpose.special_condition.clone()),
@@ -240,7 +243,7 @@ fn processor(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
             g,
             e,
             &CONTRACT,
-            format!("{}: processor `{}` ({}) has no Art. 28 `contract`", edge_label(g, e), party.id, party.name),
+            format_args!("{}: processor `{}` ({}) has no Art. 28 `contract`", edge_label(g, e), party.id, party.name),
         )),
         FlowKind::Onward => {
             if let Some(p) = g.party(e.from).filter(|p| p.role == Role::Processor)
@@ -251,7 +254,7 @@ fn processor(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
                         g,
                         e,
                         &SUBPROCESSOR,
-                        format!(
+                        format_args!(
                             "{}: processor `{}` engages `{}`, which is not among its authorised `subprocessors`",
                             edge_label(g, e),
                             p.id,
@@ -295,7 +298,7 @@ fn transfer(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, basis: Option
                 g,
                 e,
                 &TRANSFER,
-                format!(
+                format_args!(
                     "{} transfers personal data from the EEA to `{}` in {}{why_us}, which has no adequacy decision, and no valid SCC, BCR or derogation covers it{}",
                     edge_label(g, e),
                     party.id,
@@ -317,7 +320,7 @@ fn transfer(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, basis: Option
                 g,
                 e,
                 &DEROGATION,
-                format!(
+                format_args!(
                     "{} relies on the Art. 49 derogation for `{}` ({}) on consent, with no explicit consent for `cross-border` covering this recipient",
                     edge_label(g, e),
                     party.id,

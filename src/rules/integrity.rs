@@ -106,7 +106,7 @@ fn field_from_nowhere(g: &FlowGraph, out: &mut Vec<Finding>) {
                 g,
                 edge,
                 &FIELD_FROM_NOWHERE,
-                format!(
+                format_args!(
                     "{} carries {} out of `{source}`, but no flow brings {} to `{source}`: add the flow that does (e.g. from the subjects), or name `subjects` on a flow out of a party",
                     edge_label(g, edge),
                     list(&ids),

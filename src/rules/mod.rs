@@ -7,7 +7,7 @@ pub mod gdpr;
 pub mod integrity;
 pub mod pipl;
 
-use crate::finding::{Finding, Rule, finalize};
+use crate::finding::{self, Data, Finding, Rule, finalize};
 use crate::graph::{Edge, FlowGraph, Origin};
 use crate::model::{Basis, Consent, ConsentKind, Date, Loc, Mechanism, MechanismKind, Regime, Requirement};
 use crate::parallel;
@@ -227,7 +227,7 @@ pub fn processing_consent(g: &FlowGraph, e: &Edge, regime: Regime, rule: &Rule, 
                 g,
                 e,
                 rule,
-                format!(
+                format_args!(
                     "{} relies on consent, but no consent for `processing` covers {}: declare the consent and reference it",
                     edge_label(g, e),
                     list(&field_ids(g, all))
@@ -287,9 +287,9 @@ impl std::fmt::Display for EdgeLabel<'_> {
 }
 
 /// A finding about an edge, with the edge's common figures in `data`.
-pub fn edge_finding(g: &FlowGraph, e: &Edge, rule: &Rule, message: String) -> Finding {
-    Finding::new(rule, g.edge_target(e), edge_loc(g, e), message)
-        .with("from", g.node_name_id(e.from))
-        .with("to", g.node_name_id(e.to))
-        .with("kind", e.kind.as_str())
+pub fn edge_finding(g: &FlowGraph, e: &Edge, rule: &Rule, message: std::fmt::Arguments<'_>) -> Finding {
+    let mut finding = Finding::with_message(rule, g.edge_target(e), edge_loc(g, e), finding::message(message));
+    // The edge's three figures and the rule's one or two.
+    finding.data = Data::with_capacity(5);
+    finding.with("from", g.node_name_id(e.from)).with("to", g.node_name_id(e.to)).with("kind", e.kind.as_str())
 }

@@ -235,7 +235,7 @@ fn lawful_basis(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Fin
             g,
             e,
             &BASIS,
-            format!(
+            format_args!(
                 "{} for purpose `{}` {problem}: give it a PIPL basis (consent, contract, legal-obligation, …)",
                 edge_label(g, e),
                 purpose.id
@@ -255,7 +255,7 @@ fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
                 g,
                 e,
                 &SENSITIVE,
-                format!(
+                format_args!(
                     "{} carries sensitive PI ({}) on consent with no separate consent for `sensitive` covering it: obtain 单独同意 and reference it",
                     edge_label(g, e),
                     list(&field_ids(g, &sensitive))
@@ -275,7 +275,7 @@ fn consent(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
                 g,
                 e,
                 &MINOR,
-                format!(
+                format_args!(
                     "{} carries data of children ({}) on consent with no guardian consent for `children`: obtain a parent's or guardian's consent",
                     edge_label(g, e),
                     list(&groups)
@@ -293,7 +293,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
             g,
             e,
             &CONTRACT,
-            format!(
+            format_args!(
                 "{} entrusts processing to `{}` ({}), which has no `contract`: sign an entrustment agreement and record it",
                 edge_label(g, e),
                 party.id,
@@ -310,7 +310,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
                         g,
                         e,
                         &SUBENTRUST,
-                        format!(
+                        format_args!(
                             "{}: processor `{}` passes data to `{}`, which is not among its authorised `subprocessors`: authorise it or stop the flow",
                             edge_label(g, e),
                             p.id,
@@ -327,7 +327,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
                     g,
                     e,
                     &PROVIDE,
-                    format!(
+                    format_args!(
                         "{} provides PI to handler `{}` ({}) on consent with no separate consent for `provide` covering this recipient",
                         edge_label(g, e),
                         party.id,
@@ -345,7 +345,7 @@ fn transfer(g: &FlowGraph, e: &Edge, basis: Option<Basis>, out: &mut Vec<Finding
                     g,
                     e,
                     &DISCLOSE,
-                    format!(
+                    format_args!(
                         "{} makes PI public with no separate consent for `disclose` and no legal duty to publish",
                         edge_label(g, e)
                     ),
@@ -618,7 +618,7 @@ fn export(
                 g,
                 e,
                 &FOREIGN_AUTHORITY,
-                format!(
+                format_args!(
                     "{} gives PI to the foreign authority `{}` ({dest_country}) without approval of the competent Chinese authorities",
                     edge_label(g, e),
                     p.id
@@ -646,7 +646,7 @@ fn export(
                 g,
                 e,
                 &CROSS_BORDER_CONSENT,
-                format!(
+                format_args!(
                     "{} sends PI from CN to `{dest}` ({dest_country}) on consent with no separate consent for `cross-border` covering this recipient",
                     edge_label(g, e)
                 ),
@@ -660,7 +660,7 @@ fn export(
                 g,
                 e,
                 &EXEMPT,
-                format!("{} leaves CN for {dest_country} and needs no mechanism: {reason}", edge_label(g, e)),
+                format_args!("{} leaves CN for {dest_country} and needs no mechanism: {reason}", edge_label(g, e)),
             )
             .with("exemption", reason),
         );
@@ -672,7 +672,7 @@ fn export(
                 g,
                 e,
                 &EXEMPT,
-                format!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.text),
+                format_args!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.text),
             )
             .with("exemption", "Art. 5(4)")
             .with("tier", tier.summary.clone()),
@@ -700,7 +700,7 @@ fn export(
         g,
         e,
         &MECHANISM,
-        format!(
+        format_args!(
             "{} exports PI to `{dest}` ({dest_country}) and needs {needed}: {}. {}",
             edge_label(g, e),
             tier.text,
