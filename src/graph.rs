@@ -281,7 +281,11 @@ impl<'a> FlowGraph<'a> {
         // Sized exactly: a vector of a million edges that grows by one past its room is copied
         // into one twice its size, and the old one lingers in the allocator.
         let n_edges = inv.flows.len() + inv.sdks.iter().map(|s| s.in_systems.len()).sum::<usize>();
-        let n_pooled = inv.flows.iter().map(|f| f.fields.len()).sum::<usize>()
+        let n_pooled = parallel::in_parallel(parallel::runs(inv.flows.len()), |run| {
+            inv.flows[run].iter().map(|f| f.fields.len()).sum::<usize>()
+        })
+        .into_iter()
+        .sum::<usize>()
             + inv.sdks.iter().map(|s| s.fields.len() * s.in_systems.len()).sum::<usize>();
         let mut graph = DiGraph::with_capacity(inv.subjects.len() + inv.systems.len() + inv.parties.len(), n_edges);
         let mut node_by_id = NameMap::default();
@@ -583,6 +587,8 @@ impl<'a> FlowGraph<'a> {
         // their bits into one provenance array: an edge carrying fields of two runs is written by
         // both, and one array per run would cost a megabyte per hundred thousand edges per core.
         let prov: Vec<AtomicU64> = (0..n_edges * words).map(|_| AtomicU64::new(0)).collect();
+        // Most inventories name no subjects on any flow: then no hop looks them up.
+        let named_subjects = |e: u32| if explicit.is_empty() { None } else { explicit.get(&e) };
         let propagate = |fields: std::ops::Range<usize>| -> FxHashMap<u32, Vec<u32>> {
             let or = |i: usize, bits: u64| {
                 if bits != 0 {
@@ -635,7 +641,7 @@ impl<'a> FlowGraph<'a> {
                     let (a, b) = out_range[n];
                     for &(_, to, e) in &hops[a as usize..b as usize] {
                         contribution.copy_from_slice(&reach[n * words..(n + 1) * words]);
-                        if let Some(bits) = explicit.get(&e) {
+                        if let Some(bits) = named_subjects(e) {
                             for (c, x) in contribution.iter_mut().zip(bits) {
                                 *c |= x;
                             }
@@ -662,7 +668,7 @@ impl<'a> FlowGraph<'a> {
                 // when the edges are judged, without a locked write per field here.
                 for &(n, _, e) in &hops {
                     let n = n as usize;
-                    let explicit_bits = explicit.get(&e);
+                    let explicit_bits = named_subjects(e);
                     let source = self.graph[NodeIndex::new(n)];
                     if matches!(source, Node::Subject(_)) {
                         continue;
@@ -748,7 +754,7 @@ impl<'a> FlowGraph<'a> {
                 if let Node::Subject(s) = this.graph[edge.from]
                     && !edge.fields.is_empty()
                 {
-                    if let Some(named) = explicit.get(&(e as u32)) {
+                    if let Some(named) = named_subjects(e as u32) {
                         bits.copy_from_slice(named);
                     }
                     bits[s as usize / 64] |= 1 << (s % 64);

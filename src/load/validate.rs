@@ -426,12 +426,21 @@ impl References<'_, '_> {
 /// same two nodes in the order of their content, not of the files, so that reordering parts or
 /// arrays does not rename flows (waivers and CI diffs key on these ids).
 pub(super) fn default_flow_ids(flows: &mut [Flow]) {
-    let mut groups: HashMap<(Name, Name), Vec<usize>> = HashMap::default();
-    for (i, f) in flows.iter_mut().enumerate() {
-        f.id_declared = !f.id.is_empty();
-        if !f.id_declared {
-            groups.entry((f.from, f.to)).or_default().push(i);
+    // Which flows declare an id, marked on all cores: a million flows are 128 MB to go through.
+    let per = flows.len().div_ceil(crate::parallel::threads()).max(1);
+    let undeclared = crate::parallel::in_parallel(flows.chunks_mut(per).enumerate().collect(), |(k, run)| {
+        let mut undeclared = Vec::new();
+        for (i, f) in run.iter_mut().enumerate() {
+            f.id_declared = !f.id.is_empty();
+            if !f.id_declared {
+                undeclared.push(k * per + i);
+            }
         }
+        undeclared
+    });
+    let mut groups: HashMap<(Name, Name), Vec<usize>> = HashMap::default();
+    for i in undeclared.into_iter().flatten() {
+        groups.entry((flows[i].from, flows[i].to)).or_default().push(i);
     }
     for ((from, to), mut members) in groups {
         members.sort_by(|&a, &b| {

@@ -408,7 +408,9 @@ impl Tier {
     pub fn count(g: &FlowGraph) -> Tier {
         let inv = g.inv;
         let (mut n_explicit, mut s_explicit) = (0u64, 0u64);
-        let mut exempt: BTreeMap<&'static str, usize> = BTreeMap::new();
+        // Exempt flows by reason: two reasons at most, counted in place (a map entry per flow would
+        // cost more than the rest of the count).
+        let mut exempt_by: Vec<(&'static str, usize)> = Vec::new();
         let mut unknown_volume = 0;
         let mut any_sensitive = false;
         let mut seen_sdk: BTreeSet<u32> = BTreeSet::new();
@@ -433,7 +435,10 @@ impl Tier {
             .collect();
         for e in g.edges.iter().filter(|e| e.regimes().pipl && e.cn_export()) {
             if let Some(reason) = basis_exemption(basis(g, e, Regime::Pipl)) {
-                *exempt.entry(reason).or_default() += 1;
+                match exempt_by.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, n)) => *n += 1,
+                    None => exempt_by.push((reason, 1)),
+                }
                 continue;
             }
             let non_sensitive = g.fields(e).iter().any(|&f| !g.field_facts[f as usize].sensitive);
@@ -476,6 +481,7 @@ impl Tier {
                 }
             }
         }
+        let exempt: BTreeMap<&'static str, usize> = exempt_by.into_iter().collect();
         let mut n_groups: BTreeSet<u32> = BTreeSet::new();
         let mut s_groups: BTreeSet<u32> = BTreeSet::new();
         for (set, &mark) in exported.iter().enumerate().filter(|&(_, &mark)| mark != 0) {
