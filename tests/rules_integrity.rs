@@ -54,6 +54,44 @@ fn provenance_follows_the_field_through_chains() {
 }
 
 #[test]
+fn provenance_follows_the_field_with_more_than_64_subject_groups() {
+    // The same chain as above, with the EU group the 71st of 72: provenance sets then take two
+    // words, and are gathered another way than with 64 groups or fewer.
+    let mut inv = base();
+    for i in 0..70 {
+        push(&mut inv, "subjects", json!({"id": format!("a-{i:02}"), "name": format!("Group {i}"), "country": "CN"}));
+        push(
+            &mut inv,
+            "flows",
+            json!({"id": format!("c-{i:02}"), "from": format!("a-{i:02}"), "to": "app", "fields": ["phone"], "purpose": "login"}),
+        );
+    }
+    push(&mut inv, "subjects", json!({"id": "eu-users", "name": "EU users", "country": "DE"}));
+    push(&mut inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
+    push(&mut inv, "systems", json!({"id": "crm", "name": "CRM", "country": "CN"}));
+    push(&mut inv, "purposes", json!({"id": "news", "name": "News", "basis": "public-information", "assessment": "x"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "c2", "from": "eu-users", "to": "app", "fields": ["email"], "purpose": "news"}),
+    );
+    push(&mut inv, "flows", json!({"id": "i1", "from": "app", "to": "crm", "fields": ["email"], "purpose": "news"}));
+    push(&mut inv, "flows", json!({"id": "i2", "from": "crm", "to": "sms", "fields": ["email"], "purpose": "news"}));
+    push(&mut inv, "flows", json!({"id": "i3", "from": "app", "to": "crm", "fields": ["phone"], "purpose": "news"}));
+    let r = check(&inv, &[]).1;
+    assert_eq!(targets(&r, "gdpr-6-basis"), ["c2", "i1", "i2"]);
+    // A group past the first 64 named on a flow out of a party counts as its source.
+    push(&mut inv, "parties", json!({"id": "broker", "name": "Broker", "country": "CN", "role": "controller"}));
+    push(&mut inv, "flows", json!({"id": "buy", "from": "broker", "to": "app", "fields": ["phone"], "purpose": "news"}));
+    let r = check(&inv, &[]).1;
+    assert_eq!(targets(&r, "inv-field-from-nowhere"), ["buy"]);
+    get(&mut inv, "flows", "buy")["subjects"] = json!(["eu-users"]);
+    let r = check(&inv, &[]).1;
+    assert!(targets(&r, "inv-field-from-nowhere").is_empty());
+    assert_eq!(targets(&r, "gdpr-6-basis"), ["buy", "c2", "i1", "i2", "i3"]);
+}
+
+#[test]
 fn subjects_named_on_a_collection_are_carried_with_the_collecting_group_and_on_downstream() {
     // Users in CN hand over data of EU users too (`subjects`): the collection and every hop
     // after it carry EU users' data, so GDPR applies to them; without the naming, none does.
