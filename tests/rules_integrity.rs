@@ -82,7 +82,11 @@ fn provenance_follows_the_field_with_more_than_64_subject_groups() {
     assert_eq!(targets(&r, "gdpr-6-basis"), ["c2", "i1", "i2"]);
     // A group past the first 64 named on a flow out of a party counts as its source.
     push(&mut inv, "parties", json!({"id": "broker", "name": "Broker", "country": "CN", "role": "controller"}));
-    push(&mut inv, "flows", json!({"id": "buy", "from": "broker", "to": "app", "fields": ["phone"], "purpose": "news"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "buy", "from": "broker", "to": "app", "fields": ["phone"], "purpose": "news"}),
+    );
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "inv-field-from-nowhere"), ["buy"]);
     get(&mut inv, "flows", "buy")["subjects"] = json!(["eu-users"]);
