@@ -278,11 +278,16 @@ pub struct EdgeLabel<'g>(&'g FlowGraph<'g>, &'g Edge);
 impl std::fmt::Display for EdgeLabel<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let EdgeLabel(g, e) = *self;
+        // Piece by piece: a large check writes this into a hundred thousand messages.
         let (from, to) = (g.node_id(e.from), g.node_id(e.to));
-        match e.origin() {
-            Origin::Flow(_) => write!(f, "flow `{}` ({from} → {to})", g.edge_target(e)),
-            Origin::Sdk(_) => write!(f, "sdk `{}` (in {from} → {to})", g.edge_target(e)),
+        let (what, between) = match e.origin() {
+            Origin::Flow(_) => ("flow `", "` ("),
+            Origin::Sdk(_) => ("sdk `", "` (in "),
+        };
+        for piece in [what, g.edge_target(e), between, from, " → ", to, ")"] {
+            f.write_str(piece)?;
         }
+        Ok(())
     }
 }
 

@@ -614,7 +614,8 @@ fn export(
     out: &mut Vec<Finding>,
 ) {
     let dest = g.node_id(e.to);
-    let dest_country = g.node_countries(e.to).join("/");
+    // Written into messages as it is; made into text only for a finding's data.
+    let dest_country = Slashed(g.node_countries(e.to));
     // Art. 41 comes before any mechanism: no mechanism makes this lawful.
     if let Some(p) = g.party(e.to)
         && p.role == Role::Authority
@@ -630,7 +631,7 @@ fn export(
                     p.id
                 ),
             )
-            .with("country", dest_country.clone()),
+            .with("country", dest_country.to_string()),
         );
     }
     if let Some(p) = g.party(e.to)
@@ -657,7 +658,7 @@ fn export(
                     edge_label(g, e)
                 ),
             )
-            .with("country", dest_country.clone()),
+            .with("country", dest_country.to_string()),
         );
     }
     if let Some(reason) = basis_exemption(basis) {
@@ -714,9 +715,25 @@ fn export(
         ),
     )
     .with("tier", tier.data.clone())
-    .with("country", dest_country);
+    .with("country", dest_country.to_string());
     f.data.insert("mechanisms", json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
     out.push(f);
+}
+
+/// Countries as `CN/DE`, written where they are needed without building the text first (a
+/// hundred thousand export flows each name their destination's).
+struct Slashed<'a>(&'a [String]);
+
+impl std::fmt::Display for Slashed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, c) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            f.write_str(c)?;
+        }
+        Ok(())
+    }
 }
 
 fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
