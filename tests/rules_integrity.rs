@@ -31,23 +31,25 @@ fn field_from_nowhere_party_source_with_subjects() {
     assert!(targets(&check(&inv, &[]).1, "inv-field-from-nowhere").is_empty());
 }
 
+/// EU users' email collected into the app, then app → crm → sms, for a purpose with no GDPR basis
+/// (public-information); beside it the app → crm hop of the CN users' phone.
+fn eu_chain(inv: &mut serde_json::Value) {
+    push(inv, "subjects", json!({"id": "eu-users", "name": "EU users", "country": "DE"}));
+    push(inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
+    push(inv, "systems", json!({"id": "crm", "name": "CRM", "country": "CN"}));
+    push(inv, "purposes", json!({"id": "news", "name": "News", "basis": "public-information", "assessment": "x"}));
+    push(inv, "flows", json!({"id": "c2", "from": "eu-users", "to": "app", "fields": ["email"], "purpose": "news"}));
+    push(inv, "flows", json!({"id": "i1", "from": "app", "to": "crm", "fields": ["email"], "purpose": "news"}));
+    push(inv, "flows", json!({"id": "i2", "from": "crm", "to": "sms", "fields": ["email"], "purpose": "news"}));
+    push(inv, "flows", json!({"id": "i3", "from": "app", "to": "crm", "fields": ["phone"], "purpose": "news"}));
+}
+
 #[test]
 fn provenance_follows_the_field_through_chains() {
     // A field collected from EU users reaches a processor two hops away: the last hop carries
     // EU data (GDPR applies to it), the same hop for a CN-only field does not.
     let mut inv = base();
-    push(&mut inv, "subjects", json!({"id": "eu-users", "name": "EU users", "country": "DE"}));
-    push(&mut inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
-    push(&mut inv, "systems", json!({"id": "crm", "name": "CRM", "country": "CN"}));
-    push(&mut inv, "purposes", json!({"id": "news", "name": "News", "basis": "public-information", "assessment": "x"}));
-    push(
-        &mut inv,
-        "flows",
-        json!({"id": "c2", "from": "eu-users", "to": "app", "fields": ["email"], "purpose": "news"}),
-    );
-    push(&mut inv, "flows", json!({"id": "i1", "from": "app", "to": "crm", "fields": ["email"], "purpose": "news"}));
-    push(&mut inv, "flows", json!({"id": "i2", "from": "crm", "to": "sms", "fields": ["email"], "purpose": "news"}));
-    push(&mut inv, "flows", json!({"id": "i3", "from": "app", "to": "crm", "fields": ["phone"], "purpose": "news"}));
+    eu_chain(&mut inv);
     let r = check(&inv, &[]).1;
     // public-information is no GDPR basis: fires exactly on the hops carrying EU users' data.
     assert_eq!(targets(&r, "gdpr-6-basis"), ["c2", "i1", "i2"]);
@@ -66,18 +68,7 @@ fn provenance_follows_the_field_with_more_than_64_subject_groups() {
             json!({"id": format!("c-{i:02}"), "from": format!("a-{i:02}"), "to": "app", "fields": ["phone"], "purpose": "login"}),
         );
     }
-    push(&mut inv, "subjects", json!({"id": "eu-users", "name": "EU users", "country": "DE"}));
-    push(&mut inv, "fields", json!({"id": "email", "name": "Email", "category": "contact.email", "retention": "P1Y"}));
-    push(&mut inv, "systems", json!({"id": "crm", "name": "CRM", "country": "CN"}));
-    push(&mut inv, "purposes", json!({"id": "news", "name": "News", "basis": "public-information", "assessment": "x"}));
-    push(
-        &mut inv,
-        "flows",
-        json!({"id": "c2", "from": "eu-users", "to": "app", "fields": ["email"], "purpose": "news"}),
-    );
-    push(&mut inv, "flows", json!({"id": "i1", "from": "app", "to": "crm", "fields": ["email"], "purpose": "news"}));
-    push(&mut inv, "flows", json!({"id": "i2", "from": "crm", "to": "sms", "fields": ["email"], "purpose": "news"}));
-    push(&mut inv, "flows", json!({"id": "i3", "from": "app", "to": "crm", "fields": ["phone"], "purpose": "news"}));
+    eu_chain(&mut inv);
     let r = check(&inv, &[]).1;
     assert_eq!(targets(&r, "gdpr-6-basis"), ["c2", "i1", "i2"]);
     // A group past the first 64 named on a flow out of a party counts as its source.
