@@ -7,7 +7,6 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod cli;
 pub mod fides;
 pub mod finding;
 pub mod graph;
@@ -19,3 +18,4 @@ pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod source;
