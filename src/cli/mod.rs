@@ -198,7 +198,7 @@ fn report_load_failure_as(failed: &load::Failed, format: Format) -> i32 {
         let doc = serde_json::json!({"piflow": 1, "errors": failed.errors.0});
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
-        let _ = std::io::stdout().write_all(text.as_bytes());
+        emit(None, text.as_bytes());
         return EXIT_INVALID;
     }
     let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
@@ -218,9 +218,7 @@ pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
         },
         None => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = out.write_all(bytes).and_then(|_| out.flush());
-            EXIT_OK
+            stdout_written(out.write_all(bytes).and_then(|_| out.flush()))
         }
     }
 }
@@ -237,9 +235,21 @@ pub(crate) fn emit_with(output: Option<&Path>, write: impl FnOnce(&mut dyn Write
         },
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = write(&mut out).and_then(|_| out.flush());
-            EXIT_OK
+            stdout_written(write(&mut out).and_then(|_| out.flush()))
+        }
+    }
+}
+
+/// The exit code for a write to standard output: a closed pipe (`| head`) ends quietly, as the
+/// reader wanted no more; any other failure (a full disk, `> /dev/full`) would leave CI with a
+/// truncated report and a green step, so it is an error that says so.
+fn stdout_written(result: std::io::Result<()>) -> i32 {
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("piflow: cannot write to standard output: {e}; write to a file with -o FILE instead");
+            EXIT_INVALID
         }
     }
 }
