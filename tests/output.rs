@@ -236,3 +236,38 @@ fn terminal_output_escapes_control_and_bidi_characters() {
     assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
     assert!(out.contains("\\u{1b}[31m\\u{202e}Ltd"), "{out}");
 }
+
+#[test]
+fn a_failed_write_to_standard_output_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: /dev/full is absent on this system");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
+    for format in ["json", "sarif", "human"] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("piflow"))
+            .args(["check", path.to_str().unwrap(), "--format", format])
+            .stdout(full.try_clone().unwrap())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+            .wait_with_output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {err}");
+        assert!(err.contains("cannot write to standard output"), "{format}: {err}");
+    }
+    // A closed pipe (`| head`) is quiet: the exit code is the findings'.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("piflow"))
+        .args(["check", path.to_str().unwrap(), "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
