@@ -259,7 +259,17 @@ fn check(args: &CheckArgs) -> i32 {
     let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
     let loaded = match load::load(&args.path, &opts) {
         Ok(l) => l,
-        Err(failed) => return report_load_failure_as(&failed, args.out.format),
+        Err(failed) => {
+            if args.out.format == Format::Sarif {
+                // The SARIF file is still written (code scanning shows the problems at their
+                // lines), and the problems go to stderr for the log.
+                let written =
+                    emit_with(args.out.output.as_deref(), |w| report::sarif::write_load_errors(&failed.errors.0, w));
+                report_load_failure(&failed);
+                return written.max(EXIT_INVALID);
+            }
+            return report_load_failure_as(&failed, args.out.format);
+        }
     };
     let ctx = Context {
         as_of: args.as_of.unwrap_or_else(Date::today),
