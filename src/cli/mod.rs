@@ -208,17 +208,37 @@ pub(crate) fn emit_with(
         Some(path) => write_atomic_with(path, write).map_err(Error::cannot_write(path)),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = write(&mut out).and_then(|_| out.flush());
-            Ok(())
+            stdout_written(write(&mut out).and_then(|_| out.flush()))
         }
+    }
+}
+
+/// The result of a write to standard output: a closed pipe (`| head`) ends quietly, as the
+/// reader wanted no more; any other failure (a full disk, `> /dev/full`) would leave CI with a
+/// truncated report and a green step, so it is an error that says so.
+fn stdout_written(result: std::io::Result<()>) -> Result<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::msg(format!(
+            "cannot write to standard output: {e}; write to a file with -o FILE instead"
+        ))),
     }
 }
 
 fn check(args: &CheckArgs) -> Result<Outcome> {
     // Only the human format quotes the inventory's lines.
     let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
-    let loaded = load_as(&args.path, &opts, args.out.format)?;
+    let loaded = match load::load(&args.path, &opts) {
+        Ok(l) => l,
+        Err(failed) if args.out.format == Format::Sarif => {
+            // The SARIF file is still written (code scanning shows the problems at their lines),
+            // and the problems go to stderr for the log.
+            emit_with(args.out.output.as_deref(), |w| report::sarif::write_load_errors(&failed.errors.0, w))?;
+            return Err(Error::load(failed, Format::Human));
+        }
+        Err(failed) => return Err(Error::load(failed, args.out.format)),
+    };
     let ctx = Context {
         as_of: args.as_of.unwrap_or_else(Date::today),
         adequate: args.adequate.as_ref().map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
