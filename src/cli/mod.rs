@@ -342,6 +342,13 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
 
 /// Run the command line; `main` turns the outcome or the error into the exit code.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    if let Ok(v) = std::env::var("PIFLOW_THREADS")
+        && piflow::parallel::threads_from(Some(&v)).is_none()
+    {
+        return Err(Error::msg(format!(
+            "PIFLOW_THREADS={v}: give a whole number of threads from 1 to 256, or unset it to use one per core"
+        )));
+    }
     // On the pool's threads, sequential steps included: see `parallel::install`.
     piflow::parallel::install(|| run_command(&cli))
 }
