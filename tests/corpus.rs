@@ -31,7 +31,8 @@ fn sdks_reported(dir: &Path) -> BTreeSet<String> {
 #[test]
 fn scan_recall_and_precision_on_real_apps() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut apps: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut apps: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     apps.sort();
     assert!(apps.len() >= 5, "the corpus has its apps");
     let mut tuned = Score { found: 0, expected: 0, reported: 0 };
