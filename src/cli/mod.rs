@@ -208,7 +208,8 @@ fn report_load_failure_as(failed: &load::Failed, format: Format) -> i32 {
 }
 
 pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
-    match output {
+    // `-o -` means standard output, as in most tools.
+    match output.filter(|p| p.as_os_str() != "-") {
         Some(path) => match write_atomic(path, bytes) {
             Ok(()) => EXIT_OK,
             Err(e) => {
@@ -227,7 +228,7 @@ pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
 
 /// [`emit`] for output written piece by piece.
 pub(crate) fn emit_with(output: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
-    match output {
+    match output.filter(|p| p.as_os_str() != "-") {
         Some(path) => match crate::output::write_atomic_with(path, write) {
             Ok(()) => EXIT_OK,
             Err(e) => {

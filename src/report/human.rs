@@ -18,7 +18,21 @@ use std::ops::Range;
 /// Characters that could move the cursor, change colours or reorder text on a terminal.
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        // Unicode format (Cf) characters: bidi marks and overrides, zero-width ones, the Arabic
+        // letter mark, invisible operators, and the line/paragraph separators that break a line.
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{61C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
 }
 
 /// Escape what a terminal would interpret (`\u{1b}` for ESC, …).
@@ -345,4 +359,21 @@ pub fn render_load_errors(errors: &[LoadError], sources: &Sources, color: bool) 
     );
     let _ = out.reset();
     out.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn format_and_separator_characters_escaped() {
+        for c in
+            ['\u{61C}', '\u{200B}', '\u{200D}', '\u{2028}', '\u{2029}', '\u{2060}', '\u{FEFF}', '\u{202E}', '\u{1b}']
+        {
+            let s = format!("a{c}b");
+            assert_eq!(sanitize(&s), format!("a\\u{{{:x}}}b", c as u32), "{:x}", c as u32);
+        }
+        // Near misses: visible non-ASCII text and ordinary whitespace pass unchanged.
+        assert_eq!(sanitize("手机号 é\tx\n"), "手机号 é\tx\n");
+    }
 }
