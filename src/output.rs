@@ -19,6 +19,18 @@ pub fn write_atomic_with(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // An existing target that is not a regular file (a device, a FIFO, a symlink, a directory) is
+    // refused: renaming over it would replace `/dev/null` or a link's entry, and as root in CI that
+    // breaks the machine. (`-o -` for stdout is handled before this is reached.)
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.is_file()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "it exists and is not a regular file (a device, FIFO, symlink or directory); \
+             remove it or choose another path",
+        ));
+    }
     std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".piflow-").suffix(".tmp");
@@ -27,7 +39,6 @@ pub fn write_atomic_with(
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir)?;
-    // (A symlink is replaced, not followed, so its target's mode does not count.)
     if let Ok(old) = std::fs::symlink_metadata(path)
         && old.is_file()
     {
@@ -41,4 +52,36 @@ pub fn write_atomic_with(
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_target_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_targets_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::write(&real, b"keep").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(write_atomic(&link, b"x").is_err());
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"keep");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert!(write_atomic(&sub, b"x").is_err());
+        // A character device: refused, never opened or replaced.
+        assert!(write_atomic(Path::new("/dev/null"), b"x").is_err());
+    }
 }

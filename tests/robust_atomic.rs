@@ -87,7 +87,9 @@ fn a_killed_report_never_leaves_a_half_written_file() {
 
 #[cfg(unix)]
 #[test]
-fn a_symlink_in_out_is_replaced_not_followed() {
+fn a_symlink_in_out_is_refused_not_followed() {
+    // Issue 21: an existing target that is not a regular file is refused, the link and what it
+    // points to both left alone.
     let inv = tempfile::tempdir().unwrap();
     std::fs::write(inv.path().join("inv.json"), serde_json::to_string(&base()).unwrap()).unwrap();
     let outside = tempfile::tempdir().unwrap();
@@ -97,11 +99,44 @@ fn a_symlink_in_out_is_replaced_not_followed() {
     std::os::unix::fs::symlink(&victim, out.path().join("report.json")).unwrap();
     let (code, _, err) =
         piflow(&["report", inv.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--format", "json"]);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("report.json") && err.contains("not a regular file"), "{err}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "PRECIOUS", "wrote through the symlink");
-    let written = out.path().join("report.json");
-    assert!(!std::fs::symlink_metadata(&written).unwrap().file_type().is_symlink());
-    assert!(std::fs::read_to_string(&written).unwrap().starts_with('{'));
+    let link = out.path().join("report.json");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_refuses_a_fifo_or_directory_target_and_dash_is_stdout() {
+    use std::os::unix::fs::FileTypeExt;
+    let inv = tempfile::tempdir().unwrap();
+    std::fs::write(inv.path().join("inv.json"), serde_json::to_string(&base()).unwrap()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let fifo = out.path().join("findings.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let dir = out.path().join("adir");
+    std::fs::create_dir(&dir).unwrap();
+    let mut targets = vec![dir.clone()];
+    if made {
+        targets.push(fifo.clone());
+    } else {
+        eprintln!("skipping the FIFO case: mkfifo is not available");
+    }
+    for target in &targets {
+        let (code, _, err) =
+            piflow(&["check", inv.path().to_str().unwrap(), "--format", "json", "-o", target.to_str().unwrap()]);
+        assert_eq!(code, 2, "{}: {err}", target.display());
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    if made {
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    }
+    assert!(dir.is_dir());
+    let (code, stdout, err) = piflow(&["check", inv.path().to_str().unwrap(), "--format", "json", "-o", "-"]);
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(stdout.trim_start().starts_with('{'), "{stdout}");
+    assert!(!std::path::Path::new("-").exists(), "wrote a file named -");
 }
 
 #[test]

@@ -207,7 +207,8 @@ pub(crate) fn emit_with(
     output: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    match output {
+    // `-o -` means standard output, as in most tools.
+    match output.filter(|p| p.as_os_str() != "-") {
         Some(path) => write_atomic_with(path, write).map_err(Error::cannot_write(path)),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -223,9 +224,9 @@ fn stdout_written(result: std::io::Result<()>) -> Result<()> {
     match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::msg(format!(
-            "cannot write to standard output: {e}; write to a file with -o FILE instead"
-        ))),
+        Err(e) => {
+            Err(Error::msg(format!("cannot write to standard output: {e}; write to a file with -o FILE instead")))
+        }
     }
 }
 

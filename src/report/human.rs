@@ -310,3 +310,20 @@ pub fn render_load_errors(errors: &[LoadError], sources: &Sources, color: bool) 
     let _ = out.reset();
     out.into_inner()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn format_and_separator_characters_escaped() {
+        for c in
+            ['\u{61C}', '\u{200B}', '\u{200D}', '\u{2028}', '\u{2029}', '\u{2060}', '\u{FEFF}', '\u{202E}', '\u{1b}']
+        {
+            let s = format!("a{c}b");
+            assert_eq!(sanitize(&s), format!("a\\u{{{:x}}}b", c as u32), "{:x}", c as u32);
+        }
+        // Near misses: visible non-ASCII text and ordinary whitespace pass unchanged.
+        assert_eq!(sanitize("手机号 é\tx\n"), "手机号 é\tx\n");
+    }
+}

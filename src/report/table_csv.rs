@@ -1,12 +1,14 @@
 //! CSV: one file per table, UTF-8 with a byte-order mark (so spreadsheet programs pick the right
 //! encoding for Chinese text), RFC 4180 quoting. A cell a spreadsheet would run as a formula (it
-//! starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised with a leading `'`.
+//! starts with `=`, `+`, `-`, `@`, a tab or a carriage return, also after leading spaces, which
+//! spreadsheet programs skip) is neutralised with a leading `'`.
 
 use super::table::{Lang, Table};
 
 /// The text a cell holds once neutralised against formula injection (CSV and XLSX alike).
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
+    // Spreadsheet programs skip leading blanks before reading a formula, so ` =1+1` runs too.
+    match cell.trim_start_matches([' ', '\u{a0}', '\u{3000}', '\n']).chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
         _ => std::borrow::Cow::Borrowed(cell),
     }
@@ -38,5 +40,8 @@ mod tests {
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("\tx"), "'\tx");
         assert_eq!(neutralise("plain = text"), "plain = text");
+        assert_eq!(neutralise(" =1+1"), "' =1+1");
+        assert_eq!(neutralise("\u{3000}  @x"), "'\u{3000}  @x");
+        assert_eq!(neutralise("  "), "  ");
     }
 }

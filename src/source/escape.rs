@@ -7,7 +7,21 @@ use std::fmt::Write as _;
 /// Characters that could move the cursor, change colours or reorder text on a terminal.
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        // Unicode format (Cf) characters: bidi marks and overrides, zero-width ones, the Arabic
+        // letter mark, invisible operators, and the line/paragraph separators that break a line.
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{61C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
 }
 
 /// Escape what a terminal would interpret (`\u{1b}` for ESC, …).
