@@ -156,9 +156,10 @@ pub const FOREIGN_AUTHORITY: Rule = rule(
 pub const OFFICER: Rule = rule(
     "pipl-52-officer",
     Severity::Warning,
-    "Over 1,000,000 individuals and no PI protection officer",
+    "1,000,000 individuals or more and no PI protection officer",
     "PIPL Art. 52; CAC Compliance Audit Measures 2025 Art. 12",
-    "A handler processing PI of more than the CAC-set number of individuals (1,000,000) must appoint \
+    "A handler processing PI of the CAC-set number of individuals (1,000,000) or more (Chinese 以上 \
+     includes the number) must appoint \
      a PI protection officer, publish their contact, and file them with the city-level CAC.",
     "Appoint an officer and record them in `organization.officer`.",
 );
@@ -743,14 +744,15 @@ fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
     }
     let org = &inv.organization;
     let total: u64 = inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
-    if total > 1_000_000 && org.officer.is_none() {
+    // Art. 12 of the Measures says 100万人以上, and 以上 includes the number itself.
+    if total >= 1_000_000 && org.officer.is_none() {
         out.push(
             Finding::new(
                 &OFFICER,
                 &org.id,
                 org.loc,
                 format!(
-                    "`{}` handles PI of {} individuals (sum of subject volumes), over 1,000,000, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
+                    "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
                     org.id,
                     group_digits(total)
                 ),
