@@ -478,9 +478,10 @@ fn pipl_41_foreign_authority() {
 fn pipl_52_officer() {
     let mut inv = base();
     inv["organization"].as_object_mut().unwrap().remove("officer");
+    get(&mut inv, "subjects", "users")["volume"] = json!(999_999);
+    assert!(targets(&check(&inv, &[]).1, "pipl-52-officer").is_empty(), "1,000,000 is needed");
+    // 100万人以上: 以上 includes the number itself.
     get(&mut inv, "subjects", "users")["volume"] = json!(1_000_000);
-    assert!(targets(&check(&inv, &[]).1, "pipl-52-officer").is_empty(), "more than 1,000,000 is needed");
-    get(&mut inv, "subjects", "users")["volume"] = json!(1_000_001);
     assert_eq!(targets(&check(&inv, &[]).1, "pipl-52-officer"), ["acme"]);
     inv["organization"]["officer"] = json!("Han Meimei");
     assert!(targets(&check(&inv, &[]).1, "pipl-52-officer").is_empty());
@@ -524,4 +525,43 @@ fn regime_filter_and_fail_on() {
     assert_eq!(check(&inv, &[]).0, 0);
     assert_eq!(check(&inv, &["--fail-on", "warning"]).0, 1);
     assert_eq!(check(&inv, &["--fail-on", "note"]).0, 1);
+}
+
+#[test]
+fn pipl_38_volume_unknown_is_no_exemption() {
+    // No volume on the flow or its subjects: unknown, not zero. No exemption is stated.
+    let mut inv = export("US", &["phone"], 0);
+    get(&mut inv, "flows", "exp").as_object_mut().unwrap().remove("volume");
+    get(&mut inv, "subjects", "users").as_object_mut().unwrap().remove("volume");
+    let r = check(&inv, &[]).1;
+    assert_eq!(targets(&r, "pipl-38-volume-unknown"), ["exp"]);
+    assert!(findings(&r, "pipl-38-exempt").is_empty(), "an exemption may not rest on a missing number");
+    assert!(targets(&r, "pipl-38-mechanism").is_empty(), "the lower bounds require nothing yet");
+    let msg = findings(&r, "pipl-38-volume-unknown")[0]["message"].as_str().unwrap().to_owned();
+    assert!(msg.contains("N ≥ 0"), "{msg}");
+    // Near miss: the flow's own volume settles it, and the exemption is stated.
+    get(&mut inv, "flows", "exp")["volume"] = json!(99_999);
+    let r = check(&inv, &[]).1;
+    assert!(targets(&r, "pipl-38-volume-unknown").is_empty());
+    assert_eq!(findings(&r, "pipl-38-exempt").len(), 1);
+    // Known figures already over a threshold: the mechanism is required on the lower bound.
+    let mut inv = export("US", &["phone"], 100_000);
+    push(&mut inv, "subjects", json!({"id": "guests", "name": "Guests", "country": "CN"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "guest-in", "from": "guests", "to": "app", "fields": ["phone"], "purpose": "support"}),
+    );
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "guest-out", "from": "app", "to": "abroad", "fields": ["phone"], "purpose": "support"}),
+    );
+    let r = check(&inv, &[]).1;
+    assert!(
+        targets(&r, "pipl-38-volume-unknown").contains(&"guest-out".to_owned()),
+        "{:?}",
+        targets(&r, "pipl-38-volume-unknown")
+    );
+    assert!(targets(&r, "pipl-38-mechanism").contains(&"exp".to_owned()));
 }

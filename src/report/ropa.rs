@@ -37,7 +37,16 @@ pub fn organization(ctx: &Ctx) -> Table {
         ],
     ];
     let total: u64 = ctx.g.inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
-    rows.push(vec![ctx.t("个人信息主体总数（申报）", "Individuals (declared volumes)"), total.to_string()]);
+    // Absent is unknown, never zero: a sum with a missing volume is only a lower bound.
+    let subjects = &ctx.g.inv.subjects;
+    let total_cell = if !subjects.is_empty() && subjects.iter().all(|s| s.volume.is_none()) {
+        ctx.t("未申报", "not declared")
+    } else if subjects.iter().any(|s| s.volume.is_none()) {
+        format!("≥ {total} ({})", ctx.t("部分未申报", "some not declared"))
+    } else {
+        total.to_string()
+    };
+    rows.push(vec![ctx.t("个人信息主体总数（申报）", "Individuals (declared volumes)"), total_cell]);
     if ctx.g.edges.iter().any(|e| e.regimes().pipl && e.cn_export()) {
         rows.push(vec![ctx.t("数据出境档位", "PIPL export tier (CAC 2024)"), tier(ctx, &Tier::count(ctx.g))]);
     }
@@ -58,7 +67,18 @@ fn tier(ctx: &Ctx, t: &Tier) -> String {
         TierKind::Contract => ctx.t("标准合同、认证或安全评估", "standard contract, certification or assessment"),
         TierKind::None => ctx.t("无需出境机制（第五条第四项）", "no mechanism needed (Art. 5(4))"),
     };
-    let mut s = format!("N = {}, S = {}{}: {kind}", t.n, t.s, if t.ciio { ", CIIO" } else { "" });
+    // With an undeclared volume N and S are lower bounds, and "no mechanism needed" would be a
+    // claim resting on a missing number.
+    let (eq, kind) = if t.unknown_volume > 0 {
+        let kind = match t.kind {
+            TierKind::None => ctx.t("无法判定（出境人数未申报）", "cannot be decided (volumes not declared)"),
+            _ => format!("{kind} ({})", ctx.t("至少；出境人数部分未申报", "at least; some volumes not declared")),
+        };
+        ("≥", kind)
+    } else {
+        ("=", kind)
+    };
+    let mut s = format!("N {eq} {}, S {eq} {}{}: {kind}", t.n, t.s, if t.ciio { ", CIIO" } else { "" });
     let exempt: usize = t.exempt.values().sum();
     if exempt > 0 {
         s.push_str(&format!("; {}: {exempt}", ctx.t("豁免流", "exempt flows")));

@@ -125,6 +125,17 @@ pub const EXEMPT: Rule = rule(
          (5(4)). Separate consent (Art. 39) is still needed whenever the basis is consent.",
     "Nothing to fix; check that the exemption really applies (the basis claimed, the volumes).",
 );
+pub const VOLUME_UNKNOWN: Rule = rule(
+    "pipl-38-volume-unknown",
+    Severity::Warning,
+    "Export whose tier cannot be decided: a volume is not declared",
+    "PIPL Art. 38; CAC Provisions 2024 Art. 5, 7, 8",
+    "The mechanism an export needs depends on how many individuals' PI leaves China in a year (N \
+     non-sensitive, S sensitive). A subject group or flow with no `volume` is unknown, not zero: N \
+     and S are then lower bounds (`N ≥ …`), `pipl-38-mechanism` fires only where the lower bounds \
+     already require a mechanism the flow lacks, and no exemption under Art. 5(4) is stated.",
+    "Declare `volume` on the subject groups (or on the flow) so the tier can be decided.",
+);
 pub const CROSS_BORDER_CONSENT: Rule = rule(
     "pipl-39-consent",
     Severity::Error,
@@ -156,9 +167,10 @@ pub const FOREIGN_AUTHORITY: Rule = rule(
 pub const OFFICER: Rule = rule(
     "pipl-52-officer",
     Severity::Warning,
-    "Over 1,000,000 individuals and no PI protection officer",
+    "1,000,000 individuals or more and no PI protection officer",
     "PIPL Art. 52; CAC Compliance Audit Measures 2025 Art. 12",
-    "A handler processing PI of more than the CAC-set number of individuals (1,000,000) must appoint \
+    "A handler processing PI of the CAC-set number of individuals (1,000,000) or more (Chinese 以上 \
+     includes the number) must appoint \
      a PI protection officer, publish their contact, and file them with the city-level CAC.",
     "Appoint an officer and record them in `organization.officer`.",
 );
@@ -193,6 +205,7 @@ pub const RULES: &[Rule] = &[
     MINOR,
     MECHANISM,
     EXEMPT,
+    VOLUME_UNKNOWN,
     CROSS_BORDER_CONSENT,
     CROSS_BORDER_RECIPIENT,
     FOREIGN_AUTHORITY,
@@ -394,8 +407,11 @@ pub struct Tier {
     pub kind: TierKind,
     /// Export flows exempt by basis, by reason.
     pub exempt: BTreeMap<&'static str, usize>,
-    /// Counted flows that declare no volume and carry no subject group with one.
+    /// Counted flows that declare no volume and carry a subject group without one (or none):
+    /// N and S are then lower bounds.
     pub unknown_volume: usize,
+    /// Per provenance set: some group in it has no volume (or it names none).
+    unknown_sets: Vec<bool>,
     /// S was raised to 1: sensitive PI leaves, but no volume says how many people.
     pub s_floor: bool,
     /// The arithmetic in words and as data, made once: every export flow's finding repeats it.
@@ -425,12 +441,14 @@ impl Tier {
             .map(|set| {
                 let mut groups = g.subjects_in(set).map(|s| &inv.subjects[s as usize]).peekable();
                 let some = groups.peek().is_some();
-                let (mut only_children, mut no_volume) = (some, true);
+                // Unknown when no group is named or any group's volume is absent: absent is
+                // unknown, never zero, so the set's head-count is only a lower bound.
+                let (mut only_children, mut unknown) = (some, !some);
                 for s in groups {
                     only_children &= s.children;
-                    no_volume &= s.volume.is_none();
+                    unknown |= s.volume.is_none();
                 }
-                (only_children, no_volume)
+                (only_children, unknown)
             })
             .collect();
         for e in g.edges.iter().filter(|e| e.regimes().pipl && e.cn_export()) {
@@ -454,7 +472,7 @@ impl Tier {
                     None
                 }
             };
-            let (only_children, no_volume) = set_facts[e.provenance as usize];
+            let (only_children, unknown) = set_facts[e.provenance as usize];
             match volume {
                 Some(v) => {
                     // Volumes are declared figures: add them without overflow, whatever their size.
@@ -466,7 +484,7 @@ impl Tier {
                     }
                 }
                 None => {
-                    if no_volume {
+                    if unknown {
                         unknown_volume += 1;
                     }
                     // Exported at all: children's groups count as sensitive whatever the fields.
@@ -515,7 +533,9 @@ impl Tier {
         } else {
             TierKind::None
         };
+        let unknown_sets = set_facts.iter().map(|&(_, unknown)| unknown).collect();
         let mut tier = Tier {
+            unknown_sets,
             n,
             s,
             ciio,
@@ -550,13 +570,18 @@ impl Tier {
             TierKind::Contract => "S ≥ 1".to_owned(),
             TierKind::None => "N < 100,000 and S = 0".to_owned(),
         };
-        let unknown = match self.unknown_volume {
-            0 => String::new(),
-            1 => " (1 export flow declares no volume and carries no subject group with one, so it counts as 0: declare `volume` to settle the tier)".to_owned(),
-            n => format!(" ({n} export flows declare no volume and carry no subject group with one, so they count as 0: declare `volume` to settle the tier)"),
+        let (unknown, eq) = match self.unknown_volume {
+            0 => (String::new(), "="),
+            1 => (" (1 export flow carries people whose number is not declared, so N and S are lower bounds: declare `volume` to settle the tier)".to_owned(), "≥"),
+            n => (format!(" ({n} export flows carry people whose number is not declared, so N and S are lower bounds: declare `volume` to settle the tier)"), "≥"),
+        };
+        let why = if self.kind == TierKind::None && self.unknown_volume > 0 {
+            "the known figures reach no threshold, but the tier cannot be decided".to_owned()
+        } else {
+            why
         };
         format!(
-            "N = {} individuals' non-sensitive PI and S = {} individuals' sensitive PI leave CN this year{}{unknown}; {why}, so the tier is {} ({})",
+            "N {eq} {} individuals' non-sensitive PI and S {eq} {} individuals' sensitive PI leave CN this year{}{unknown}; {why}, so the tier is {} ({})",
             group_digits(self.n),
             group_digits(self.s),
             if self.s_floor { " (S counted as 1: sensitive PI leaves with no declared volume)" } else { "" },
@@ -574,6 +599,7 @@ impl Tier {
             "article": self.article(),
             "exemptions": self.exempt,
             "flows_without_volume": self.unknown_volume,
+            "lower_bounds": self.unknown_volume > 0,
             "s_counted_as_one": self.s_floor,
         })
     }
@@ -673,6 +699,30 @@ fn export(
         );
         return;
     }
+    // Absent is unknown, never zero: a flow whose people are not all counted cannot be cleared.
+    let volume_unknown = match e.origin() {
+        Origin::Flow(i) => g.inv.flows[i as usize].volume.is_none(),
+        Origin::Sdk(_) => true,
+    } && tier.unknown_sets[e.provenance as usize];
+    if volume_unknown {
+        out.push(
+            edge_finding(
+                g,
+                e,
+                &VOLUME_UNKNOWN,
+                format_args!(
+                    "{} leaves CN for {dest_country} carrying people whose number is not declared (no `volume` on the flow or a subject group): {}",
+                    edge_label(g, e),
+                    tier.text
+                ),
+            )
+            .with("tier", tier.summary.clone()),
+        );
+    }
+    if tier.kind == TierKind::None && tier.unknown_volume > 0 {
+        // The Art. 5(4) exemption rests on numbers that are missing: say nothing is settled.
+        return;
+    }
     if tier.kind == TierKind::None {
         out.push(
             edge_finding(
@@ -743,14 +793,15 @@ fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
     }
     let org = &inv.organization;
     let total: u64 = inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
-    if total > 1_000_000 && org.officer.is_none() {
+    // Art. 12 of the Measures says 100万人以上, and 以上 includes the number itself.
+    if total >= 1_000_000 && org.officer.is_none() {
         out.push(
             Finding::new(
                 &OFFICER,
                 &org.id,
                 org.loc,
                 format!(
-                    "`{}` handles PI of {} individuals (sum of subject volumes), over 1,000,000, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
+                    "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
                     org.id,
                     group_digits(total)
                 ),
