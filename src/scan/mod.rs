@@ -156,6 +156,9 @@ impl std::fmt::Display for ObservedError {
     }
 }
 
+/// The largest line number an `observed.json` place may carry (scanned files are far shorter).
+pub const MAX_OBSERVED_LINE: u32 = 10_000_000;
+
 impl Observed {
     /// Put every list in its stable order (file, line, then content), so output is deterministic.
     pub fn sort(&mut self) {
@@ -186,6 +189,20 @@ impl Observed {
                     "observed format version {} is not supported (this piflow reads version {OBSERVED_VERSION}); \
                      re-run `piflow scan`",
                     obs.piflow
+                ),
+            });
+        }
+        // The evidence quotes each place on its own line of a synthetic source (`Evidence::attach`),
+        // so a line number costs memory: one far beyond any scanned file is refused, not allocated.
+        if let Some(p) = obs.places().find(|p| p.line > MAX_OBSERVED_LINE) {
+            return Err(ObservedError {
+                file: file.to_owned(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "{}: line {} is beyond the {MAX_OBSERVED_LINE} lines a scanned file can have; \
+                     re-run `piflow scan` to write this file afresh",
+                    p.file, p.line
                 ),
             });
         }
