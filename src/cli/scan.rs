@@ -2,13 +2,15 @@
 //! traffic → observed.json, or inventory suggestions) and `diff` (what a change does to the flow
 //! map and findings).
 
-use super::{EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, FailOn, emit, load_options, report_load_failure};
-use crate::graph::FlowGraph;
-use crate::load::{self, Loaded};
-use crate::model::Date;
-use crate::rules::{self, Context};
-use crate::scan::{self, Database, ScanOptions, suggest};
+use super::{Error, FailOn, Outcome, Result, emit};
 use clap::{Subcommand, ValueEnum};
+use piflow::graph::FlowGraph;
+use piflow::load::Loaded;
+use piflow::model::Date;
+use piflow::rules::{self, Context};
+use piflow::scan::{self, Database, ScanOptions, suggest};
+use piflow::source::escape::sanitize;
+use piflow::source::path::display_path;
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand, Debug)]
@@ -71,52 +73,45 @@ pub struct DiffArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(cmd: &Commands) -> i32 {
+pub fn run(cmd: &Commands) -> Result<Outcome> {
     match cmd {
         Commands::Scan(args) => scan_cmd(args),
         Commands::Diff(args) => diff_cmd(args),
     }
 }
 
-fn scan_cmd(args: &ScanArgs) -> i32 {
+fn scan_cmd(args: &ScanArgs) -> Result<Outcome> {
     let mut roots = args.dirs.clone();
     if roots.is_empty() && args.har.is_empty() {
         roots.push(PathBuf::from("."));
     }
     let opts = ScanOptions { roots, hars: args.har.clone(), first_party: args.first_party.clone() };
     let db = Database::bundled();
-    let observed = match scan::scan(&opts, db) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("piflow: {e}");
-            return EXIT_INVALID;
-        }
-    };
+    let observed = scan::scan(&opts, db).map_err(|e| e.to_string())?;
     // Problems go to stderr as well: they are easy to miss inside observed.json.
     for p in &observed.problems {
         eprintln!(
             "piflow: warning: {}:{}: {} (the scan went on)",
-            crate::report::human::sanitize(&p.place.file),
+            sanitize(&p.place.file),
             p.place.line,
-            crate::report::human::sanitize(&p.message)
+            sanitize(&p.message)
         );
     }
     if !args.suggest {
-        return emit(args.output.as_deref(), observed.to_json().as_bytes());
+        let json = observed.to_json().map_err(|e| Error::msg(format!("cannot write observed.json: {e}")))?;
+        emit(args.output.as_deref(), json.as_bytes())?;
+        return Ok(Outcome::Clean);
     }
-    let loaded = match &args.inventory {
-        Some(path) => match load::load(path, &load_options()) {
-            Ok(l) => Some(l),
-            Err(failed) => return report_load_failure(&failed),
-        },
-        None => None,
-    };
-    let empty = crate::model::Inventory::default();
+    let loaded = args.inventory.as_deref().map(super::load).transpose()?;
+    let empty = piflow::model::Inventory::default();
     let inv = loaded.as_ref().map_or(&empty, |l| &l.inventory);
     let found = rules::declared::undeclared_signatures(inv, &observed, db);
     let suggestions: Vec<suggest::Suggestion> =
         found.into_iter().map(|u| suggest::Suggestion { signature: u.signature, packages: u.packages }).collect();
-    emit(args.output.as_deref(), suggest::render(&suggestions, loaded.as_ref().map(|l| &l.inventory)).as_bytes())
+    let part = suggest::render(&suggestions, loaded.as_ref().map(|l| &l.inventory))
+        .map_err(|e| Error::msg(format!("cannot write the suggested part: {e}")))?;
+    emit(args.output.as_deref(), part.as_bytes())?;
+    Ok(Outcome::Clean)
 }
 
 /// An inventory checked, with the name it is shown under.
@@ -126,10 +121,8 @@ struct Side {
     loaded: Option<Loaded>,
 }
 
-fn load_side(path: &Path, shown: String) -> Result<Side, i32> {
-    load::load(path, &load_options())
-        .map(|loaded| Side { shown, loaded: Some(loaded) })
-        .map_err(|f| report_load_failure(&f))
+fn load_side(path: &Path, shown: String) -> Result<Side> {
+    super::load(path).map(|loaded| Side { shown, loaded: Some(loaded) })
 }
 
 /// `git` with the given arguments, run in the working directory. Variables a hook inherits
@@ -284,47 +277,29 @@ fn read_blobs<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, St
     Ok(blobs)
 }
 
-fn diff_cmd(args: &DiffArgs) -> i32 {
-    let tmp = match tempfile::tempdir() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("piflow: cannot create a temporary directory: {e}");
-            return EXIT_INVALID;
-        }
-    };
-    let sides = match (&args.git, &args.old, &args.new) {
+fn diff_cmd(args: &DiffArgs) -> Result<Outcome> {
+    let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let (old, new) = match (&args.git, &args.old, &args.new) {
         (Some(rev), path, None) => {
             let path = path.clone().unwrap_or_else(|| PathBuf::from("."));
-            let old_path = match checkout_inventory(rev, &path, tmp.path()) {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("piflow: {e}");
-                    return EXIT_INVALID;
-                }
-            };
-            let shown = load::display_path(&path);
+            let old_path = checkout_inventory(rev, &path, tmp.path())?;
+            let shown = display_path(&path);
             let old_shown = format!("{shown}@{rev}");
             match old_path {
-                Some(old_path) => load_side(&old_path, old_shown).and_then(|o| load_side(&path, shown).map(|n| (o, n))),
+                Some(old_path) => (load_side(&old_path, old_shown)?, load_side(&path, shown)?),
                 // Not there at REV: the change adds the inventory, so the old side is empty.
-                None => load_side(&path, shown).map(|n| (Side { shown: old_shown, loaded: None }, n)),
+                None => (Side { shown: old_shown, loaded: None }, load_side(&path, shown)?),
             }
         }
-        (None, Some(old), Some(new)) => load_side(old, load::display_path(old))
-            .and_then(|o| load_side(new, load::display_path(new)).map(|n| (o, n))),
+        (None, Some(old), Some(new)) => (load_side(old, display_path(old))?, load_side(new, display_path(new))?),
         _ => {
-            eprintln!(
-                "piflow: give two inventories (piflow diff OLD NEW) or a revision (piflow diff --git REV [PATH])"
-            );
-            return EXIT_INVALID;
+            return Err(Error::msg(
+                "give two inventories (piflow diff OLD NEW) or a revision (piflow diff --git REV [PATH])",
+            ));
         }
     };
-    let (old, new) = match sides {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
     let ctx = Context { as_of: args.as_of.unwrap_or_else(Date::today), ..Context::default() };
-    let empty = crate::model::Inventory::default();
+    let empty = piflow::model::Inventory::default();
     let (go, gn) = (
         FlowGraph::build(old.loaded.as_ref().map_or(&empty, |l| &l.inventory)),
         FlowGraph::build(new.loaded.as_ref().map_or(&empty, |l| &l.inventory)),
@@ -332,19 +307,15 @@ fn diff_cmd(args: &DiffArgs) -> i32 {
     // An inventory that does not exist has no findings (an empty one would have some).
     let findings = |s: &Side, g: &FlowGraph| if s.loaded.is_some() { rules::check(g, &ctx) } else { Vec::new() };
     let (fo, fnew) = (findings(&old, &go), findings(&new, &gn));
-    let mut d = scan::diff::diff(&go, &fo, &gn, &fnew);
+    let mut d = piflow::report::diff::diff(&go, &fo, &gn, &fnew);
     d.inventory_added = old.loaded.is_none();
     let text = match args.format {
         DiffFormat::Human => d.to_human(&old.shown, &new.shown),
-        DiffFormat::Json => d.to_json(&old.shown, &new.shown),
+        DiffFormat::Json => {
+            d.to_json(&old.shown, &new.shown).map_err(|e| Error::msg(format!("cannot write the diff: {e}")))?
+        }
         DiffFormat::Md => d.to_markdown(&old.shown, &new.shown),
     };
-    let written = emit(args.output.as_deref(), text.as_bytes());
-    if written != EXIT_OK {
-        return written;
-    }
-    match args.fail_on_new {
-        Some(level) if d.introduces(level.severity()) => EXIT_FINDINGS,
-        _ => EXIT_OK,
-    }
+    emit(args.output.as_deref(), text.as_bytes())?;
+    Ok(Outcome::findings_if(args.fail_on_new.is_some_and(|level| d.introduces(level.severity()))))
 }

@@ -3,10 +3,10 @@
 //! diff compares the derived facts (not the files), so moving entries between parts or reordering
 //! them shows nothing.
 
+use super::table_md::escape as md;
 use crate::finding::{Finding, Severity};
 use crate::graph::{FlowGraph, Origin};
-use crate::report::human::sanitize;
-use crate::report::table_md::escape as md;
+use crate::source::escape::sanitize;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -189,11 +189,11 @@ impl Diff {
         self.findings_introduced.iter().any(|f| f.severity >= level)
     }
 
-    pub fn to_json(&self, old: &str, new: &str) -> String {
+    pub fn to_json(&self, old: &str, new: &str) -> serde_json::Result<String> {
         let doc = serde_json::json!({"piflow": 1, "old": old, "new": new, "diff": self});
-        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let mut s = serde_json::to_string_pretty(&doc)?;
         s.push('\n');
-        s
+        Ok(s)
     }
 
     pub fn to_human(&self, old: &str, new: &str) -> String {
