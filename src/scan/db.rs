@@ -24,6 +24,9 @@ pub struct Vendor {
     pub country: String,
     #[serde(default)]
     pub policy: Option<String>,
+    /// Where the vendor takes privacy requests (its notice's contact line).
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -33,6 +36,29 @@ pub struct AndroidMarkers {
     pub components: Vec<String>,
     #[serde(default)]
     pub meta_data: Vec<String>,
+    /// Java package prefixes of its classes in `classes*.dex` (`com.tencent.mm.opensdk`).
+    #[serde(default)]
+    pub dex: Vec<String>,
+    /// Native library file names it ships (`libBugly.so`).
+    #[serde(default)]
+    pub native: Vec<String>,
+    /// Asset paths (under `assets/`) it ships.
+    #[serde(default)]
+    pub assets: Vec<String>,
+    /// Name prefixes of its vendored `.jar`/`.aar` files (`open_sdk_`).
+    #[serde(default)]
+    pub jars: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IosMarkers {
+    /// Bundle and static-library names (`AlipaySDK.framework`, `libWeChatSDK.a`).
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+    /// `Info.plist` usage-description keys it needs (`NSLocationWhenInUseUsageDescription`).
+    #[serde(default)]
+    pub usage_keys: Vec<String>,
 }
 
 /// One SDK of the database.
@@ -48,7 +74,16 @@ pub struct Signature {
     #[serde(default)]
     pub android: AndroidMarkers,
     #[serde(default)]
+    pub ios: IosMarkers,
+    #[serde(default)]
     pub hosts: Vec<String>,
+    /// Android permissions it needs, per the vendor's own compliance notice.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// Ids of the SDKs this one ships inside (a push SDK's vendor channels): when both are found,
+    /// its evidence counts for the product that carries it.
+    #[serde(default)]
+    pub part_of: Vec<String>,
     /// Taxonomy categories of the personal data it typically collects.
     #[serde(default)]
     pub fields: Vec<String>,

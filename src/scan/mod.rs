@@ -7,7 +7,9 @@
 //! location; the scan goes on. This module never reads the inventory.
 
 mod android;
+pub mod axml;
 pub mod db;
+pub mod dex;
 pub mod diff;
 mod gradle;
 mod har;
