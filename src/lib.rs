@@ -2,12 +2,13 @@
 //!
 //! Data moves one way: [`load`] reads inventory files into the [`model`], [`graph`] derives what
 //! each flow is (kind, provenance, regimes, border crossings), [`rules`] turn the graph into
-//! [`finding`]s, and [`report`] renders them. The `piflow` binary ([`cli`]) only wires these up.
+//! [`finding`]s, and [`report`] renders them. [`source`] (reading, line index, display paths,
+//! terminal escaping) comes first. The `piflow` binary (its own `cli` module, not part of this
+//! library) only wires these up.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod cli;
 pub mod fides;
 pub mod finding;
 pub mod graph;
@@ -19,3 +20,4 @@ pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod source;

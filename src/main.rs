@@ -1,4 +1,12 @@
+//! The `piflow` binary: argument parsing, wiring of the library's stages, exit codes. The library
+//! (`piflow::{load, graph, rules, report, scan}`) knows nothing of it.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use clap::Parser;
+
+mod cli;
 
 // Checking a large inventory allocates millions of small strings and frees them at once; glibc's
 // allocator spends more time consolidating than piflow spends judging. mimalloc does not. Its
@@ -11,6 +19,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     // clap exits 2 on usage errors, as rules.md wants for an invalid command line.
-    let cli = piflow::cli::Cli::parse();
-    std::process::exit(piflow::cli::run(cli));
+    let cli = cli::Cli::parse();
+    // The one place an error is printed.
+    let code = match cli::run(cli) {
+        Ok(outcome) => outcome.code(),
+        Err(e) => {
+            e.print();
+            cli::EXIT_INVALID
+        }
+    };
+    std::process::exit(code);
 }

@@ -130,7 +130,8 @@ fn human_output_summarises() {
     let (_, out, _) = diff(&[&a, &b], None);
     assert!(out.contains("flows added:\n  + verify (app → kyc-us, entrust; idcard) [cross-border: PIPL]"), "{out}");
     assert!(out.contains("flows removed:\n  - cdn (app → old-cdn, entrust; phone)"), "{out}");
-    assert!(out.contains("1 flow(s) added, 1 removed"), "{out}");
+    assert!(out.contains("1 flow added, 1 removed, 1 changed; 3 findings introduced (1 error), 2 fixed"), "{out}");
+    assert!(out.contains("flows changed:\n  ~ collect: fields phone → idcard, phone"), "{out}");
 }
 
 #[test]
@@ -164,4 +165,154 @@ fn wrong_arguments_are_usage_errors() {
     let (code, _, err) = diff(&["only-one.json"], None);
     assert_eq!(code, 2);
     assert!(err.contains("piflow diff OLD NEW"), "{err}");
+}
+
+/// `old()` with the CDN flow sent to the SMS party instead: same id, same kind, no new
+/// destination, no new finding.
+fn redirected() -> Value {
+    let mut v = old();
+    v["flows"][2]["to"] = json!("sms");
+    v
+}
+
+#[test]
+fn a_redirected_flow_is_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (write(dir.path(), "old.json", &old()), write(dir.path(), "new.json", &redirected()));
+    let (code, out, err) = diff(&[&a, &b, "--format", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    let d: Value = serde_json::from_str(&out).unwrap();
+    let changed = &d["diff"]["flows_changed"];
+    assert_eq!(changed.as_array().unwrap().len(), 1, "{d:#}");
+    assert_eq!(changed[0]["id"], "cdn");
+    assert_eq!(changed[0]["changed"], json!(["to"]));
+    assert_eq!(changed[0]["before"]["to"], "old-cdn");
+    assert_eq!(changed[0]["after"]["to"], "sms");
+    let (_, human, _) = diff(&[&a, &b], None);
+    assert!(!human.contains("no change"), "{human}");
+    assert!(human.contains("~ cdn: destination old-cdn → sms"), "{human}");
+    let (_, md, _) = diff(&[&a, &b, "--format", "md"], None);
+    assert!(!md.contains("No change"), "{md}");
+    assert!(md.contains("#### Flows changed (1)"), "{md}");
+    assert!(
+        md.contains("| cdn | destination | app → old-cdn (entrust; phone) in CN | app → sms (entrust; phone) in CN |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn markdown_renders_without_stray_backslashes() {
+    // Characters Markdown treats specially in a path (a code span), an id and a party's name
+    // (table cells).
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = new();
+    b["flows"][2]["id"] = json!("verify_1_2");
+    let (a, b) = (write(dir.path(), "old_`1`*.json", &old()), write(dir.path(), "new.json", &b));
+    let (code, md, err) = diff(&[&a, &b, "--format", "md"], None);
+    assert_eq!(code, 0, "{err}");
+    // The two sides are code spans: no escapes inside (they would show), fenced past backticks.
+    let header = md.lines().nth(2).unwrap();
+    assert!(header.starts_with("``") && header.contains("old_`1`*.json``"), "{header}");
+    assert!(!header.contains('\\'), "{header}");
+    // In table cells text is escaped the GFM way (each escape renders as the character).
+    assert!(md.contains("| verify\\_1\\_2 | entrust |"), "{md}");
+    assert!(md.contains("(KYC &lt;Inc&gt; \\| US)"), "{md}");
+    // Every table row has as many unescaped pipes as its header.
+    let mut columns = 0;
+    for line in md.lines() {
+        if !line.starts_with('|') {
+            columns = 0;
+            continue;
+        }
+        let pipes = line.replace("\\|", "").matches('|').count();
+        if columns == 0 {
+            columns = pipes;
+        }
+        assert_eq!(pipes, columns, "{line}");
+    }
+    assert!(md.contains("**1 flow** added, **1** removed, **1** changed"), "{md}");
+}
+
+fn git_in(repo: &Path, args: &[&str]) {
+    let s = std::process::Command::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .unwrap();
+    assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
+}
+
+#[test]
+fn git_revision_without_the_inventory_adds_every_flow() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_in(repo, &["init", "-q"]);
+    std::fs::write(repo.join("README"), "before the inventory\n").unwrap();
+    git_in(repo, &["add", "."]);
+    git_in(repo, &["commit", "-qm", "first"]);
+    std::fs::create_dir(repo.join("inventory")).unwrap();
+    write(&repo.join("inventory"), "acme.json", &new());
+    let (code, out, err) =
+        diff(&["--git", "HEAD", "inventory", "--format", "json", "--fail-on-new", "error"], Some(repo));
+    // Not exit 2: the change adds the inventory, and its errors are new.
+    assert_eq!(code, 1, "{err}");
+    let d: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["diff"]["inventory_added"], true);
+    let added: Vec<&str> =
+        d["diff"]["flows_added"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(added, ["collect", "send", "verify"]);
+    assert!(d["diff"]["findings_fixed"].as_array().unwrap().is_empty());
+    let (code, md, _) = diff(&["--git", "HEAD", "inventory", "--format", "md"], Some(repo));
+    assert_eq!(code, 0);
+    assert!(md.contains("The inventory is new: `inventory@HEAD` does not exist, so every flow is added."), "{md}");
+    // A single-file inventory too.
+    let (code, _, err) = diff(&["--git", "HEAD", "inventory/acme.json"], Some(repo));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn git_reads_parts_with_non_ascii_names_and_ignores_a_hook_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_in(repo, &["init", "-q"]);
+    let inv = repo.join("清单 目录");
+    std::fs::create_dir(&inv).unwrap();
+    // The flows in a part of their own, with a name git quotes unless asked for NUL-separated output.
+    let mut base = old();
+    let flows = base.as_object_mut().unwrap().remove("flows").unwrap();
+    write(&inv, "组织.json", &base);
+    write(&inv, "数据流.json", &json!({"piflow": 1, "flows": flows}));
+    git_in(repo, &["add", "."]);
+    git_in(repo, &["commit", "-qm", "inventory"]);
+    let mut flows = flows;
+    flows[2]["to"] = json!("sms");
+    write(&inv, "数据流.json", &json!({"piflow": 1, "flows": flows}));
+    // As a pre-commit hook runs: GIT_DIR and GIT_INDEX_FILE set relative to the repository.
+    let out = Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(repo)
+        .env("GIT_DIR", ".git")
+        .env("GIT_INDEX_FILE", ".git/index")
+        .env("GIT_WORK_TREE", ".")
+        .args(["diff", "--as-of", "2026-06-01", "--git", "HEAD", "清单 目录", "--format", "json"])
+        .output()
+        .unwrap();
+    let (code, out, err) = (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let d: Value = serde_json::from_str(&out).unwrap();
+    assert!(d["diff"]["flows_added"].as_array().unwrap().is_empty(), "{d:#}");
+    assert_eq!(d["diff"]["flows_changed"][0]["id"], "cdn", "{d:#}");
+    // From a subdirectory, the path is relative to it.
+    let (code, out, err) = diff(&["--git", "HEAD", ".", "--format", "json"], Some(&inv));
+    assert_eq!(code, 0, "{err}");
+    let d: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["diff"]["flows_changed"][0]["id"], "cdn", "{d:#}");
 }

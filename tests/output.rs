@@ -90,8 +90,8 @@ fn json_shape_follows_rules_md() {
     assert!(targets(&r, "pipl-29-sensitive").contains(&"users->app#1".to_owned()), "{r:#}");
 }
 
-#[test]
-fn sarif_validates_against_the_official_schema() {
+/// Problems the official SARIF 2.1.0 schema finds in `sarif`.
+fn sarif_problems(sarif: &Value) -> Vec<String> {
     let text = std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap();
     // The official schema's `language` patterns have a bare `]`, legal in ECMAScript but not in
     // Rust's regex syntax; escape it (same meaning) so the schema compiles. piflow sets no language.
@@ -99,14 +99,80 @@ fn sarif_validates_against_the_official_schema() {
     assert_eq!(text.matches(bare).count(), 2);
     let schema: Value = serde_json::from_str(&text.replace(bare, "[a-zA-Z]{2}\\\\]?$")).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    validator.iter_errors(sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+}
+
+#[test]
+fn sarif_of_an_invalid_inventory_is_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("my inventory")).unwrap();
+    std::fs::write(
+        dir.path().join("my inventory/数据流.json"),
+        "{\"piflow\": 1,\n \"flows\": [{\"from\": \"a\", \"to\": \"b\", \"bogus\": 1}]}\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "my inventory", "--format", "sarif", "-o", "out.sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("load-unknown-key"), "the log shows the problems too");
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap()).unwrap();
+    let problems = sarif_problems(&sarif);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let unknown = results.iter().find(|r| r["ruleId"] == "load-unknown-key").expect("{sarif:#}");
+    let loc = &unknown["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "my%20inventory/%E6%95%B0%E6%8D%AE%E6%B5%81.json");
+    assert_eq!(loc["region"]["startLine"], 2);
+}
+
+#[test]
+fn sarif_keeps_the_most_severe_results_github_accepts() {
+    // 6,000 flows to a processor without a contract (errors) and 6,000 undeclared retention
+    // notes or warnings besides: more than the 5,000 results GitHub keeps.
+    let mut inv = base();
+    for i in 0..6000 {
+        push(&mut inv, "parties", json!({"id": format!("p{i}"), "name": "P", "country": "CN", "role": "processor"}));
+        push(&mut inv, "flows", json!({"from": "app", "to": format!("p{i}"), "fields": ["phone"], "purpose": "login"}));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string(&inv).unwrap()).unwrap();
+    let (_, all, _) = piflow(&["check", path.to_str().unwrap(), "--format", "json", "--as-of", "2026-06-01"]);
+    let all: Value = serde_json::from_str(&all).unwrap();
+    let total = all["findings"].as_array().unwrap().len();
+    let errors = all["summary"]["error"].as_u64().unwrap() as usize;
+    assert!(total > 5000 && errors < 5000 + 6000, "{total}");
+    let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", "2026-06-01"]);
+    assert_eq!(code, 1, "{err}");
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let problems = sarif_problems(&sarif);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5000);
+    // The most severe first: errors fill what they can before any warning or note.
+    let kept_errors = results.iter().filter(|r| r["level"] == "error").count();
+    assert_eq!(kept_errors, errors.min(5000));
+    let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap();
+    assert!(
+        note.contains(&format!("{} of {total} findings", total - 5000)) && note.contains("--format json"),
+        "{note}"
+    );
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("inv.json");
     std::fs::write(&path, serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
     let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", "2026-06-01"]);
     assert_eq!(code, 1, "{err}");
     let sarif: Value = serde_json::from_str(&out).unwrap();
-    let problems: Vec<String> =
-        validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let problems = sarif_problems(&sarif);
     assert!(problems.is_empty(), "{problems:#?}");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -120,7 +186,8 @@ fn sarif_validates_against_the_official_schema() {
         assert_eq!(rules[idx]["id"], res["ruleId"]);
         let loc = &res["locations"][0]["physicalLocation"];
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
-        assert!(loc["artifactLocation"]["uri"].as_str().unwrap().ends_with("inv.json"));
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri.ends_with("inv.json") && !uri.starts_with('/'), "{uri}");
     }
     assert!(results.iter().any(|r| r["suppressions"][0]["justification"] == "policy pending"), "waived = suppressed");
 }
@@ -235,4 +302,39 @@ fn terminal_output_escapes_control_and_bidi_characters() {
     assert_eq!(code, 1);
     assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
     assert!(out.contains("\\u{1b}[31m\\u{202e}Ltd"), "{out}");
+}
+
+#[test]
+fn a_failed_write_to_standard_output_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: /dev/full is absent on this system");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
+    for format in ["json", "sarif", "human"] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("piflow"))
+            .args(["check", path.to_str().unwrap(), "--format", format])
+            .stdout(full.try_clone().unwrap())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+            .wait_with_output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {err}");
+        assert!(err.contains("cannot write to standard output"), "{format}: {err}");
+    }
+    // A closed pipe (`| head`) is quiet: the exit code is the findings'.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("piflow"))
+        .args(["check", path.to_str().unwrap(), "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }

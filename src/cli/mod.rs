@@ -1,28 +1,28 @@
 //! The `piflow` command line: argument definitions, wiring of the stages, exit codes, and
 //! atomic file output. No rule or format logic lives here.
 
-use crate::finding::{Severity, Summary};
-use crate::graph::FlowGraph;
-use crate::load::{self, LoadOptions};
-use crate::model::{Date, Regime};
-pub use crate::output::write_atomic;
-use crate::report::{self, Run};
-use crate::rules::{self, Context};
 use clap::{Parser, Subcommand, ValueEnum};
+use piflow::finding::{Severity, Summary};
+use piflow::graph::FlowGraph;
+use piflow::load::{self, LoadOptions};
+use piflow::model::{Date, Regime};
+use piflow::output::{write_atomic, write_atomic_with};
+use piflow::report::{self, Run};
+use piflow::rules::{self, Context};
+use piflow::source::path::display_path;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-// `report` is taken by `crate::report`; the file keeps the name of the commands it holds.
+mod error;
+mod fides;
+// `report` is taken by `piflow::report`; the file keeps the name of the commands it holds.
 mod notice;
 #[path = "report.rs"]
 mod reports;
 mod scan;
 mod tools;
 
-/// Exit codes (rules.md): 0 clean, 1 findings at or above `--fail-on`, 2 invalid input or usage.
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_FINDINGS: i32 = 1;
-pub const EXIT_INVALID: i32 = 2;
+pub use error::{EXIT_INVALID, Error, Outcome, Result};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -109,22 +109,19 @@ pub struct FindingsOutput {
 }
 
 impl FindingsOutput {
-    /// Write the run's findings as asked (JSON and SARIF streamed, human text rendered whole) and give the
-    /// exit code: a failed write, else whether an unwaived finding reaches `--fail-on`.
-    pub(crate) fn finish(&self, run: &Run, catalogue: &[&crate::finding::Rule]) -> i32 {
+    /// Write the run's findings as asked (JSON and SARIF streamed, human text rendered whole) and say
+    /// whether an unwaived finding reaches `--fail-on`.
+    pub(crate) fn finish(&self, run: &Run, catalogue: &[&piflow::finding::Rule]) -> Result<Outcome> {
         let output = self.output.as_deref();
-        let written = match self.format {
-            Format::Json => emit_with(output, |w| report::json::write(run, w)),
+        match self.format {
+            Format::Json => emit_with(output, |w| report::json::write(run, w))?,
             Format::Human => {
                 let tty = output.is_none() && std::io::stdout().is_terminal();
-                emit(output, &report::human::render(run, &rules::rule, use_color(self.color, tty)))
+                emit(output, &report::human::render(run, &rules::rule, use_color(self.color, tty)))?
             }
-            Format::Sarif => emit_with(output, |w| report::sarif::write(run, catalogue, w)),
-        };
-        if written != EXIT_OK {
-            return written;
+            Format::Sarif => emit_with(output, |w| report::sarif::write(run, catalogue, w))?,
         }
-        if Summary::of(run.findings).fails(self.fail_on.severity()) { EXIT_FINDINGS } else { EXIT_OK }
+        Ok(Outcome::findings_if(Summary::of(run.findings).fails(self.fail_on.severity())))
     }
 }
 
@@ -187,69 +184,60 @@ fn load_options() -> LoadOptions {
     LoadOptions { rule_codes: rules::codes(), release_text: false }
 }
 
-fn report_load_failure(failed: &load::Failed) -> i32 {
-    report_load_failure_as(failed, Format::Human)
+/// Load the inventory at `path`; on failure, its errors are shown as `format` asks.
+fn load_as(path: &Path, opts: &LoadOptions, format: Format) -> Result<load::Loaded> {
+    load::load(path, opts).map_err(|failed| Error::load(failed, format))
 }
 
-/// Load errors: as JSON on stdout when the caller asked for JSON (CI parses it), else for a person
-/// on stderr.
-fn report_load_failure_as(failed: &load::Failed, format: Format) -> i32 {
-    if format == Format::Json {
-        let doc = serde_json::json!({"piflow": 1, "errors": failed.errors.0});
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        text.push('\n');
-        let _ = std::io::stdout().write_all(text.as_bytes());
-        return EXIT_INVALID;
-    }
-    let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
-    let text = report::human::render_load_errors(&failed.errors.0, &failed.sources, color);
-    let _ = std::io::stderr().write_all(&text);
-    EXIT_INVALID
+/// [`load_as`] with the loader's usual options, errors shown for a person.
+fn load(path: &Path) -> Result<load::Loaded> {
+    load_as(path, &load_options(), Format::Human)
 }
 
-pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> i32 {
-    match output {
-        Some(path) => match write_atomic(path, bytes) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("piflow: cannot write {}: {e}", path.display());
-                EXIT_INVALID
-            }
-        },
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = out.write_all(bytes).and_then(|_| out.flush());
-            EXIT_OK
-        }
-    }
+/// Write `bytes` to `output` (atomically), or to standard output.
+pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    emit_with(output, |w| w.write_all(bytes))
 }
 
 /// [`emit`] for output written piece by piece.
-pub(crate) fn emit_with(output: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
+pub(crate) fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match output {
-        Some(path) => match crate::output::write_atomic_with(path, write) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("piflow: cannot write {}: {e}", path.display());
-                EXIT_INVALID
-            }
-        },
+        Some(path) => write_atomic_with(path, write).map_err(Error::cannot_write(path)),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = write(&mut out).and_then(|_| out.flush());
-            EXIT_OK
+            stdout_written(write(&mut out).and_then(|_| out.flush()))
         }
     }
 }
 
-fn check(args: &CheckArgs) -> i32 {
+/// The result of a write to standard output: a closed pipe (`| head`) ends quietly, as the
+/// reader wanted no more; any other failure (a full disk, `> /dev/full`) would leave CI with a
+/// truncated report and a green step, so it is an error that says so.
+fn stdout_written(result: std::io::Result<()>) -> Result<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::msg(format!(
+            "cannot write to standard output: {e}; write to a file with -o FILE instead"
+        ))),
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<Outcome> {
     // Only the human format quotes the inventory's lines.
     let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
     let loaded = match load::load(&args.path, &opts) {
         Ok(l) => l,
-        Err(failed) => return report_load_failure_as(&failed, args.out.format),
+        Err(failed) if args.out.format == Format::Sarif => {
+            // The SARIF file is still written (code scanning shows the problems at their lines),
+            // and the problems go to stderr for the log.
+            emit_with(args.out.output.as_deref(), |w| report::sarif::write_load_errors(&failed.errors.0, w))?;
+            return Err(Error::load(failed, Format::Human));
+        }
+        Err(failed) => return Err(Error::load(failed, args.out.format)),
     };
     let ctx = Context {
         as_of: args.as_of.unwrap_or_else(Date::today),
@@ -258,35 +246,29 @@ fn check(args: &CheckArgs) -> i32 {
     };
     let load::Loaded { inventory, mut sources } = loaded;
     let evidence = match &args.observed {
-        Some(path) => match read_observed(path) {
-            Ok(o) => Some(crate::scan::Evidence::attach(o, &mut sources)),
-            Err(e) => {
-                eprintln!("piflow: {e}");
-                return EXIT_INVALID;
-            }
-        },
+        Some(path) => Some(piflow::scan::Evidence::attach(read_observed(path)?, &mut sources)),
         None => None,
     };
     let graph = FlowGraph::build(&inventory);
     let findings = rules::check_with(&graph, &ctx, evidence.as_ref());
-    let shown = load::display_path(&args.path);
+    let shown = display_path(&args.path);
     let run = Run { findings: &findings, sources: &sources, as_of: ctx.as_of, inventory: &shown };
     let catalogue: Vec<_> = rules::catalogue().collect();
-    let code = args.out.finish(&run, &catalogue);
+    let outcome = args.out.finish(&run, &catalogue);
     // The process exits next and the OS takes the memory back at once; running millions of
     // destructors first would only make a large check slower.
     std::mem::forget(findings);
     std::mem::forget(graph);
     std::mem::forget(inventory);
     std::mem::forget(sources);
-    code
+    outcome
 }
 
-fn read_observed(path: &Path) -> Result<crate::scan::Observed, String> {
-    let shown = load::display_path(path);
+fn read_observed(path: &Path) -> Result<piflow::scan::Observed> {
+    let shown = display_path(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{shown}: cannot read: {e}; write it with `piflow scan -o {shown}`"))?;
-    crate::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())
+    Ok(piflow::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())?)
 }
 
 /// The family a regime-less rule belongs to, from its code's prefix.
@@ -298,7 +280,7 @@ fn family(code: &str) -> &'static str {
     }
 }
 
-fn explain(code: Option<&str>) -> i32 {
+fn explain(code: Option<&str>) -> Result<Outcome> {
     let mut out = String::new();
     match code {
         None => {
@@ -310,7 +292,7 @@ fn explain(code: Option<&str>) -> i32 {
         }
         Some("categories") => {
             out.push_str("Field categories (sensitive = PIPL Art. 28 default; special = GDPR Art. 9):\n\n");
-            for c in crate::model::taxonomy::CATEGORIES {
+            for c in piflow::model::taxonomy::CATEGORIES {
                 out.push_str(&format!(
                     "  {:<26} {:<9} {:<8} {} / {}\n",
                     c.key,
@@ -334,9 +316,9 @@ fn explain(code: Option<&str>) -> i32 {
                 if r.code == "gdpr-44-transfer" {
                     out.push_str(&format!(
                         "Adequacy list (as of {}; override with --adequate):\n",
-                        crate::model::ADEQUACY_AS_OF
+                        piflow::model::ADEQUACY_AS_OF
                     ));
-                    for a in crate::model::ADEQUACY {
+                    for a in piflow::model::ADEQUACY {
                         out.push_str(&format!("  {}  {}\n", a.country, a.decision));
                     }
                     out.push('\n');
@@ -348,56 +330,43 @@ fn explain(code: Option<&str>) -> i32 {
                 let hint = load::did_you_mean(code, codes.iter().copied())
                     .map(|s| format!(" Did you mean `{s}`?"))
                     .unwrap_or_default();
-                eprintln!("piflow: `{code}` is not a rule code.{hint} `piflow explain` lists them.");
-                return EXIT_INVALID;
+                return Err(Error::msg(format!("`{code}` is not a rule code.{hint} `piflow explain` lists them.")));
             }
         },
     }
-    emit(None, out.as_bytes())
+    emit(None, out.as_bytes())?;
+    Ok(Outcome::Clean)
 }
 
-fn convert(input: &Path, output: &Path, to: ConvertTo) -> i32 {
-    let loaded = match load::load(input, &load_options()) {
-        Ok(l) => l,
-        Err(failed) => return report_load_failure(&failed),
-    };
+fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
+    let loaded = load(input)?;
     let single = to == ConvertTo::Json && output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let files = match to {
         ConvertTo::Json => load::write_parts(&loaded.inventory, single),
         ConvertTo::Csv => load::write_sheets(&loaded.inventory),
-        ConvertTo::Fides => return crate::fides::cli::convert(&loaded.inventory, output),
+        ConvertTo::Fides => return fides::convert(&loaded.inventory, output),
     };
-    let files = match files {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("piflow: cannot serialize the inventory: {e}");
-            return EXIT_INVALID;
-        }
-    };
+    let files = files.map_err(Error::cannot_serialize)?;
     if output.exists() && !output.is_dir() && !single {
-        eprintln!(
-            "piflow: {} exists and is not a directory; give a directory to write parts or sheets into",
+        return Err(Error::msg(format!(
+            "{} exists and is not a directory; give a directory to write parts or sheets into",
             output.display()
-        );
-        return EXIT_INVALID;
+        )));
     }
     for (name, contents) in files {
         let path = if single { output.to_path_buf() } else { output.join(name) };
-        if let Err(e) = write_atomic(&path, contents.as_bytes()) {
-            eprintln!("piflow: cannot write {}: {e}", path.display());
-            return EXIT_INVALID;
-        }
+        write_atomic(&path, contents.as_bytes()).map_err(Error::cannot_write(&path))?;
     }
-    EXIT_OK
+    Ok(Outcome::Clean)
 }
 
-/// Run the command line; returns the process exit code.
-pub fn run(cli: Cli) -> i32 {
+/// Run the command line; `main` turns the outcome or the error into the exit code.
+pub fn run(cli: Cli) -> Result<Outcome> {
     // On the pool's threads, sequential steps included: see `parallel::install`.
-    crate::parallel::install(|| run_command(&cli))
+    piflow::parallel::install(|| run_command(&cli))
 }
 
-fn run_command(cli: &Cli) -> i32 {
+fn run_command(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Check(args) => check(args),
         Command::Explain { code } => explain(code.as_deref()),

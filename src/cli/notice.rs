@@ -1,14 +1,15 @@
 //! Subcommands of the `notice` family (flattened into `piflow`'s command list): write a privacy
 //! notice from the inventory, and check a published notice against it.
 
-use super::{EXIT_INVALID, FindingsOutput, emit, load_options, parse_date};
-use crate::graph::FlowGraph;
-use crate::load::{self, SourceFile};
-use crate::model::Date;
-use crate::notice::generate::{self, Lang};
-use crate::notice::text::Notice;
-use crate::report::Run;
+use super::{FindingsOutput, Outcome, Result, emit, load_as, load_options, parse_date};
 use clap::{Subcommand, ValueEnum};
+use piflow::graph::FlowGraph;
+use piflow::load::SourceFile;
+use piflow::model::Date;
+use piflow::notice::generate::{self, Lang};
+use piflow::notice::text::Notice;
+use piflow::report::Run;
+use piflow::source::path::display_path;
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
@@ -60,18 +61,15 @@ pub struct NoticeCheckArgs {
     pub as_of: Option<Date>,
 }
 
-pub fn run(cmd: &Commands) -> i32 {
+pub fn run(cmd: &Commands) -> Result<Outcome> {
     match cmd {
         Commands::Notice(args) => notice(args),
         Commands::NoticeCheck(args) => notice_check(args),
     }
 }
 
-fn notice(args: &NoticeArgs) -> i32 {
-    let loaded = match load::load(&args.path, &load_options()) {
-        Ok(l) => l,
-        Err(failed) => return super::report_load_failure(&failed),
-    };
+fn notice(args: &NoticeArgs) -> Result<Outcome> {
+    let loaded = super::load(&args.path)?;
     let graph = FlowGraph::build(&loaded.inventory);
     let lang = match args.lang {
         LangArg::Zh => Lang::Zh,
@@ -81,21 +79,13 @@ fn notice(args: &NoticeArgs) -> i32 {
         NoticeFormat::Md => generate::Format::Markdown,
         NoticeFormat::Html => generate::Format::Html,
     };
-    emit(args.output.as_deref(), generate::generate(&graph, lang, format).as_bytes())
+    emit(args.output.as_deref(), generate::generate(&graph, lang, format).as_bytes())?;
+    Ok(Outcome::Clean)
 }
 
-fn notice_check(args: &NoticeCheckArgs) -> i32 {
-    let notice = match Notice::read(&args.policy, load::display_path(&args.policy)) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("piflow: {e}");
-            return EXIT_INVALID;
-        }
-    };
-    let loaded = match load::load(&args.path, &load_options()) {
-        Ok(l) => l,
-        Err(failed) => return super::report_load_failure_as(&failed, args.out.format),
-    };
+fn notice_check(args: &NoticeCheckArgs) -> Result<Outcome> {
+    let notice = Notice::read(&args.policy, display_path(&args.policy)).map_err(|e| e.to_string())?;
+    let loaded = load_as(&args.path, &load_options(), args.out.format)?;
     let graph = FlowGraph::build(&loaded.inventory);
     let as_of = args.as_of.unwrap_or_else(Date::today);
     // The notice joins the run's source files, so every renderer can point at its lines the way
@@ -103,9 +93,9 @@ fn notice_check(args: &NoticeCheckArgs) -> i32 {
     let mut sources = loaded.sources.clone();
     let notice_file = sources.files.len() as u32;
     sources.files.push(SourceFile::new(notice.path.clone(), notice.source.clone()));
-    let findings = crate::notice::check::check(&graph, &notice, notice_file, as_of);
-    let shown = format!("{} against {}", notice.path, load::display_path(&args.path));
+    let findings = piflow::notice::check::check(&graph, &notice, notice_file, as_of);
+    let shown = format!("{} against {}", notice.path, display_path(&args.path));
     let run = Run { findings: &findings, sources: &sources, as_of, inventory: &shown };
-    let catalogue: Vec<_> = crate::notice::RULES.iter().collect();
+    let catalogue: Vec<_> = piflow::rules::notice::RULES.iter().collect();
     args.out.finish(&run, &catalogue)
 }

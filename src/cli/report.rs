@@ -1,16 +1,18 @@
 //! `piflow report`, `piflow diagram` and `piflow trace`: argument definitions and wiring. The
-//! tables, the diagram and the trace are built in `crate::report`; this only loads, checks,
+//! tables, the diagram and the trace are built in `piflow::report`; this only loads, checks,
 //! picks formats and writes files (atomically, and never inside the inventory unless asked).
 
-use super::{EXIT_INVALID, EXIT_OK, emit, load_options, parse_date, parse_regime, report_load_failure};
-use crate::finding::Finding;
-use crate::graph::{FlowGraph, Node};
-use crate::load::{self, Loaded};
-use crate::model::{Date, Regime};
-use crate::report::table::Lang;
-use crate::report::{diagram as dia, records, table, table_csv, table_html, table_md, table_xlsx, trace as tr};
-use crate::rules::{self, Context};
+use super::{Error, Outcome, Result, emit, parse_date, parse_regime};
 use clap::ValueEnum;
+use piflow::finding::Finding;
+use piflow::graph::{FlowGraph, Node};
+use piflow::load::{self, Loaded};
+use piflow::model::{Date, Regime};
+use piflow::output::write_atomic_with;
+use piflow::report::table::Lang;
+use piflow::report::{diagram as dia, records, table, table_csv, table_html, table_md, table_xlsx, trace as tr};
+use piflow::rules::{self, Context};
+use piflow::source::path::display_path;
 use std::path::{Component, Path, PathBuf};
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,40 +160,33 @@ fn resolve(path: &Path) -> Option<PathBuf> {
 }
 
 /// Refuse (message, exit 2) to write `target` inside the inventory at `inventory`.
-fn refuse_inside(inventory: &Path, target: &Path, force: bool) -> Option<i32> {
+fn refuse_inside(inventory: &Path, target: &Path, force: bool) -> Result<()> {
     if force {
-        return None;
+        return Ok(());
     }
     let dir = if inventory.is_dir() {
         inventory.to_path_buf()
     } else {
         inventory.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
     };
-    let (Some(dir), Some(target_abs)) = (resolve(&dir), resolve(target)) else { return None };
+    let (Some(dir), Some(target_abs)) = (resolve(&dir), resolve(target)) else { return Ok(()) };
     if target_abs.starts_with(&dir) {
-        eprintln!(
-            "piflow: refusing to write {} inside the inventory directory {}; choose another place or pass --force-inside",
+        return Err(Error::msg(format!(
+            "refusing to write {} inside the inventory directory {}; choose another place or pass --force-inside",
             target.display(),
             dir.display()
-        );
-        return Some(EXIT_INVALID);
+        )));
     }
-    None
-}
-
-fn load(path: &Path) -> Result<Loaded, i32> {
-    load::load(path, &load_options()).map_err(|f| report_load_failure(&f))
+    Ok(())
 }
 
 /// [`load`] for a command that writes to `out`: an output inside the inventory is refused
 /// first (unless forced), before any work is done.
-fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded, i32> {
-    if let Some(out) = out
-        && let Some(code) = refuse_inside(path, out, force_inside)
-    {
-        return Err(code);
+fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
+    if let Some(out) = out {
+        refuse_inside(path, out, force_inside)?;
     }
-    load(path)
+    super::load(path)
 }
 
 fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
@@ -203,31 +198,25 @@ fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> V
     rules::check(graph, &ctx)
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), i32> {
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_with(path, |w| w.write_all(bytes))
 }
 
 /// [`write`] for a report written piece by piece, never held whole in memory.
-fn write_with(path: &Path, content: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), i32> {
-    crate::output::write_atomic_with(path, content).map_err(|e| {
-        eprintln!("piflow: cannot write {}: {e}", path.display());
-        EXIT_INVALID
-    })
+fn write_with(path: &Path, content: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<()> {
+    write_atomic_with(path, content).map_err(Error::cannot_write(path))
 }
 
-pub fn report(args: &ReportArgs) -> i32 {
-    let loaded = match load_writing_to(&args.path, Some(&args.out), args.force_inside) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+pub fn report(args: &ReportArgs) -> Result<Outcome> {
+    let loaded = load_writing_to(&args.path, Some(&args.out), args.force_inside)?;
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let graph = FlowGraph::build(&loaded.inventory);
     let found = findings(&graph, as_of, args.adequate.as_ref());
-    let doc = records::build(&graph, &found, as_of, args.lang.into(), &load::display_path(&args.path));
+    let doc = records::build(&graph, &found, as_of, args.lang.into(), &display_path(&args.path));
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let write_format = |f: ReportFormat| -> Result<(), i32> {
+    let write_format = |f: ReportFormat| -> Result<()> {
         match f {
             ReportFormat::Csv => {
                 for t in &doc.tables {
@@ -246,8 +235,7 @@ pub fn report(args: &ReportArgs) -> i32 {
                         }
                         _ => "",
                     };
-                    eprintln!("piflow: cannot build the XLSX workbook: {e}{hint}");
-                    EXIT_INVALID
+                    Error::msg(format!("cannot build the XLSX workbook: {e}{hint}"))
                 })?;
                 write(&args.out.join("report.xlsx"), &bytes)?;
             }
@@ -257,52 +245,39 @@ pub fn report(args: &ReportArgs) -> i32 {
     // The XLSX workbook (compressed on one core) is written beside the text formats.
     let (xlsx, text): (Vec<ReportFormat>, Vec<ReportFormat>) =
         formats.into_iter().partition(|f| matches!(f, ReportFormat::Xlsx));
-    let (xlsx, text) = crate::parallel::join(
+    let (xlsx, text) = piflow::parallel::join(
         || xlsx.into_iter().try_for_each(write_format),
         || text.into_iter().try_for_each(write_format),
     );
-    let result = text.and(xlsx);
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    text.and(xlsx)?;
+    Ok(Outcome::Clean)
 }
 
 /// The index of `id` among `ids`, or a message with the closest spelling.
-fn lookup<'a>(what: &str, id: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<u32, i32> {
+fn lookup<'a>(what: &str, id: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<u32> {
     if let Some(i) = ids.clone().position(|x| x == id) {
         return Ok(i as u32);
     }
     let hint = load::did_you_mean(id, ids).map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
-    eprintln!("piflow: no {what} has the id `{id}`.{hint}");
-    Err(EXIT_INVALID)
+    Err(Error::msg(format!("no {what} has the id `{id}`.{hint}")))
 }
 
-pub fn diagram(args: &DiagramArgs) -> i32 {
-    let loaded = match load_writing_to(&args.path, args.output.as_deref(), args.force_inside) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+pub fn diagram(args: &DiagramArgs) -> Result<Outcome> {
+    let loaded = load_writing_to(&args.path, args.output.as_deref(), args.force_inside)?;
     let inv = &loaded.inventory;
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let graph = FlowGraph::build(inv);
     let mut filter = dia::Filter { regime: args.regime, ..Default::default() };
-    let resolved = (|| -> Result<(), i32> {
-        if let Some(f) = &args.field {
-            filter.field = Some(lookup("field", f, inv.fields.iter().map(|x| x.id.as_str()))?);
-        }
-        if let Some(p) = &args.purpose {
-            filter.purpose = Some(lookup("purpose", p, inv.purposes.iter().map(|x| x.id.as_str()))?);
-        }
-        if let Some(p) = &args.party {
-            let i = lookup("party", p, inv.parties.iter().map(|x| x.id.as_str()))?;
-            filter.party = graph.node_of(inv.parties[i as usize].id.as_str());
-            debug_assert!(filter.party.is_some_and(|n| matches!(graph.graph[n], Node::Party(_))));
-        }
-        Ok(())
-    })();
-    if let Err(code) = resolved {
-        return code;
+    if let Some(f) = &args.field {
+        filter.field = Some(lookup("field", f, inv.fields.iter().map(|x| x.id.as_str()))?);
+    }
+    if let Some(p) = &args.purpose {
+        filter.purpose = Some(lookup("purpose", p, inv.purposes.iter().map(|x| x.id.as_str()))?);
+    }
+    if let Some(p) = &args.party {
+        let i = lookup("party", p, inv.parties.iter().map(|x| x.id.as_str()))?;
+        filter.party = graph.node_of(inv.parties[i as usize].id.as_str());
+        debug_assert!(filter.party.is_some_and(|n| matches!(graph.graph[n], Node::Party(_))));
     }
     let found = findings(&graph, as_of, None);
     let opts = dia::Options { filter, collapse_above: args.collapse_above, as_of: as_of.to_string() };
@@ -316,49 +291,42 @@ pub fn diagram(args: &DiagramArgs) -> i32 {
     });
     let bytes = match format {
         DiagramFormat::Dot => dot.into_bytes(),
-        DiagramFormat::Svg | DiagramFormat::Png => match render(&dot, format) {
-            Ok(b) => b,
-            Err(code) => return code,
-        },
+        DiagramFormat::Svg | DiagramFormat::Png => render(&dot, format)?,
     };
-    emit(args.output.as_deref(), &bytes)
+    emit(args.output.as_deref(), &bytes)?;
+    Ok(Outcome::Clean)
 }
 
 /// Run Graphviz's `dot` on the DOT text.
-fn render(dot: &str, format: DiagramFormat) -> Result<Vec<u8>, i32> {
+fn render(dot: &str, format: DiagramFormat) -> Result<Vec<u8>> {
     use graphviz_rust::cmd::Format;
     let f = if format == DiagramFormat::Png { Format::Png } else { Format::Svg };
     graphviz_rust::exec_dot(dot.to_owned(), vec![f.into()]).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            eprintln!(
-                "piflow: Graphviz's `dot` program was not found, so svg/png cannot be rendered. Install \
-                 Graphviz (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/) \
-                 or write DOT with --format dot."
-            );
+        Error::msg(if e.kind() == std::io::ErrorKind::NotFound {
+            "Graphviz's `dot` program was not found, so svg/png cannot be rendered. Install \
+             Graphviz (`apt-get install graphviz`, `brew install graphviz`, or https://graphviz.org/download/) \
+             or write DOT with --format dot."
+                .to_owned()
         } else {
-            eprintln!("piflow: Graphviz's `dot` failed: {}", e.to_string().trim());
-        }
-        EXIT_INVALID
+            format!("Graphviz's `dot` failed: {}", e.to_string().trim())
+        })
     })
 }
 
-pub fn trace(args: &TraceArgs) -> i32 {
-    let loaded = match load_writing_to(&args.path, args.output.as_deref(), args.force_inside) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+pub fn trace(args: &TraceArgs) -> Result<Outcome> {
+    let loaded = load_writing_to(&args.path, args.output.as_deref(), args.force_inside)?;
     let inv = &loaded.inventory;
-    let field = match lookup("field", &args.field, inv.fields.iter().map(|x| x.id.as_str())) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
+    let field = lookup("field", &args.field, inv.fields.iter().map(|x| x.id.as_str()))?;
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let graph = FlowGraph::build(inv);
     let found = findings(&graph, as_of, None);
     let t = tr::trace(&graph, field);
     let text = match args.format {
         TraceFormat::Human => tr::to_human(&t, &found, as_of),
-        TraceFormat::Json => tr::to_json(&t, &found, as_of),
+        TraceFormat::Json => {
+            tr::to_json(&t, &found, as_of).map_err(|e| Error::msg(format!("cannot write the trace: {e}")))?
+        }
     };
-    emit(args.output.as_deref(), text.as_bytes())
+    emit(args.output.as_deref(), text.as_bytes())?;
+    Ok(Outcome::Clean)
 }

@@ -1,7 +1,7 @@
 //! Tooling around the inventory format: its JSON Schema (for editors), shell completions and
 //! the man page. All generated from the types and the clap definitions, so none can drift.
 
-use super::{Cli, EXIT_INVALID, emit};
+use super::{Cli, Error, Outcome, Result, emit};
 use clap::{CommandFactory, Subcommand};
 use clap_complete::Shell;
 use std::path::PathBuf;
@@ -22,35 +22,36 @@ pub enum Commands {
     /// Print the man page (roff); e.g. `piflow man > piflow.1`.
     Man,
     /// Build an inventory from another tool's files: `piflow import fides FILE… -o DIR`.
-    Import(crate::fides::cli::ImportArgs),
+    Import(super::fides::ImportArgs),
 }
 
 /// The JSON Schema of one inventory part, as pretty JSON.
-pub fn schema_text() -> String {
-    let schema = schemars::schema_for!(crate::model::Part);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+pub fn schema_text() -> serde_json::Result<String> {
+    let schema = schemars::schema_for!(piflow::model::Part);
+    let mut text = serde_json::to_string_pretty(&schema)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
-pub fn run(cmd: &Commands) -> i32 {
+pub fn run(cmd: &Commands) -> Result<Outcome> {
     match cmd {
-        Commands::Schema { output } => emit(output.as_deref(), schema_text().as_bytes()),
+        Commands::Schema { output } => {
+            let text = schema_text().map_err(|e| Error::msg(format!("cannot write the JSON Schema: {e}")))?;
+            emit(output.as_deref(), text.as_bytes())?;
+        }
         Commands::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "piflow", &mut out);
-            emit(None, &out)
+            emit(None, &out)?;
         }
-        Commands::Import(args) => crate::fides::cli::import(args),
+        Commands::Import(args) => return super::fides::import(args),
         Commands::Man => {
             let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => emit(None, &out),
-                Err(e) => {
-                    eprintln!("piflow: cannot render the man page: {e}");
-                    EXIT_INVALID
-                }
-            }
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::msg(format!("cannot render the man page: {e}")))?;
+            emit(None, &out)?;
         }
     }
+    Ok(Outcome::Clean)
 }

@@ -6,7 +6,6 @@
 //! inventory and lists everything it could not map exactly. [`mapping`] is the table both use;
 //! `docs/fides-mapping.md` is generated from it.
 
-pub mod cli;
 pub mod export;
 pub mod import;
 pub mod manifest;

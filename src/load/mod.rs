@@ -14,15 +14,15 @@ mod validate;
 pub use self::csv::{SHEETS, Sheet, write_sheets};
 pub use error::{LoadCode, LoadError, LoadErrors, did_you_mean};
 pub use json::write_parts;
-pub use spans::LineIndex;
+// Re-exported where they were before `source` held them.
+pub use crate::source::lines::LineIndex;
+pub use crate::source::path::display_path;
+pub use crate::source::read::MAX_FILE_BYTES;
 
 use crate::model::{Inventory, Loc, Organization};
 use crate::parallel;
+use crate::source::{self, read::ReadError};
 use std::path::{Path, PathBuf};
-
-/// Files larger than this are refused rather than read: an inventory of a million flows is about
-/// 100 MB, so this leaves ten times the room while keeping memory bounded on hostile input.
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// One file of the inventory, kept so reports can quote the offending line.
 #[derive(Debug, Clone)]
@@ -191,15 +191,6 @@ impl Collected {
     }
 }
 
-/// The path as a user would write it: relative to the working directory when it is under it.
-pub fn display_path(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    shown.to_string_lossy().replace('\\', "/")
-}
-
 enum PartKind {
     Json,
     Csv,
@@ -270,91 +261,28 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
     read_text_into(path, Vec::new())
 }
 
-/// Files at least this large are read, and their lines indexed, in pieces on all cores: one part
-/// of a hundred thousand flows is a single file, and its first reading (page faults into fresh
-/// memory included) would otherwise keep every other core waiting.
-const READ_PIECES_BYTES: u64 = 4 << 20;
-
-/// Read a large file into `buf` in pieces on all cores, each at its own offset. Returns false,
-/// having read nothing that counts, when the file is small, only one core works, or the file
-/// changed size while read (the caller then reads it in one go).
-#[cfg(unix)]
-fn read_on_all_cores(file: &std::fs::File, buf: &mut Vec<u8>) -> std::io::Result<bool> {
-    use std::os::unix::fs::FileExt;
-    let len = file.metadata()?.len();
-    let threads = parallel::threads();
-    if len < READ_PIECES_BYTES || threads == 1 {
-        return Ok(false);
-    }
-    let len = len as usize;
-    if buf.capacity() < len {
-        // Fresh zeroed memory is not touched until read into, so the pages are faulted in on
-        // the cores that read them.
-        *buf = vec![0; len];
-    } else {
-        // A reused buffer holds bytes already; only a longer tail is written here.
-        buf.resize(len, 0);
-    }
-    let piece = len.div_ceil(threads);
-    let pieces: Vec<(usize, &mut [u8])> = buf.chunks_mut(piece).enumerate().collect();
-    for read in parallel::in_parallel(pieces, |(i, bytes)| file.read_exact_at(bytes, (i * piece) as u64)) {
-        match read {
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
-            other => other?,
-        }
-    }
-    // Grown since its size was taken: what was read is not the whole file.
-    Ok(file.read_at(&mut [0u8; 1], len as u64)? == 0)
-}
-
-#[cfg(not(unix))]
-fn read_on_all_cores(_: &std::fs::File, _: &mut Vec<u8>) -> std::io::Result<bool> {
-    Ok(false)
-}
-
-/// [`read_text`] into `buf`, whose room is reused (a text let go of by an earlier batch).
-fn read_text_into(path: &Path, mut buf: Vec<u8>) -> Result<String, LoadError> {
-    let shown = display_path(path);
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return Err(file_error(
+/// [`source::read::text_into`], its failure as a load error naming the file.
+fn read_text_into(path: &Path, buf: Vec<u8>) -> Result<String, LoadError> {
+    source::read::text_into(path, buf).map_err(|e| {
+        let shown = display_path(path);
+        match e {
+            ReadError::TooLarge { bytes } => file_error(
                 LoadCode::Io,
                 &shown,
-                format!("file is {} bytes, over the limit of {} bytes", m.len(), MAX_FILE_BYTES),
+                format!("file is {bytes} bytes, over the limit of {MAX_FILE_BYTES} bytes"),
                 Some("split the inventory into several parts".into()),
-            ));
-        }
-        Ok(_) => {}
-        Err(e) => return Err(file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None)),
-    }
-    let read = std::fs::File::open(path).and_then(|mut f| {
-        if !read_on_all_cores(&f, &mut buf)? {
-            buf.clear();
-            std::io::Read::read_to_end(&mut f, &mut buf)?;
-        }
-        Ok(())
-    });
-    read.map_err(|e| file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None))?;
-    let bytes = buf;
-    // A UTF-8 byte-order mark is harmless; drop it so offsets match what editors show.
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        let good = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = good - bytes[..good].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        LoadError {
-            code: LoadCode::Syntax,
-            file: Some(shown),
-            file_index: None,
-            offset: good,
-            line,
-            column: col,
-            message: format!("the file is not valid UTF-8 (byte {good})"),
-            help: Some("save the file as UTF-8".into()),
+            ),
+            ReadError::Io(e) => file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None),
+            ReadError::NotUtf8 { offset, line, column } => LoadError {
+                code: LoadCode::Syntax,
+                file: Some(shown),
+                file_index: None,
+                offset,
+                line,
+                column,
+                message: format!("the file is not valid UTF-8 (byte {offset})"),
+                help: Some("save the file as UTF-8".into()),
+            },
         }
     })
 }
@@ -553,25 +481,4 @@ fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
     });
     errors.dedup();
     Err(Failed { errors: LoadErrors(errors), sources: c.sources })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A part over [`READ_PIECES_BYTES`], read in pieces on all cores, gives exactly its bytes,
-    /// into a fresh buffer or into a reused one that is longer or shorter than the file.
-    #[test]
-    fn a_large_file_read_in_pieces_is_read_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("flows.json");
-        let mut text = String::new();
-        while text.len() < READ_PIECES_BYTES as usize + 12345 {
-            text.push_str(&format!("{{\"id\": \"f{}\", \"note\": \"é\"}},\n", text.len()));
-        }
-        std::fs::write(&path, &text).unwrap();
-        for spare in [Vec::new(), vec![b'x'; text.len() * 2], vec![b'y'; 100]] {
-            assert!(read_text_into(&path, spare).unwrap() == text);
-        }
-    }
 }

@@ -7,11 +7,11 @@
 //! negates it or makes it conditional: "如需跨境传输，我们将……" announces nothing).
 
 use super::lexicon::{self, LEXICON};
-use super::rules::*;
 use super::text::{Notice, normalize};
 use crate::finding::{Finding, finalize};
 use crate::graph::{FlowGraph, FlowKind, Origin};
 use crate::model::{Date, Loc, Role};
+use crate::rules::notice::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Words that make a sentence state a collection.

@@ -1,14 +1,14 @@
 //! Privacy notices: generate one from the inventory ([`generate`]), and check a published one
 //! against it ([`check`]), with a zh/en [`lexicon`] of how notices name each field category.
-//! The notice is read as text ([`text`]); findings carry the `notice-*` codes of [`rules`].
+//! The notice is read as text ([`text`]); findings carry the `notice-*` codes of `crate::rules::notice`.
 
 pub mod check;
 pub mod generate;
 pub mod lexicon;
-pub mod rules;
 pub mod text;
 
-pub use rules::RULES;
+// The `notice-*` catalogue entries live with the other rules, in `crate::rules::notice`.
+pub use crate::rules::notice::RULES;
 
 /// Chinese and English names of the countries notices most often name as destinations; the
 /// generator prints them and the checker accepts them as naming a transfer's destination.

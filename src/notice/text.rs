@@ -390,8 +390,8 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
     }
     flush(&mut current, &mut first_text, &mut blocks);
 
-    let line_starts: Vec<usize> = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset) as u32;
+    let index = crate::source::lines::LineIndex::new(source.as_bytes());
+    let line_of = |offset: usize| index.line(offset) as u32;
     let mut cursor = 0;
     let mut text = String::new();
     let mut lines = Vec::with_capacity(blocks.len());

@@ -6,52 +6,16 @@
 use super::Run;
 use crate::finding::{Finding, Severity, Summary};
 use crate::load::{LoadError, Sources};
+// Re-exported where it was before `source` held it.
+use crate::source::escape::mask;
+pub use crate::source::escape::sanitize;
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{Buffer, ColorSpec, WriteColor};
 use codespan_reporting::term::{self, Config};
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::ops::Range;
-
-/// Characters that could move the cursor, change colours or reorder text on a terminal.
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Escape what a terminal would interpret (`\u{1b}` for ESC, …).
-pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_unsafe(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Same byte length as the input, so byte offsets stay valid for the snippet renderer.
-fn mask(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_unsafe(c) {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// The inventory's files, made safe for a terminal.
 struct TermFiles<'a> {

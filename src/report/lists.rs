@@ -1,8 +1,7 @@
 //! The MIIT "two lists" (《个人信息收集使用清单》 and 《与第三方共享个人信息清单》, MIIT App PI
 //! protection rules; GB/T 41391-2022) and the SDK list (第三方SDK清单).
 
-use super::records::Ctx;
-use super::ropa::from_system;
+use super::context::{Ctx, from_system};
 use super::table::{Column, Table, col, join};
 use crate::graph::{Edge, FlowKind, Node, Origin};
 use crate::model::Regime;

@@ -2,7 +2,9 @@
 //! one module; each escapes inventory text for its own format. Nothing here decides what is a
 //! finding.
 
+pub mod context;
 pub mod diagram;
+pub mod diff;
 pub mod human;
 pub mod json;
 pub mod lists;

@@ -3,9 +3,9 @@
 //! that governs it (a purpose under both regimes has a row in each, since bases, recipients'
 //! status and transfer rules differ).
 
-use super::records::Ctx;
+use super::context::Ctx;
 use super::table::{Column, Table, col, join};
-use crate::graph::{Edge, FlowKind, Node, Origin};
+use crate::graph::{Edge, FlowKind, Origin};
 use crate::model::{Purpose, Regime, adequacy};
 use crate::rules::{self, pipl::Tier, pipl::TierKind};
 use std::collections::BTreeSet;
@@ -397,9 +397,4 @@ pub fn pipl(ctx: &Ctx) -> Table {
         rows,
         notes,
     }
-}
-
-/// Whether an edge starts at an own system (used by the lists).
-pub fn from_system(ctx: &Ctx, e: &Edge) -> bool {
-    matches!(ctx.g.graph[e.from], Node::System(_))
 }

@@ -2,11 +2,11 @@
 //! appears) to each final destination, with the countries it crosses and, on each hop, the flow
 //! kind, purpose, legal basis per regime and the findings on that flow.
 
-use super::human::sanitize;
 use crate::finding::Finding;
 use crate::graph::{Edge, FlowGraph, Node};
 use crate::model::{Date, Regime, taxonomy};
 use crate::rules;
+use crate::source::escape::sanitize;
 use petgraph::graph::NodeIndex;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -129,7 +129,7 @@ fn regimes(e: &Edge) -> Vec<Regime> {
     Regime::ALL.into_iter().filter(|&r| e.regimes().has(r)).collect()
 }
 
-pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> String {
+pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> serde_json::Result<String> {
     let g = t.g;
     let field = &g.inv.fields[t.field as usize];
     let cat = taxonomy::category(&field.category);
@@ -188,9 +188,9 @@ pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> String {
         "truncated": t.truncated,
         "paths": paths,
     });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&v)?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 fn node_text(g: &FlowGraph, n: NodeIndex) -> String {

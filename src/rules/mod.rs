@@ -5,6 +5,7 @@
 pub mod declared;
 pub mod gdpr;
 pub mod integrity;
+pub mod notice;
 pub mod pipl;
 
 use crate::finding::{self, Data, Finding, Rule, finalize};
@@ -38,7 +39,7 @@ impl Context {
 
 /// Every rule of the catalogue, in code order within each family.
 pub fn catalogue() -> impl Iterator<Item = &'static Rule> {
-    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES).chain(declared::RULES).chain(crate::notice::RULES)
+    integrity::RULES.iter().chain(pipl::RULES).chain(gdpr::RULES).chain(declared::RULES).chain(notice::RULES)
 }
 
 pub fn rule(code: &str) -> Option<&'static Rule> {

@@ -4,7 +4,7 @@
 //! token (so `common` does not match inside `commons-io`).
 
 use super::Place;
-use crate::load::LineIndex;
+use crate::source::lines::LineIndex;
 
 /// The rest of a one-line string literal (Groovy, Kotlin, Ruby) whose opening `quote` was just
 /// read: its contents, a backslash taking the next character literally; `Err` with what was

@@ -10,7 +10,6 @@ mod android;
 pub mod axml;
 pub mod db;
 pub mod dex;
-pub mod diff;
 mod gradle;
 mod har;
 mod js;
@@ -24,8 +23,9 @@ mod walk;
 pub use db::{Database, Signature};
 pub use walk::{ScanOptions, scan};
 
-use crate::load::{LineIndex, SourceFile, Sources};
+use crate::load::{SourceFile, Sources};
 use crate::model::Loc;
+use crate::source::lines::LineIndex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -194,10 +194,10 @@ impl Observed {
         Ok(obs)
     }
 
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        let mut s = serde_json::to_string_pretty(self)?;
         s.push('\n');
-        s
+        Ok(s)
     }
 
     fn places(&self) -> impl Iterator<Item = &Place> {

@@ -37,7 +37,7 @@ fn kinds_for(eco: &str) -> &'static [SystemKind] {
 }
 
 /// The part, as pretty JSON.
-pub fn render(suggestions: &[Suggestion], inv: Option<&Inventory>) -> String {
+pub fn render(suggestions: &[Suggestion], inv: Option<&Inventory>) -> serde_json::Result<String> {
     let mut parties: BTreeMap<String, Value> = BTreeMap::new();
     let mut fields: BTreeMap<String, Value> = BTreeMap::new();
     let mut purposes: BTreeMap<String, Value> = BTreeMap::new();
@@ -140,7 +140,7 @@ pub fn render(suggestions: &[Suggestion], inv: Option<&Inventory>) -> String {
         }
     }
     part.insert("sdks".into(), Value::Array(sdks));
-    let mut s = serde_json::to_string_pretty(&Value::Object(part)).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&Value::Object(part))?;
     s.push('\n');
-    s
+    Ok(s)
 }

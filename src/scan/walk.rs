@@ -93,7 +93,7 @@ fn problem(obs: &mut Observed, file: &str, line: u32, text: &str, message: Strin
 }
 
 fn parse_file(path: &Path, parse: fn(&Text, &mut Sink) -> ParseResult, limit: u64, sink: &mut Sink) {
-    let shown = crate::load::display_path(path);
+    let shown = crate::source::path::display_path(path);
     match read(path, limit) {
         Ok(text) => {
             let t = Text::new(&shown, &text);
@@ -125,7 +125,7 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
                 Ok(_) => {}
                 Err(e) => {
-                    let file = crate::load::display_path(root);
+                    let file = crate::source::path::display_path(root);
                     problem(&mut sink.obs, &file, 1, "", format!("cannot walk: {e}"));
                 }
             }
@@ -143,7 +143,7 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             return Err(format!("{}: no such HAR file; export one from the browser's network panel", har.display()));
         }
         let first_party = opts.first_party.clone();
-        let shown = crate::load::display_path(har);
+        let shown = crate::source::path::display_path(har);
         match read(har, MAX_HAR_BYTES) {
             Ok(text) => {
                 let t = Text::new(&shown, &text);

@@ -1,0 +1,117 @@
+//! The line index: byte offsets of line starts, for turning an offset into a 1-based line and
+//! column. One index for every text piflow reads and points into (inventory parts, scanned
+//! files, notices), so every output counts lines and columns the same way.
+
+use memchr::memchr_iter;
+use std::ops::Range;
+
+/// Line starts of a text, for turning byte offsets into 1-based line and column.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &[u8]) -> LineIndex {
+        // A part of a hundred thousand flows is one file: its lines are found on all cores, a
+        // piece each, as it was read.
+        let pieces: Vec<Range<usize>> = if text.len() as u64 >= crate::source::read::READ_PIECES_BYTES {
+            crate::parallel::runs(text.len())
+        } else {
+            std::iter::once(0..text.len()).collect()
+        };
+        let found = crate::parallel::in_parallel(pieces, |piece| {
+            let at = piece.start;
+            memchr_iter(b'\n', &text[piece]).map(|i| (at + i + 1) as u32).collect::<Vec<u32>>()
+        });
+        let mut starts = Vec::with_capacity(1 + found.iter().map(Vec::len).sum::<usize>());
+        starts.push(0);
+        for piece in found {
+            starts.extend(piece);
+        }
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s as usize <= offset)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).map(|&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based (line, column); the column counts characters, not bytes.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        self.col(text, offset, self.line(offset))
+    }
+
+    /// As [`LineIndex::line_col`] for offsets that only grow (the items of an array, in order):
+    /// `cursor` remembers the line reached, so each lookup walks forward a line or two instead
+    /// of searching the whole index again.
+    pub fn line_col_after(&self, text: &str, offset: usize, cursor: &mut usize) -> (usize, usize) {
+        if *cursor == 0 || self.starts[*cursor - 1] as usize > offset {
+            *cursor = self.line(offset);
+        }
+        while *cursor < self.starts.len() && self.starts[*cursor] as usize <= offset {
+            *cursor += 1;
+        }
+        self.col(text, offset, *cursor)
+    }
+
+    fn col(&self, text: &str, offset: usize, line: usize) -> (usize, usize) {
+        let start = self.starts[line - 1] as usize;
+        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines() {
+        let t = "a\nbc\n\nd";
+        let idx = LineIndex::new(t.as_bytes());
+        assert_eq!(idx.line_col(t, 0), (1, 1));
+        assert_eq!(idx.line_col(t, 3), (2, 2));
+        assert_eq!(idx.line_col(t, 6), (4, 1));
+    }
+
+    #[test]
+    fn a_large_text_is_indexed_in_pieces_as_in_one() {
+        // Over the size read on all cores, with line breaks at the ends of pieces and next to them.
+        let mut t = String::new();
+        let mut i = 0usize;
+        while t.len() < crate::source::read::READ_PIECES_BYTES as usize + 777 {
+            t.push_str(&"x".repeat(i % 97));
+            t.push('\n');
+            i += 1;
+        }
+        t.push_str("tail");
+        let idx = LineIndex::new(t.as_bytes());
+        let expected: Vec<u32> = std::iter::once(0)
+            .chain(t.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1))
+            .collect();
+        assert_eq!(idx.starts, expected);
+        assert_eq!(idx.line_count(), i + 1);
+    }
+
+    #[test]
+    fn the_line_cursor_agrees_with_the_search_forwards_and_back() {
+        let t = "{\n  \"a\": [\n    {\"x\": 1},\n\n    {\"y\": \"é\"}, {\"z\": 2}\n  ]\n}\n";
+        let idx = LineIndex::new(t.as_bytes());
+        let mut cursor = 0;
+        // Forwards (the loader's case), then backwards and forwards again (the cursor resets).
+        let offsets: Vec<usize> = (0..t.len()).filter(|&o| t.is_char_boundary(o)).collect();
+        for &o in offsets.iter().chain(offsets.iter().rev()).chain(offsets.iter().step_by(3)) {
+            assert_eq!(idx.line_col_after(t, o, &mut cursor), idx.line_col(t, o), "offset {o}");
+        }
+    }
+}
