@@ -5,9 +5,19 @@
 
 use std::ops::Range;
 
-/// Threads to use: one per core, at most eight (beyond that, merging costs more than it saves).
+/// Threads to use: `PIFLOW_THREADS` when it is a positive number, else one per core, at most
+/// eight (beyond that, merging costs more than it saves). Read once: the pool is built once.
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        threads_from(std::env::var("PIFLOW_THREADS").ok().as_deref())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8))
+    })
+}
+
+/// The thread count `PIFLOW_THREADS=value` asks for: a whole number from 1 to 256.
+pub fn threads_from(value: Option<&str>) -> Option<usize> {
+    value?.trim().parse::<usize>().ok().filter(|n| (1..=256).contains(n))
 }
 
 /// `0..len` cut into at most [`threads`] contiguous runs of nearly equal length (one run when

@@ -68,20 +68,94 @@ fn complete_notice_has_no_finding() {
     assert_eq!(code, 0);
 }
 
+/// Every inventory the project ships: the notice fixture, the report fixtures and the five seeds.
+fn all_inventories() -> Vec<String> {
+    let mut invs = vec![
+        INV.to_owned(),
+        "tests/fixtures/report-basic/inventory.json".to_owned(),
+        "tests/fixtures/injection/inventory.json".to_owned(),
+    ];
+    let mut seeds: Vec<String> = std::fs::read_dir(root().join("inventory"))
+        .expect("inventory/")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| format!("inventory/{}", e.file_name().to_string_lossy()))
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 5, "{seeds:?}");
+    invs.extend(seeds);
+    invs
+}
+
 #[test]
 fn generated_notice_round_trips_in_both_languages_and_formats() {
-    for lang in ["zh", "en"] {
-        for format in ["md", "html"] {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let out = dir.path().join(format!("notice.{format}"));
-            let (code, _, err) =
-                run(&["notice", INV, "--lang", lang, "--format", format, "-o", out.to_str().expect("utf-8")]);
-            assert_eq!(code, 0, "{err}");
-            let (code, findings) = check_file(&out, INV);
-            assert_eq!(findings, Vec::<Value>::new(), "{lang} {format}");
-            assert_eq!(code, 0);
+    for inv in all_inventories() {
+        for lang in ["zh", "en"] {
+            for format in ["md", "html"] {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let out = dir.path().join(format!("notice.{format}"));
+                let (code, _, err) =
+                    run(&["notice", &inv, "--lang", lang, "--format", format, "-o", out.to_str().expect("utf-8")]);
+                assert_eq!(code, 0, "{inv}: {err}");
+                let (code, findings) = check_file(&out, &inv);
+                assert_eq!(findings, Vec::<Value>::new(), "{inv} {lang} {format}");
+                assert_eq!(code, 0);
+            }
         }
     }
+}
+
+/// The numbers of a notice's `## ` headings, in order.
+fn section_numbers(md: &str, zh: bool) -> Vec<usize> {
+    const ZH: [&str; 12] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+    md.lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| {
+            if zh {
+                let n = h.split('、').next().unwrap_or("");
+                ZH.iter().position(|z| *z == n).map(|i| i + 1).unwrap_or(0)
+            } else {
+                h.split('.').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn generated_notice_has_every_art17_section_numbered_without_gaps() {
+    for inv in all_inventories() {
+        for (lang, zh) in [("zh", true), ("en", false)] {
+            let (code, md, err) = run(&["notice", &inv, "--lang", lang]);
+            assert_eq!(code, 0, "{err}");
+            let numbers = section_numbers(&md, zh);
+            assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>(), "{inv} {lang}:\n{md}");
+            let needed: &[&str] = if zh {
+                &["个人信息处理者", "我们收集的个人信息及处理目的", "您的权利及行使方式", "投诉与举报", "本政策的变更"]
+            } else {
+                &[
+                    "Who handles",
+                    "What we collect",
+                    "Your rights and how to exercise them",
+                    "Complaints",
+                    "Changes to this notice",
+                ]
+            };
+            for s in needed {
+                assert!(md.lines().any(|l| l.starts_with("## ") && l.contains(s)), "{inv} {lang}: no section {s}");
+            }
+        }
+    }
+}
+
+#[test]
+fn foreign_recipient_column_never_holds_our_own_contact() {
+    // kunjicloud sends data to Google; the company's contact must not stand in for Google's.
+    let (_, md, _) = run(&["notice", "inventory/kunjicloud", "--lang", "en"]);
+    let abroad = md.split("Transfers abroad").nth(1).expect("a transfers section").split("\n## ").next().unwrap();
+    let rows: Vec<&str> = abroad.lines().filter(|l| l.starts_with("| 谷歌")).collect();
+    assert_eq!(rows.len(), 1, "{abroad}");
+    // The organization's contact names its website; Google's row says its contact is not stated.
+    assert!(!rows[0].contains("kunjicloud.com") && rows[0].contains("not stated"), "{}", rows[0]);
 }
 
 #[test]

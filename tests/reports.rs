@@ -428,3 +428,69 @@ fn diagram_collapses_large_inventories() {
         .code(2)
         .stderr(predicates::str::contains("Did you mean `cdn-us`?"));
 }
+
+/// The printed record (headless Chromium, A4 landscape): a sane page count, and the processing
+/// table's header repeated on the pages the table continues on. Skips where chromium or
+/// pdftotext is missing (a fresh machine has only Rust).
+#[test]
+fn printed_record_repeats_table_headers() {
+    let have =
+        |tool: &str| std::process::Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !have("chromium") || !have("pdftotext") {
+        eprintln!("skipped: chromium or pdftotext not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("onewo");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_piflow"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "inventory/onewo", "--format", "html", "--lang", "zh", "--as-of", "2026-11-23", "--out"])
+        .arg(&out)
+        .status()
+        .expect("piflow");
+    assert!(status.success());
+    let pdf = dir.path().join("onewo.pdf");
+    let profile = tempfile::tempdir().expect("profile");
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", out.join("report.html").display()))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("chromium");
+    assert!(status.success() && pdf.exists(), "chromium printed nothing");
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!((3..=60).contains(&pages.len()), "{} pages", pages.len());
+    // The PIPL record's header cell; the table runs over several pages, each must show it.
+    let with_header = pages.iter().filter(|p| p.contains("个人信息种类")).count();
+    assert!(with_header >= 2, "the table header is on {with_header} page(s)");
+}
+
+#[test]
+fn no_findings_leaves_out_the_findings_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (flag, expect) in [(None, true), (Some("--no-findings"), false)] {
+        let out = dir.path().join(if flag.is_some() { "external" } else { "internal" });
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_piflow"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["report", "inventory/onewo", "--format", "html", "--lang", "zh", "--out"])
+            .arg(&out);
+        if let Some(f) = flag {
+            cmd.arg(f);
+        }
+        assert!(cmd.status().expect("piflow").success());
+        let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+        assert_eq!(html.contains("<th scope=\"col\">问题</th>"), expect, "{flag:?}");
+    }
+}

@@ -47,6 +47,9 @@ pub enum Command {
     Explain {
         /// A rule code such as pipl-38-mechanism, or `categories` for the field taxonomy.
         code: Option<String>,
+        /// The whole catalogue as Markdown (what docs/rules.md is generated from).
+        #[arg(long, conflicts_with = "code")]
+        markdown: bool,
     },
     /// Convert an inventory between JSON parts and CSV sheets, losslessly.
     Convert {
@@ -271,60 +274,13 @@ fn read_observed(path: &Path) -> Result<piflow::scan::Observed> {
     Ok(piflow::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())?)
 }
 
-/// The family a regime-less rule belongs to, from its code's prefix.
-fn family(code: &str) -> &'static str {
-    match code.split('-').next() {
-        Some("decl") => "declared vs observed",
-        Some("notice") => "privacy notice",
-        _ => "integrity",
-    }
-}
-
-fn explain(code: Option<&str>) -> Result<Outcome> {
-    let mut out = String::new();
-    match code {
-        None => {
-            out.push_str("piflow rules (piflow explain CODE for one):\n\n");
-            for r in rules::catalogue() {
-                out.push_str(&format!("  {:<28} {:<8} {}\n", r.code, r.severity.as_str(), r.title));
-            }
-            out.push_str("\n  categories                            the built-in field taxonomy\n");
-        }
-        Some("categories") => {
-            out.push_str("Field categories (sensitive = PIPL Art. 28 default; special = GDPR Art. 9):\n\n");
-            for c in piflow::model::taxonomy::CATEGORIES {
-                out.push_str(&format!(
-                    "  {:<26} {:<9} {:<8} {} / {}\n",
-                    c.key,
-                    if c.sensitive { "sensitive" } else { "" },
-                    if c.special { "special" } else { "" },
-                    c.zh,
-                    c.en
-                ));
-            }
-        }
-        Some(code) => match rules::rule(code) {
-            Some(r) => {
-                out.push_str(&format!(
-                    "{} ({}, {})\n\n",
-                    r.code,
-                    r.severity,
-                    r.regime.map_or_else(|| family(r.code), |g| g.as_str())
-                ));
-                out.push_str(&format!("{}\n\nLaw: {}\n", r.title, r.citation));
-                out.push_str(&format!("{}\n\n", r.law));
-                if r.code == "gdpr-44-transfer" {
-                    out.push_str(&format!(
-                        "Adequacy list (as of {}; override with --adequate):\n",
-                        piflow::model::ADEQUACY_AS_OF
-                    ));
-                    for a in piflow::model::ADEQUACY {
-                        out.push_str(&format!("  {}  {}\n", a.country, a.decision));
-                    }
-                    out.push('\n');
-                }
-                out.push_str(&format!("Fix: {}\n", r.fix));
-            }
+fn explain(code: Option<&str>, markdown: bool) -> Result<Outcome> {
+    let out = match (code, markdown) {
+        (None, true) => rules::explain::markdown(),
+        (None, false) => rules::explain::list(),
+        (Some("categories"), _) => rules::explain::categories(),
+        (Some(code), _) => match rules::rule(code) {
+            Some(r) => rules::explain::entry(r),
             None => {
                 let codes = rules::codes();
                 let hint = load::did_you_mean(code, codes.iter().copied())
@@ -333,7 +289,7 @@ fn explain(code: Option<&str>) -> Result<Outcome> {
                 return Err(Error::msg(format!("`{code}` is not a rule code.{hint} `piflow explain` lists them.")));
             }
         },
-    }
+    };
     emit(None, out.as_bytes())?;
     Ok(Outcome::Clean)
 }
@@ -362,6 +318,13 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
 
 /// Run the command line; `main` turns the outcome or the error into the exit code.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    if let Ok(v) = std::env::var("PIFLOW_THREADS")
+        && piflow::parallel::threads_from(Some(&v)).is_none()
+    {
+        return Err(Error::msg(format!(
+            "PIFLOW_THREADS={v}: give a whole number of threads from 1 to 256, or unset it to use one per core"
+        )));
+    }
     // On the pool's threads, sequential steps included: see `parallel::install`.
     piflow::parallel::install(|| run_command(&cli))
 }
@@ -369,7 +332,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 fn run_command(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { code } => explain(code.as_deref()),
+        Command::Explain { code, markdown } => explain(code.as_deref(), *markdown),
         Command::Convert { input, output, to } => convert(input, output, *to),
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),

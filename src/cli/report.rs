@@ -65,6 +65,9 @@ pub struct ReportArgs {
     /// Allow writing inside the inventory directory.
     #[arg(long)]
     pub force_inside: bool,
+    /// Leave out the findings (问题) column: the copy of the record that leaves the company.
+    #[arg(long)]
+    pub no_findings: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,7 +215,12 @@ pub fn report(args: &ReportArgs) -> Result<Outcome> {
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let graph = FlowGraph::build(&loaded.inventory);
     let found = findings(&graph, as_of, args.adequate.as_ref());
-    let doc = records::build(&graph, &found, as_of, args.lang.into(), &display_path(&args.path));
+    let mut doc = records::build(&graph, &found, as_of, args.lang.into(), &display_path(&args.path));
+    if args.no_findings {
+        for t in &mut doc.tables {
+            t.drop_column("findings");
+        }
+    }
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();

@@ -38,7 +38,7 @@ pub const CATEGORIES: &[Category] = &[
     c("contact.address", "地址", "Postal address", false, false),
     c("contact.email", "电子邮箱", "Email address", false, false),
     c("contact.im", "即时通信账号", "Instant-messaging handle", false, false),
-    c("contact.phone", "手机号码", "Phone number", false, false),
+    c("contact.phone", "电话号码", "Phone number", false, false),
     c("criminal.record", "犯罪记录", "Criminal record", true, false),
     c("device.android-id", "Android ID", "Android ID", false, false),
     c("device.app-list", "应用安装列表", "Installed app list", false, false),

@@ -111,7 +111,7 @@ impl Gen<'_, '_> {
 
     fn handler(&self, out: &mut Vec<Block>) {
         let org = &self.g.inv.organization;
-        out.push(Block::Heading(self.t("一、个人信息处理者", "1. Who handles your personal information")));
+        out.push(Block::Heading(self.t("个人信息处理者", "Who handles your personal information")));
         let mut p = match self.lang {
             Lang::Zh => format!("个人信息处理者：{}，所在地：{}。", org.name, country(self.lang, &org.country)),
             Lang::En => format!(
@@ -148,7 +148,7 @@ impl Gen<'_, '_> {
 
     fn collection(&self, out: &mut Vec<Block>) {
         let inv = self.g.inv;
-        out.push(Block::Heading(self.t("二、我们收集的个人信息及处理目的", "2. What we collect and why")));
+        out.push(Block::Heading(self.t("我们收集的个人信息及处理目的", "What we collect and why")));
         let any_retention =
             inv.fields.iter().any(|f| f.retention.is_some()) || inv.purposes.iter().any(|p| p.retention.is_some());
         for (pi, edges) in self.by_purpose() {
@@ -289,7 +289,7 @@ impl Gen<'_, '_> {
         if rows.is_empty() {
             return;
         }
-        out.push(Block::Heading(self.t("三、委托处理、对外提供与公开", "3. Who receives your personal information")));
+        out.push(Block::Heading(self.t("委托处理、对外提供与公开", "Who receives your personal information")));
         let header = vec![
             self.t("接收方", "Recipient"),
             self.t("身份", "Role"),
@@ -308,7 +308,7 @@ impl Gen<'_, '_> {
             return;
         }
         sdks.sort_by(|a, b| a.id.cmp(&b.id));
-        out.push(Block::Heading(self.t("四、第三方 SDK", "4. Third-party SDKs")));
+        out.push(Block::Heading(self.t("第三方 SDK", "Third-party SDKs")));
         let rows = sdks
             .iter()
             .map(|s| {
@@ -346,14 +346,17 @@ impl Gen<'_, '_> {
         let g = self.g;
         let inv = g.inv;
         let exports: Vec<&Edge> = g.edges.iter().filter(|e| e.cn_export() || e.eea_transfer()).collect();
-        out.push(Block::Heading(self.t("五、跨境提供", "5. Transfers abroad")));
         if exports.is_empty() {
+            // A heading is a sentence to `notice-check`: "跨境提供" alone announces a transfer, so
+            // the section says where the data stays instead.
+            out.push(Block::Heading(self.t("个人信息的存储地点", "Where your personal information is kept")));
             out.push(Block::Para(self.t(
                 "我们不向境外提供您的个人信息。",
                 "We do not transfer your personal information to other countries.",
             )));
             return;
         }
+        out.push(Block::Heading(self.t("跨境提供", "Transfers abroad")));
         let from = if exports.iter().any(|e| e.cn_export()) {
             self.t("中国大陆", "mainland China")
         } else {
@@ -386,10 +389,10 @@ impl Gen<'_, '_> {
                 vec![
                     g.node_name(e.to).to_owned(),
                     join(self.lang, &g.node_countries(e.to).iter().map(|c| country(self.lang, c)).collect::<Vec<_>>()),
+                    // The recipient's own contact (PIPL Art. 39), never ours in its place.
                     party
-                        .and_then(|p| p.contact.clone())
-                        .or_else(|| inv.organization.contact.clone())
-                        .unwrap_or_else(|| "—".to_owned()),
+                        .and_then(|p| p.contact.clone().or_else(|| p.policy.clone()))
+                        .unwrap_or_else(|| self.t("未说明", "not stated")),
                     inv.purposes[e.purpose as usize].name.clone(),
                     method,
                     self.field_names(g.fields(e).iter().copied()),
@@ -427,7 +430,7 @@ impl Gen<'_, '_> {
         if items.is_empty() {
             return;
         }
-        out.push(Block::Heading(self.t("六、保存期限", "6. Retention period")));
+        out.push(Block::Heading(self.t("保存期限", "Retention period")));
         out.push(Block::Para(self.t(
             &format!("除上表按个人信息列明的保存期限外，各处理目的的保存期限为：{}。", join(self.lang, &items)),
             &format!("Besides the retention period of each field in the tables above, data kept for each purpose is retained as follows: {}.", items.join("; ")),
@@ -440,7 +443,7 @@ impl Gen<'_, '_> {
         if kids.is_empty() {
             return;
         }
-        out.push(Block::Heading(self.t("七、儿童个人信息", "7. Children's personal information")));
+        out.push(Block::Heading(self.t("儿童个人信息", "Children's personal information")));
         let mut p = self.t(
             &format!("{}中包括不满十四周岁的儿童。", join(self.lang, &kids)),
             &format!("{} include children under 14.", join(self.lang, &kids)),
@@ -463,6 +466,106 @@ impl Gen<'_, '_> {
             );
         }
         out.push(Block::Para(p));
+    }
+
+    /// Where to reach us, for the sections on rights, consent and complaints.
+    fn reach_us(&self) -> String {
+        let org = &self.g.inv.organization;
+        match org.contact.as_deref().or(org.officer.as_deref()) {
+            Some(c) => self.t(&format!("通过{c}联系我们"), &format!("by contacting us at {c}")),
+            None => self.t("通过本政策第一节所列方式联系我们", "by contacting us as set out in section 1"),
+        }
+    }
+
+    fn gdpr(&self) -> bool {
+        self.g.edges.iter().any(|e| e.regimes().has(Regime::Gdpr))
+    }
+
+    /// PIPL Art. 44-50 (GDPR Art. 13(2)(b), 15-22): the rights and how to exercise them.
+    fn rights(&self, out: &mut Vec<Block>) {
+        out.push(Block::Heading(self.t("您的权利及行使方式", "Your rights and how to exercise them")));
+        out.push(Block::Para(self.t(
+            "依据《个人信息保护法》第四十四条至第五十条，您有权知悉、决定、限制或者拒绝对您个人信息的处理，有权查阅、复制、更正、补充、删除您的个人信息，有权请求将其转移至您指定的个人信息处理者，并有权要求我们对本政策作出解释说明。",
+            "Under PIPL Art. 44-50 you have the right to know about and decide on the handling of your personal information, to restrict or refuse it, to access, copy, correct, complete and delete your personal information, to have it moved to another handler you name, and to ask us to explain this notice.",
+        )));
+        if self.gdpr() {
+            out.push(Block::Para(self.t(
+                "适用 GDPR 时，您还享有 GDPR 第十五条至第二十二条规定的权利，包括限制处理、数据可携带和反对处理的权利。",
+                "Where the GDPR applies you also have the rights of GDPR Art. 15-22, including restriction of processing, data portability and the right to object.",
+            )));
+        }
+        let reach = self.reach_us();
+        out.push(Block::Para(self.t(
+            &format!("您可以{reach}行使上述权利；我们将依法及时答复。"),
+            &format!("You can exercise these rights {reach}; we will answer in the time the law sets."),
+        )));
+    }
+
+    /// PIPL Art. 15 (GDPR Art. 7(3), 13(2)(c)): withdrawing consent, where anything rests on it.
+    fn withdrawal(&self, out: &mut Vec<Block>) {
+        let g = self.g;
+        let on_consent = g.edges.iter().any(|e| {
+            Regime::ALL
+                .into_iter()
+                .filter(|&r| e.regimes().has(r))
+                .any(|r| crate::rules::basis(g, e, r) == Some(crate::model::Basis::Consent))
+        });
+        if !on_consent {
+            return;
+        }
+        out.push(Block::Heading(self.t("撤回同意", "Withdrawing consent")));
+        let reach = self.reach_us();
+        out.push(Block::Para(self.t(
+            &format!("对基于您的同意进行的处理，您可以随时{reach}撤回同意。撤回同意不影响撤回前基于您的同意已进行的处理活动的效力。"),
+            &format!("Where we rely on your consent you can withdraw it at any time {reach}. Withdrawing consent does not affect processing carried out on your consent before you withdrew it."),
+        )));
+    }
+
+    /// PIPL Art. 65 (GDPR Art. 13(2)(d), 77): complaints.
+    fn complaints(&self, out: &mut Vec<Block>) {
+        out.push(Block::Heading(self.t("投诉与举报", "Complaints")));
+        let reach = self.reach_us();
+        let mut p = self.t(
+            &format!("如您认为我们的处理侵害了您的权益，可以{reach}；您也可以向网信部门等履行个人信息保护职责的部门投诉、举报（《个人信息保护法》第六十五条）。"),
+            &format!("If you think our handling harms your rights you can complain {reach}; you can also complain to the Cyberspace Administration or another authority responsible for personal information protection (PIPL Art. 65)."),
+        );
+        if self.gdpr() {
+            p.push_str(&self.t(
+                "适用 GDPR 时，您有权向数据保护监管机构投诉（GDPR 第七十七条）。",
+                " Where the GDPR applies you have the right to lodge a complaint with a supervisory authority (GDPR Art. 77).",
+            ));
+        }
+        out.push(Block::Para(p));
+    }
+
+    /// PIPL Art. 14, 17 (second paragraph): how changes to the notice are made known.
+    fn changes(&self, out: &mut Vec<Block>) {
+        out.push(Block::Heading(self.t("本政策的变更", "Changes to this notice")));
+        out.push(Block::Para(self.t(
+            "本政策所列事项发生变更时，我们将更新本政策并将变更部分告知您；处理目的、处理方式或者个人信息种类的变更依法需要取得您的同意的，我们将重新取得您的同意。",
+            "When anything this notice describes changes, we will update the notice and tell you what changed; where a change of purpose, method or kind of personal information needs your consent by law, we will ask for it again.",
+        )));
+    }
+
+    /// Section numbers in order, whatever sections the inventory leaves out.
+    fn number(&self, blocks: &mut [Block]) {
+        const ZH: [&str; 20] = [
+            "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六",
+            "十七", "十八", "十九", "二十",
+        ];
+        let mut n = 0;
+        for b in blocks {
+            if let Block::Heading(s) = b {
+                *s = match self.lang {
+                    Lang::Zh => match ZH.get(n) {
+                        Some(z) => format!("{z}、{s}"),
+                        None => format!("{}、{s}", n + 1),
+                    },
+                    Lang::En => format!("{}. {s}", n + 1),
+                };
+                n += 1;
+            }
+        }
     }
 
     fn blocks(&self) -> Vec<Block> {
@@ -488,6 +591,11 @@ impl Gen<'_, '_> {
         self.cross_border(&mut out);
         self.retention(&mut out);
         self.children(&mut out);
+        self.rights(&mut out);
+        self.withdrawal(&mut out);
+        self.complaints(&mut out);
+        self.changes(&mut out);
+        self.number(&mut out);
         out
     }
 }

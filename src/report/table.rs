@@ -55,6 +55,20 @@ pub struct Column {
     pub width: u16,
 }
 
+impl Table {
+    /// Remove the column with this key, and its cell in every row (a table without it is unchanged).
+    pub fn drop_column(&mut self, key: &str) {
+        if let Some(i) = self.columns.iter().position(|c| c.key == key) {
+            self.columns.remove(i);
+            for row in &mut self.rows {
+                if i < row.len() {
+                    row.remove(i);
+                }
+            }
+        }
+    }
+}
+
 pub const fn col(key: &'static str, zh: &'static str, en: &'static str, width: u16) -> Column {
     Column { key, zh, en, width }
 }

@@ -33,11 +33,14 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-
 .meta{color:#555}.basis{color:#345;font-style:italic;margin:.2em 0}.note{color:#6a4b00;margin:.2em 0}\
 nav ol{columns:2}\
 table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}\
-th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left;word-break:break-word}\
+th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere}\
+th{overflow-wrap:normal;word-break:keep-all;hyphens:auto}\
+table.wide{font-size:.85em}table.wide th,table.wide td{padding:2px 3px}\
 th{background:#e8eef5}tbody tr:nth-child(even){background:#f7f7f7}\
 .empty{color:#777;font-style:italic}\
-@media print{body{margin:0;font-size:9pt}nav{display:none}h2{break-before:page}\
-h2:first-of-type{break-before:auto}thead{display:table-header-group}tr{break-inside:avoid}\
+@media print{body{margin:0;font-size:9pt}nav{display:none}section{break-before:page}\
+section:first-of-type{break-before:auto}h2,.basis,.note{break-after:avoid}\
+thead{display:table-header-group}tr{break-inside:avoid}table.wide{font-size:7pt}\
 tbody tr:nth-child(even){background:none}}\
 @page{size:A4 landscape;margin:12mm}";
 
@@ -53,7 +56,16 @@ fn table(out: &mut String, doc: &Document, t: &Table) {
         out.push_str("</section>\n");
         return;
     }
-    out.push_str("<table>\n<thead><tr>");
+    // Widths from the columns' spreadsheet widths, so a 16-column table shares the page by
+    // content rather than squeezing headers to one letter a line.
+    let total: u32 = t.columns.iter().map(|c| u32::from(c.width.max(1))).sum::<u32>().max(1);
+    let class = if t.columns.len() > 10 { " class=\"wide\"" } else { "" };
+    let _ = write!(out, "<table{class}>\n<colgroup>");
+    for c in &t.columns {
+        let _ =
+            write!(out, "<col style=\"width:{:.1}%\">", f64::from(u32::from(c.width.max(1)) * 100) / f64::from(total));
+    }
+    out.push_str("</colgroup>\n<thead><tr>");
     for h in t.header(doc.lang) {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&h));
     }

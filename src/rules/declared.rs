@@ -91,6 +91,15 @@ impl<'a> Declared<'a> {
                 }
             }
         }
+        // A part (`part_of`: a push SDK's vendor-channel adapter, its bundled Alibaba channel) is
+        // declared with the product that carries it.
+        for sig in &db.sdks {
+            let carried: Vec<usize> =
+                sig.part_of.iter().filter_map(|p| by_signature.get(p.as_str())).flatten().copied().collect();
+            if !carried.is_empty() {
+                by_signature.entry(sig.id.as_str()).or_default().extend(carried);
+            }
+        }
         for v in by_signature.values_mut() {
             v.sort_unstable();
             v.dedup();
@@ -152,6 +161,15 @@ pub fn undeclared_signatures<'a>(
     out.into_values().collect()
 }
 
+/// The database SDKs the observations reveal on their own evidence (before parts are counted for
+/// their carriers).
+fn present_signatures<'a>(obs: &crate::scan::Observed, db: &'a Database) -> BTreeSet<&'a str> {
+    let packages = obs.packages.iter().filter_map(|p| db.by_package(&p.coordinate).first().copied());
+    let markers = obs.markers.iter().filter_map(|m| db.by_marker(&m.name).first().copied());
+    let hosts = obs.hosts.iter().filter_map(|h| db.by_host(&h.host).first().copied());
+    packages.chain(markers).chain(hosts).map(|s| s.id.as_str()).collect()
+}
+
 fn places_json(places: &[&Place]) -> serde_json::Value {
     json!(places.iter().map(|p| format!("{}:{}", p.file, p.line)).collect::<Vec<_>>())
 }
@@ -167,6 +185,7 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
     for p in &obs.packages {
         by_coordinate.entry(normalize(&p.coordinate)).or_default().push(p);
     }
+    let present = present_signatures(obs, db);
     let mut seen_signatures: BTreeSet<&str> = BTreeSet::new();
     for uses in by_coordinate.values() {
         let first = uses[0];
@@ -175,7 +194,7 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
         if !by.is_empty() || sigs.is_empty() {
             continue;
         }
-        let sig = sigs[0];
+        let sig = db.product(sigs[0], &present);
         let places: Vec<&Place> = uses.iter().map(|u| &u.place).collect();
         let also = if uses.len() > 1 { format!(" (and {} more places)", uses.len() - 1) } else { String::new() };
         out.push(
@@ -208,12 +227,12 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
     let mut marker_hits: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
     for m in obs.markers.iter().filter(|m| m.kind != MarkerKind::Permission) {
         let sigs = db.by_marker(&m.name);
-        if sigs.is_empty()
-            || sigs.iter().any(|s| declared.signature_declared(&s.id) || seen_signatures.contains(s.id.as_str()))
-        {
+        let Some(product) = sigs.first().map(|s| db.product(s, &present)) else { continue };
+        let known = |id: &str| declared.signature_declared(id) || seen_signatures.contains(id);
+        if known(&product.id) || sigs.iter().any(|s| known(&s.id)) {
             continue;
         }
-        marker_hits.entry(sigs[0].id.as_str()).or_default().push(&m.place);
+        marker_hits.entry(product.id.as_str()).or_default().push(&m.place);
     }
     for (id, places) in marker_hits {
         let Some(sig) = db.get(id) else { continue };

@@ -3,6 +3,7 @@
 //! coverage) live here so every rule reads them the same way.
 
 pub mod declared;
+pub mod explain;
 pub mod gdpr;
 pub mod integrity;
 pub mod notice;

@@ -4,7 +4,7 @@
 //! parsed once.
 
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 const BUNDLED: &str = include_str!("../../data/sdk-signatures.json");
@@ -108,6 +108,12 @@ pub struct Database {
     /// Normalised coordinate → sdk indexes; `maven:group:*` entries are kept as `maven:group:*`.
     by_package: BTreeMap<String, Vec<usize>>,
     by_marker: BTreeMap<String, Vec<usize>>,
+    /// Vendored binary file names (`libBugly.so`, `AlipaySDK.framework`, `libWeChatSDK.a`) →
+    /// sdk indexes.
+    by_file: BTreeMap<String, Vec<usize>>,
+    /// Name prefixes of vendored `.jar`/`.aar` files, with their sdk index.
+    jar_prefixes: Vec<(String, usize)>,
+    by_id: BTreeMap<String, usize>,
 }
 
 impl Database {
@@ -129,26 +135,44 @@ impl Database {
     fn from_sdks(version: u32, updated: String, sdks: Vec<Signature>) -> Database {
         let mut by_package: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_marker: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut jar_prefixes = Vec::new();
         for (i, s) in sdks.iter().enumerate() {
             for p in &s.packages {
-                by_package.entry(normalize(p)).or_default().push(i);
+                by_package.entry(subspec_key(p).unwrap_or_else(|| normalize(p))).or_default().push(i);
             }
             for m in s.android.components.iter().chain(&s.android.meta_data) {
                 by_marker.entry(m.clone()).or_default().push(i);
             }
+            for f in s.android.native.iter().chain(&s.ios.frameworks) {
+                by_file.entry(f.to_ascii_lowercase()).or_default().push(i);
+            }
+            jar_prefixes.extend(s.android.jars.iter().map(|j| (j.to_ascii_lowercase(), i)));
         }
-        Database { version, updated, sdks, by_package, by_marker }
+        // Longest prefix first, so `open_sdk_` is tried before a shorter prefix of another SDK.
+        jar_prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+        let by_id = sdks.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        Database { version, updated, sdks, by_package, by_marker, by_file, jar_prefixes, by_id }
     }
 
-    /// The SDKs a coordinate belongs to (exact, or through a `maven:group:*` entry).
+    /// The SDKs a coordinate belongs to (exact, or through a `maven:group:*` entry). A
+    /// `vendored:FILE` coordinate (a binary checked into the tree) is looked up by file name.
     pub fn by_package(&self, coordinate: &str) -> Vec<&Signature> {
+        if let Some(file) = coordinate.strip_prefix("vendored:") {
+            return self.by_file(file);
+        }
         let norm = normalize(coordinate);
-        let mut hits: Vec<usize> = self.by_package.get(&norm).cloned().unwrap_or_default();
+        // A subspec that bundles another vendor's SDK (`UMengUShare/Social/WeChat` carries the
+        // WeChat SDK) is known by its full name, before the pod it belongs to.
+        let mut hits: Vec<usize> =
+            subspec_key(coordinate).and_then(|k| self.by_package.get(&k)).cloned().unwrap_or_default();
+        hits.extend(self.by_package.get(&norm).into_iter().flatten());
         if let Some(group) = maven_group_wildcard(&norm) {
             hits.extend(self.by_package.get(&group).into_iter().flatten());
         }
-        hits.sort_unstable();
-        hits.dedup();
+        // Keep the order (subspec first), drop repeats.
+        let mut seen = BTreeSet::new();
+        hits.retain(|i| seen.insert(*i));
         hits.into_iter().map(|i| &self.sdks[i]).collect()
     }
 
@@ -157,14 +181,50 @@ impl Database {
         self.by_marker.get(name).into_iter().flatten().map(|&i| &self.sdks[i]).collect()
     }
 
+    /// The SDKs a vendored binary belongs to, by its file name (no directories): a native library
+    /// (`libBugly.so`), an iOS framework or static library (`AlipaySDK.framework`,
+    /// `libWeChatSDK.a`), or a `.jar`/`.aar` whose name starts with one of an SDK's prefixes
+    /// (`open_sdk_3.5.14_lite.jar`). Case-insensitive: file systems and vendors' zips disagree.
+    pub fn by_file(&self, name: &str) -> Vec<&Signature> {
+        let lower = name.to_ascii_lowercase();
+        let mut hits: Vec<usize> = self.by_file.get(&lower).cloned().unwrap_or_default();
+        if hits.is_empty() && (lower.ends_with(".jar") || lower.ends_with(".aar")) {
+            hits.extend(self.jar_prefixes.iter().find(|(p, _)| lower.starts_with(p.as_str())).map(|&(_, i)| i));
+        }
+        hits.into_iter().map(|i| &self.sdks[i]).collect()
+    }
+
+    /// The product an SDK's evidence counts for, given the ids found present on their own
+    /// evidence: an SDK that ships inside another (`part_of`, e.g. a push SDK's vendor channel
+    /// adapter) counts for the first of its carriers that is present, so one product is
+    /// reported, not its parts; else for itself.
+    pub fn product<'a>(&'a self, sig: &'a Signature, present: &BTreeSet<&str>) -> &'a Signature {
+        let mut at = sig;
+        // part_of chains are short; the bound keeps a cycle in an edited database finite.
+        for _ in 0..4 {
+            match at.part_of.iter().find(|p| present.contains(p.as_str())).and_then(|p| self.get(p)) {
+                Some(carrier) if carrier.id != at.id => at = carrier,
+                _ => break,
+            }
+        }
+        at
+    }
+
     /// The SDKs whose hosts include `host`.
     pub fn by_host(&self, host: &str) -> Vec<&Signature> {
         self.sdks.iter().filter(|s| s.hosts.iter().any(|p| host_matches(p, host))).collect()
     }
 
     pub fn get(&self, id: &str) -> Option<&Signature> {
-        self.sdks.iter().find(|s| s.id == id)
+        self.by_id.get(id).map(|&i| &self.sdks[i])
     }
+}
+
+/// The index key of a CocoaPods subspec coordinate (`cocoapods:Pod/Sub`), kept whole.
+fn subspec_key(coordinate: &str) -> Option<String> {
+    let (eco, name) = coordinate.split_once(':')?;
+    (eco.trim().eq_ignore_ascii_case("cocoapods") && name.contains('/'))
+        .then(|| format!("cocoapods-subspec:{}", name.trim()))
 }
 
 /// `maven:g:a` → `maven:g:*`.
@@ -245,6 +305,7 @@ mod tests {
     fn bundled_database_parses_and_is_consistent() {
         let db = Database::parse(BUNDLED).expect("data/sdk-signatures.json must parse");
         assert!(db.sdks.len() >= 150, "at least 150 SDKs");
+        let ids_set: BTreeSet<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
         let mut ids: Vec<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
         ids.sort_unstable();
         let n = ids.len();
@@ -267,7 +328,59 @@ mod tests {
                 s.id
             );
             assert!(crate::model::is_country(&s.vendor.country), "{}: vendor country", s.id);
+            for p in &s.permissions {
+                let ok = p.split('.').count() >= 3
+                    && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                    && p.rsplit('.').next().is_some_and(|last| {
+                        last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                    });
+                assert!(ok, "{}: `{p}` does not look like an Android permission", s.id);
+            }
+            for p in &s.part_of {
+                assert!(ids_set.contains(p.as_str()) && p != &s.id, "{}: part_of `{p}` names no other sdk", s.id);
+            }
+            for h in &s.hosts {
+                let bare = h.strip_prefix("*.").unwrap_or(h);
+                let ok = bare.contains('.')
+                    && bare.split('.').all(|l| {
+                        !l.is_empty()
+                            && !l.starts_with('-')
+                            && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    });
+                assert!(ok, "{}: `{h}` is not a host name or `*.domain` pattern", s.id);
+            }
+            for f in s.android.native.iter().chain(&s.ios.frameworks).chain(&s.android.jars) {
+                assert!(!f.contains('/') && !f.is_empty(), "{}: `{f}` must be a bare file name", s.id);
+            }
         }
+    }
+
+    #[test]
+    fn parts_count_for_the_product_that_carries_them() {
+        let db = Database::bundled();
+        let accs = db.by_marker("com.taobao.accs.ChannelService")[0];
+        assert_eq!(accs.id, "alibaba-accs");
+        let present: BTreeSet<&str> = ["umeng-push", "alibaba-accs"].into_iter().collect();
+        assert_eq!(db.product(accs, &present).id, "umeng-push");
+        let alone: BTreeSet<&str> = ["alibaba-accs"].into_iter().collect();
+        assert_eq!(db.product(accs, &alone).id, "alibaba-accs", "no carrier present: the part itself");
+        // A bare UMENG_APPKEY is the common component, not analytics; the AMap key is not the map.
+        assert_eq!(db.by_marker("UMENG_APPKEY")[0].id, "umeng-common");
+        assert_eq!(db.by_marker("com.amap.api.v2.apikey")[0].id, "amap-foundation");
+        assert_eq!(db.by_package("cocoapods:AMapFoundation-NO-IDFA")[0].id, "amap-foundation");
+    }
+
+    #[test]
+    fn subspecs_and_vendored_files_resolve() {
+        let db = Database::bundled();
+        assert_eq!(db.by_package("cocoapods:UMengUShare/Social/WeChat")[0].id, "wechat-opensdk");
+        assert_eq!(db.by_package("cocoapods:UMengUShare/UI")[0].id, "umeng-share");
+        assert_eq!(db.by_package("cocoapods:UMengUShare")[0].id, "umeng-share");
+        assert_eq!(db.by_package("vendored:libWeChatSDK.a")[0].id, "wechat-opensdk");
+        assert_eq!(db.by_file("open_sdk_3.5.14_lite.jar")[0].id, "qq-connect");
+        assert_eq!(db.by_file("libbugly.so")[0].id, "tencent-bugly");
+        assert!(db.by_file("open_sdk_notes.txt").is_empty());
+        assert_eq!(db.by_package("maven:com.tencent.bugly_16kb:crashreport:4.4.0")[0].id, "tencent-bugly");
     }
 
     #[test]

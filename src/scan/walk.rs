@@ -37,8 +37,19 @@ impl Sink<'_> {
             return;
         }
         let coordinate = format!("{eco}:{name}");
-        let sdk = self.db.by_package(&coordinate).first().map(|s| s.id.clone());
+        let hits = self.db.by_package(&coordinate);
+        let sdk = hits.first().map(|s| s.id.clone());
         let version = version.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        // A subspec that bundles another vendor's SDK reveals its pod too (`UMengUShare/Social/
+        // WeChat` is U-Share carrying the WeChat SDK): record both.
+        if eco == "cocoapods"
+            && let Some((pod, _)) = name.split_once('/')
+            && let Some(pod_sdk) = self.db.by_package(&format!("cocoapods:{pod}")).first()
+            && Some(&pod_sdk.id) != sdk.as_ref()
+        {
+            let (coordinate, sdk) = (format!("cocoapods:{pod}"), Some(pod_sdk.id.clone()));
+            self.obs.packages.push(PackageUse { coordinate, version: version.clone(), sdk, place: place.clone() });
+        }
         self.obs.packages.push(PackageUse { coordinate, version, sdk, place });
     }
 
@@ -131,11 +142,13 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             }
         }
         files.sort();
+        let mut frameworks = std::collections::BTreeSet::new();
         for path in files {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
             if let Some(parse) = parser_for(name, &path) {
                 parse_file(&path, parse, MAX_MANIFEST_BYTES, &mut sink);
             }
+            vendored(&path, name, &mut frameworks, &mut sink);
         }
     }
     for har in &opts.hars {
@@ -154,6 +167,59 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             Err(message) => problem(&mut sink.obs, &shown, 1, "", message),
         }
     }
+    resolve_products(&mut sink.obs, db);
     sink.obs.sort();
     Ok(sink.obs)
+}
+
+/// SDK binaries checked into the tree instead of declared in a manifest (`app/libs/*.jar`, a
+/// vendor's `libWeChatSDK.a`, `AlipaySDK.framework`, `jniLibs/*/libBugly.so`): each becomes a
+/// `vendored:NAME` package use at that file. Only names the database knows are kept (a tree has
+/// many binaries), and a framework is recorded once, at its directory, not per file inside it.
+fn vendored(path: &Path, name: &str, frameworks: &mut std::collections::BTreeSet<PathBuf>, sink: &mut Sink) {
+    let lower = name.to_ascii_lowercase();
+    let mut found: Option<(String, PathBuf)> = None;
+    if [".jar", ".aar", ".so", ".a"].iter().any(|ext| lower.ends_with(ext)) {
+        found = Some((name.to_owned(), path.to_path_buf()));
+    } else {
+        for dir in path.ancestors().skip(1) {
+            let Some(d) = dir.file_name().and_then(|n| n.to_str()) else { break };
+            if (d.ends_with(".framework") || d.ends_with(".xcframework")) && !sink.db.by_file(d).is_empty() {
+                found = Some((d.to_owned(), dir.to_path_buf()));
+                break;
+            }
+        }
+    }
+    let Some((name, at)) = found else { return };
+    if sink.db.by_file(&name).is_empty() || !frameworks.insert(at.clone()) {
+        return;
+    }
+    let shown = crate::load::display_path(&at);
+    let place = Place { file: shown, line: 1, text: name.clone() };
+    sink.package("vendored", &name, None, place);
+}
+
+/// Count each piece of evidence for the product actually present: a part (`part_of`, e.g. Umeng
+/// Push's bundled Alibaba ACCS channel or a vendor-channel adapter) found beside its carrier is
+/// reported as the carrier, not as a second SDK.
+fn resolve_products(obs: &mut Observed, db: &Database) {
+    let present: std::collections::BTreeSet<String> = obs
+        .packages
+        .iter()
+        .filter_map(|p| p.sdk.clone())
+        .chain(obs.markers.iter().filter_map(|m| m.sdk.clone()))
+        .chain(obs.hosts.iter().filter_map(|h| h.sdk.clone()))
+        .collect();
+    let present: std::collections::BTreeSet<&str> = present.iter().map(String::as_str).collect();
+    let resolve = |sdk: &mut Option<String>| {
+        if let Some(sig) = sdk.as_deref().and_then(|id| db.get(id)) {
+            let product = db.product(sig, &present);
+            if product.id != sig.id {
+                *sdk = Some(product.id.clone());
+            }
+        }
+    };
+    obs.packages.iter_mut().for_each(|p| resolve(&mut p.sdk));
+    obs.markers.iter_mut().for_each(|m| resolve(&mut m.sdk));
+    obs.hosts.iter_mut().for_each(|h| resolve(&mut h.sdk));
 }
