@@ -7,7 +7,9 @@
 //! location; the scan goes on. This module never reads the inventory.
 
 mod android;
+pub mod axml;
 pub mod db;
+pub mod dex;
 mod gradle;
 mod har;
 mod js;
