@@ -339,7 +339,7 @@ fn chunk<T: Listed>(src: &SourceFile, file: u32, starts: &[usize], i: usize) -> 
     if i == 0 && cur.eat(b']') {
         return (items, ChunkEnd::Closed(cur.pos));
     }
-    let (mut line, mut next) = (0, i + 1);
+    let (mut line, mut next) = (crate::source::lines::Cursor::default(), i + 1);
     loop {
         cur.skip_ws();
         let at = cur.pos;

@@ -80,7 +80,7 @@ impl SourceFile {
 
     /// [`SourceFile::item_loc`] for items met in order, with a cursor as in
     /// [`LineIndex::line_col_after`].
-    pub fn item_loc_after(&self, file: u32, offset: usize, cursor: &mut usize) -> Loc {
+    pub fn item_loc_after(&self, file: u32, offset: usize, cursor: &mut crate::source::lines::Cursor) -> Loc {
         let anchor = spans::item_anchor(self.text.as_bytes(), offset);
         let (line, col) = self.lines.line_col_after(&self.text, anchor, cursor);
         Loc { file, offset: offset as u32, line: line as u32, col: col as u32 }

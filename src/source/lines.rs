@@ -5,6 +5,15 @@
 use memchr::memchr_iter;
 use std::ops::Range;
 
+/// Where [`LineIndex::line_col_after`] got to: a 1-based line (0: nowhere yet), and the byte
+/// offset and 1-based column last reached on it (column 0: none yet).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cursor {
+    line: usize,
+    offset: usize,
+    col: usize,
+}
+
 /// Line starts of a text, for turning byte offsets into 1-based line and column.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
@@ -52,16 +61,30 @@ impl LineIndex {
     }
 
     /// As [`LineIndex::line_col`] for offsets that only grow (the items of an array, in order):
-    /// `cursor` remembers the line reached, so each lookup walks forward a line or two instead
-    /// of searching the whole index again.
-    pub fn line_col_after(&self, text: &str, offset: usize, cursor: &mut usize) -> (usize, usize) {
-        if *cursor == 0 || self.starts[*cursor - 1] as usize > offset {
-            *cursor = self.line(offset);
+    /// `cursor` remembers the line and the column reached, so each lookup walks forward from the
+    /// last one instead of searching the index again and counting the line's characters from its
+    /// start. Without the column, a minified part (one line of a million items) costs the square
+    /// of its length; with it, every character is counted once.
+    pub fn line_col_after(&self, text: &str, offset: usize, cursor: &mut Cursor) -> (usize, usize) {
+        if cursor.line == 0 || self.starts[cursor.line - 1] as usize > offset {
+            *cursor = Cursor { line: self.line(offset), ..Cursor::default() };
         }
-        while *cursor < self.starts.len() && self.starts[*cursor] as usize <= offset {
-            *cursor += 1;
+        while cursor.line < self.starts.len() && self.starts[cursor.line] as usize <= offset {
+            *cursor = Cursor { line: cursor.line + 1, ..Cursor::default() };
         }
-        self.col(text, offset, *cursor)
+        let start = self.starts[cursor.line - 1] as usize;
+        if cursor.col == 0 || cursor.offset < start || cursor.offset > offset {
+            (cursor.offset, cursor.col) = (start, 1);
+        }
+        match text.get(cursor.offset..offset) {
+            Some(s) => {
+                cursor.col += s.chars().count();
+                cursor.offset = offset;
+                (cursor.line, cursor.col)
+            }
+            // Not on a character boundary (only for a broken offset): count as `line_col` does.
+            None => self.col(text, offset, cursor.line),
+        }
     }
 
     fn col(&self, text: &str, offset: usize, line: usize) -> (usize, usize) {
@@ -74,6 +97,27 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cursor_gives_what_a_fresh_lookup_gives() {
+        // One long line (a minified part) with multi-byte characters, then short lines and a
+        // cursor that is moved back now and then.
+        let mut t = String::new();
+        for i in 0..300 {
+            t.push_str(if i % 3 == 0 { "{\"名\":\"数据流\"}," } else { "{\"a\":1}," });
+        }
+        t.push_str("\nab\n\n数据\nx");
+        let idx = LineIndex::new(t.as_bytes());
+        let offsets: Vec<usize> = (0..=t.len()).filter(|&o| t.is_char_boundary(o)).collect();
+        let mut cursor = Cursor::default();
+        for (n, &o) in offsets.iter().enumerate() {
+            assert_eq!(idx.line_col_after(&t, o, &mut cursor), idx.line_col(&t, o), "at {o}");
+            if n % 97 == 0 && n > 10 {
+                let back = offsets[n - 10];
+                assert_eq!(idx.line_col_after(&t, back, &mut cursor), idx.line_col(&t, back), "back at {back}");
+            }
+        }
+    }
 
     #[test]
     fn lines() {
@@ -107,7 +151,7 @@ mod tests {
     fn the_line_cursor_agrees_with_the_search_forwards_and_back() {
         let t = "{\n  \"a\": [\n    {\"x\": 1},\n\n    {\"y\": \"é\"}, {\"z\": 2}\n  ]\n}\n";
         let idx = LineIndex::new(t.as_bytes());
-        let mut cursor = 0;
+        let mut cursor = Cursor::default();
         // Forwards (the loader's case), then backwards and forwards again (the cursor resets).
         let offsets: Vec<usize> = (0..t.len()).filter(|&o| t.is_char_boundary(o)).collect();
         for &o in offsets.iter().chain(offsets.iter().rev()).chain(offsets.iter().step_by(3)) {
