@@ -338,3 +338,51 @@ fn a_failed_write_to_standard_output_is_an_error() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `check` and `notice-check` never write over an input or into the inventory they read (issue:
+/// `check inv.json --format json -o inv.json` used to replace the inventory with its findings).
+#[test]
+fn check_refuses_to_write_over_its_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inv = dir.path().join("inv.json");
+    let original = std::fs::read("tests/fixtures/notice/inventory.json").expect("fixture");
+    std::fs::write(&inv, &original).expect("write");
+    let run = |args: &[&std::ffi::OsStr]| {
+        assert_cmd::Command::cargo_bin("piflow").expect("binary").args(args).output().expect("run")
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let over =
+        run(&[os("check").as_os_str(), inv.as_os_str(), &os("--format"), &os("json"), &os("-o"), inv.as_os_str()]);
+    assert_eq!(over.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&over.stderr).contains("over the input"));
+    assert_eq!(std::fs::read(&inv).expect("read"), original, "the inventory is untouched");
+
+    let parts = dir.path().join("parts");
+    std::fs::create_dir(&parts).expect("mkdir");
+    std::fs::write(parts.join("a.json"), &original).expect("write");
+    let inside = parts.join("findings.json");
+    let r = run(&[&os("check"), parts.as_os_str(), &os("--format"), &os("json"), &os("-o"), inside.as_os_str()]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(!inside.exists());
+    let forced = run(&[
+        &os("check"),
+        parts.as_os_str(),
+        &os("--format"),
+        &os("json"),
+        &os("--force-inside"),
+        &os("-o"),
+        inside.as_os_str(),
+    ]);
+    assert!(matches!(forced.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert!(inside.exists());
+
+    // Beside a single-file inventory is fine; over the notice read by notice-check is not.
+    let beside = dir.path().join("findings.json");
+    let r = run(&[&os("check"), inv.as_os_str(), &os("--format"), &os("json"), &os("-o"), beside.as_os_str()]);
+    assert!(matches!(r.status.code(), Some(0 | 1)));
+    let notice = dir.path().join("notice.txt");
+    std::fs::write(&notice, "我们收集您的手机号码。\n").expect("write");
+    let r = run(&[&os("notice-check"), notice.as_os_str(), inv.as_os_str(), &os("-o"), notice.as_os_str()]);
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&notice).expect("read"), "我们收集您的手机号码。\n");
+}

@@ -103,9 +103,12 @@ pub struct FindingsOutput {
     /// Fail (exit 1) on unwaived findings at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Write the report to this file (atomically) instead of standard output.
+    /// Write the report to this file (atomically) instead of standard output (`-o -`: stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Allow `-o` inside the inventory directory (never over an input file).
+    #[arg(long)]
+    pub force_inside: bool,
     /// Colour: auto (only on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -233,6 +236,7 @@ fn stdout_written(result: std::io::Result<()>) -> Result<()> {
 fn check(args: &CheckArgs) -> Result<Outcome> {
     // Only the human format quotes the inventory's lines.
     let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
+    reports::refuse_over_inputs(&[&args.path], args.out.output.as_deref(), args.out.force_inside)?;
     let loaded = match load::load(&args.path, &opts) {
         Ok(l) => l,
         Err(failed) if args.out.format == Format::Sarif => {

@@ -84,6 +84,7 @@ fn notice(args: &NoticeArgs) -> Result<Outcome> {
 }
 
 fn notice_check(args: &NoticeCheckArgs) -> Result<Outcome> {
+    super::reports::refuse_over_inputs(&[&args.path, &args.policy], args.out.output.as_deref(), args.out.force_inside)?;
     let notice = Notice::read(&args.policy, display_path(&args.policy)).map_err(|e| e.to_string())?;
     let loaded = load_as(&args.path, &load_options(), args.out.format)?;
     let graph = FlowGraph::build(&loaded.inventory);

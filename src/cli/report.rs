@@ -183,6 +183,32 @@ fn refuse_inside(inventory: &Path, target: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
+/// Refuse (message, exit 2) an output that would replace one of `inputs` (an inventory file or
+/// directory, a notice) or land inside an inventory directory, unless `force_inside` (which
+/// still never allows replacing an input). `-o -` is standard output and always allowed.
+pub(crate) fn refuse_over_inputs(inputs: &[&Path], out: Option<&Path>, force_inside: bool) -> Result<()> {
+    let Some(out) = out.filter(|o| o.as_os_str() != "-") else { return Ok(()) };
+    let Some(target) = resolve(out) else { return Ok(()) };
+    for input in inputs {
+        let Some(input_abs) = resolve(input) else { continue };
+        if target == input_abs {
+            return Err(Error::msg(format!(
+                "refusing to write {} over the input {}; write the output somewhere else",
+                out.display(),
+                input.display()
+            )));
+        }
+        if input.is_dir() && !force_inside && target.starts_with(&input_abs) {
+            return Err(Error::msg(format!(
+                "refusing to write {} inside the inventory directory {}; choose another place or pass --force-inside",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// [`load`] for a command that writes to `out`: an output inside the inventory is refused
 /// first (unless forced), before any work is done.
 fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
