@@ -12,10 +12,16 @@ pub struct Date {
 }
 
 impl Date {
-    /// Today in UTC, from the system clock.
+    /// Today where the user is: the civil date in the local time zone (`TZ`, else the system's;
+    /// jiff falls back to UTC when it finds none). In UTC it was a day early in China before
+    /// 08:00, so a mechanism expiring "today" was judged on yesterday.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        Date::from_days_since_epoch((secs / 86_400) as i64)
+        Date::of(jiff::ZonedDateTime::now().date())
+    }
+
+    fn of(d: jiff::civil::Date) -> Date {
+        // jiff's years run from -9999 to 9999; a clock before year 0 is not a date anyone checks.
+        Date { year: u16::try_from(d.year()).unwrap_or(0), month: d.month() as u8, day: d.day() as u8 }
     }
 
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -118,5 +124,14 @@ mod tests {
     fn epoch_days() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days_since_epoch(20_414).to_string(), "2025-11-22");
+    }
+
+    #[test]
+    fn today_is_the_local_day() {
+        // 07:30 in Beijing is still the previous day in UTC: the user's day is the one in force.
+        let instant: jiff::Timestamp = "2026-12-02T23:30:00Z".parse().expect("timestamp");
+        let beijing = instant.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+        assert_eq!(Date::of(beijing.date()).to_string(), "2026-12-03");
+        assert_eq!(Date::of(instant.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()).to_string(), "2026-12-02");
     }
 }
