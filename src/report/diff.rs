@@ -241,16 +241,18 @@ impl Diff {
         section("findings introduced", self.findings_introduced.iter().map(finding).collect(), "+");
         section("findings fixed", self.findings_fixed.iter().map(finding).collect(), "-");
         o.push('\n');
-        o.push_str(&self.summary());
+        o.push_str(&self.summary(false));
         o.push('\n');
         o
     }
 
-    /// One line: how many flows were added, removed and changed, findings introduced and fixed.
-    fn summary(&self) -> String {
+    /// One line: how many flows were added, removed and changed, findings introduced and fixed;
+    /// in Markdown the figures are bold and the halves split by a middle dot.
+    fn summary(&self, markdown: bool) -> String {
         let errors = self.findings_introduced.iter().filter(|f| f.severity == Severity::Error).count();
+        let (b, sep, end) = if markdown { ("**", " ·", "\n") } else { ("", ";", "") };
         format!(
-            "{} added, {} removed, {} changed; {} introduced ({}), {} fixed",
+            "{b}{}{b} added, {b}{}{b} removed, {b}{}{b} changed{sep} {b}{}{b} introduced ({}), {b}{}{b} fixed{end}",
             count(self.flows_added.len(), "flow"),
             self.flows_removed.len(),
             self.flows_changed.len(),
@@ -268,7 +270,7 @@ impl Diff {
         if self.inventory_added {
             o.push_str(&format!("The inventory is new: {} does not exist, so every flow is added.\n\n", code(old)));
         }
-        o.push_str(&self.summary_markdown());
+        o.push_str(&self.summary(true));
         if self.is_empty() {
             o.push_str("\nNo change to flows or findings.\n");
             return o;
@@ -334,19 +336,6 @@ impl Diff {
             ));
         }
         t.out
-    }
-
-    fn summary_markdown(&self) -> String {
-        let errors = self.findings_introduced.iter().filter(|f| f.severity == Severity::Error).count();
-        format!(
-            "**{}** added, **{}** removed, **{}** changed · **{}** introduced ({}), **{}** fixed\n",
-            count(self.flows_added.len(), "flow"),
-            self.flows_removed.len(),
-            self.flows_changed.len(),
-            count(self.findings_introduced.len(), "finding"),
-            count(errors, "error"),
-            self.findings_fixed.len()
-        )
     }
 }
 
