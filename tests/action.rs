@@ -3,22 +3,11 @@
 //! an invalid inventory, more findings than GitHub code scanning keeps. Each run must leave a
 //! SARIF file code scanning accepts and a diff comment that says what changed.
 
+mod common;
+
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
-
-fn git(repo: &Path, args: &[&str]) {
-    let s = Command::new("git")
-        .current_dir(repo)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .unwrap();
-    assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
-}
 
 fn inventory() -> Value {
     json!({
@@ -50,14 +39,14 @@ fn write(repo: &Path, v: &Value) {
 fn repo(before: Option<&Value>, after: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let r = dir.path();
-    git(r, &["init", "-q"]);
+    common::git(r, &["init", "-q"]);
     std::fs::write(r.join("README"), "x\n").unwrap();
     if let Some(v) = before {
         write(r, v);
     }
-    git(r, &["add", "."]);
-    git(r, &["commit", "-qm", "base"]);
-    git(r, &["branch", "base"]);
+    common::git(r, &["add", "."]);
+    common::git(r, &["commit", "-qm", "base"]);
+    common::git(r, &["branch", "base"]);
     std::fs::create_dir_all(r.join("inventory")).unwrap();
     std::fs::write(r.join("inventory/数据流.json"), after).unwrap();
     dir

@@ -2,6 +2,8 @@
 //! cross-border flows, findings introduced and fixed; human, JSON and Markdown; `--fail-on-new`;
 //! `--git REV` against the working tree.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -233,27 +235,14 @@ fn markdown_renders_without_stray_backslashes() {
     assert!(md.contains("**1 flow** added, **1** removed, **1** changed"), "{md}");
 }
 
-fn git_in(repo: &Path, args: &[&str]) {
-    let s = std::process::Command::new("git")
-        .current_dir(repo)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .unwrap();
-    assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
-}
-
 #[test]
 fn git_revision_without_the_inventory_adds_every_flow() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
-    git_in(repo, &["init", "-q"]);
+    common::git(repo, &["init", "-q"]);
     std::fs::write(repo.join("README"), "before the inventory\n").unwrap();
-    git_in(repo, &["add", "."]);
-    git_in(repo, &["commit", "-qm", "first"]);
+    common::git(repo, &["add", "."]);
+    common::git(repo, &["commit", "-qm", "first"]);
     std::fs::create_dir(repo.join("inventory")).unwrap();
     write(&repo.join("inventory"), "acme.json", &new());
     let (code, out, err) =
@@ -278,7 +267,7 @@ fn git_revision_without_the_inventory_adds_every_flow() {
 fn git_reads_parts_with_non_ascii_names_and_ignores_a_hook_environment() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
-    git_in(repo, &["init", "-q"]);
+    common::git(repo, &["init", "-q"]);
     let inv = repo.join("清单 目录");
     std::fs::create_dir(&inv).unwrap();
     // The flows in a part of their own, with a name git quotes unless asked for NUL-separated output.
@@ -286,8 +275,8 @@ fn git_reads_parts_with_non_ascii_names_and_ignores_a_hook_environment() {
     let flows = base.as_object_mut().unwrap().remove("flows").unwrap();
     write(&inv, "组织.json", &base);
     write(&inv, "数据流.json", &json!({"piflow": 1, "flows": flows}));
-    git_in(repo, &["add", "."]);
-    git_in(repo, &["commit", "-qm", "inventory"]);
+    common::git(repo, &["add", "."]);
+    common::git(repo, &["commit", "-qm", "inventory"]);
     let mut flows = flows;
     flows[2]["to"] = json!("sms");
     write(&inv, "数据流.json", &json!({"piflow": 1, "flows": flows}));

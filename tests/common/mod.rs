@@ -97,3 +97,18 @@ pub fn piflow(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Run git in `repo` with a fixed identity, never through a shell, ignoring variables a hook may
+/// have set (`GIT_DIR`, `GIT_INDEX_FILE`, `GIT_WORK_TREE`); panics with git's message on failure.
+pub fn git(repo: &Path, args: &[&str]) {
+    let s = std::process::Command::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .expect("run git");
+    assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
+}
