@@ -93,10 +93,8 @@ fn the_source_is_named() {
 #[test]
 fn the_39_types_in_the_provisions_order_under_the_keys_of_rules_md() {
     let table = table();
-    let found: Vec<(&str, &str)> = types(&table)
-        .iter()
-        .map(|t| (text(&t["key"], "key"), text(&t["name"]["zh"], "name.zh")))
-        .collect();
+    let found: Vec<(&str, &str)> =
+        types(&table).iter().map(|t| (text(&t["key"], "key"), text(&t["name"]["zh"], "name.zh"))).collect();
     let mut keys: Vec<&str> = found.iter().map(|(k, _)| *k).collect();
     keys.sort_unstable();
     keys.dedup();
@@ -168,7 +166,10 @@ fn items_quote_the_provisions_not_a_paraphrase() {
     assert_eq!(im[1]["zh"], "账号信息：账号、即时通信联系人账号列表");
     let im_categories = im[1]["categories"].as_array().unwrap();
     assert!(im_categories.contains(&Value::from("account.id")));
-    assert!(!im_categories.contains(&Value::from("communication.contacts")), "the IM contact list is not the address book");
+    assert!(
+        !im_categories.contains(&Value::from("communication.contacts")),
+        "the IM contact list is not the address book"
+    );
     let cars = items("car-services");
     assert_eq!(cars[3]["zh"], "使用共享单车、分时租赁汽车服务用户的位置信息");
     assert!(cars[3]["condition"].is_string());
