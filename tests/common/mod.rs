@@ -112,3 +112,11 @@ pub fn git(repo: &Path, args: &[&str]) {
         .expect("run git");
     assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
 }
+
+/// Targets of unwaived findings with this code, asserting there is at least one: the way a test
+/// says "this rule fires here" (tests/catalogue.rs holds every code to such a test).
+pub fn fires(report: &Value, code: &str) -> Vec<String> {
+    let t = targets(report, code);
+    assert!(!t.is_empty(), "{code} did not fire: {report:#}");
+    t
+}
