@@ -386,3 +386,26 @@ fn check_refuses_to_write_over_its_inputs() {
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&notice).expect("read"), "我们收集您的手机号码。\n");
 }
+
+/// The rule tests check in-process (tests/common `check`); the binary must give the same JSON
+/// report and the same exit code, on an inventory with findings of every severity.
+#[test]
+fn in_process_check_matches_the_binary() {
+    let mut inv = base();
+    get(&mut inv, "purposes", "login")["basis"] = json!("legitimate-interests");
+    push(&mut inv, "fields", json!({"id": "spare", "name": "Spare", "category": "contact.email"}));
+    get(&mut inv, "parties", "sms")["country"] = json!("US");
+    let (code, in_process) = check(&inv, &["--fail-on", "warning"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.json"), serde_json::to_string_pretty(&inv).unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "inv.json", "--format", "json", "--as-of", AS_OF, "--fail-on", "warning"])
+        .output()
+        .unwrap();
+    let binary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(codes(&binary).len() >= 3, "{binary:#}");
+    assert_eq!(binary, in_process);
+    assert_eq!(out.status.code(), Some(code));
+}

@@ -6,6 +6,7 @@
 //! `packages` and `hosts` extend the database (a vendor the database lacks is still recognised).
 
 use super::Context;
+pub use super::catalogue::declared::*;
 use crate::finding::Finding;
 use crate::graph::FlowGraph;
 use crate::model::{Inventory, Sdk};
@@ -13,7 +14,6 @@ use crate::scan::db::{host_matches, normalize};
 use crate::scan::{Database, Evidence, HostUse, MarkerKind, PackageUse, Place, Signature};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-pub use super::catalogue::declared::*;
 
 /// What the inventory declares, with the database SDKs each sdk stands for.
 pub struct Declared<'a> {

@@ -1,11 +1,11 @@
 //! GDPR — Regulation (EU) 2016/679.
 
+pub use super::catalogue::gdpr::*;
 use super::{Context, Facts, basis, covered, edge_finding, edge_label, field_ids, list, valid};
 use crate::finding::Finding;
 use crate::graph::{Edge, FlowGraph, FlowKind};
 use crate::model::{Basis, MechanismKind, Regime, Requirement, Role, adequacy};
 use std::collections::BTreeSet;
-pub use super::catalogue::gdpr::*;
 
 /// The rules about one edge (the caller shares the edges out among threads).
 pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, e: &Edge, out: &mut Vec<Finding>) {

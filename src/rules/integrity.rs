@@ -1,10 +1,10 @@
 //! Integrity: is the map itself complete and consistent? These rules hold under every regime.
 
+pub use super::catalogue::integrity::*;
 use super::{Context, edge_finding, edge_label, field_ids, list, valid};
 use crate::finding::Finding;
 use crate::graph::{FlowGraph, Node};
 use petgraph::Direction;
-pub use super::catalogue::integrity::*;
 
 pub fn check(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
     field_from_nowhere(g, out);

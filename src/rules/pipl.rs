@@ -1,6 +1,7 @@
 //! PIPL — the Personal Information Protection Law of the PRC (2021), and the CAC Provisions on
 //! Promoting and Regulating Cross-Border Data Flows (in force 2024-03-22) for the export tiers.
 
+pub use super::catalogue::pipl::*;
 use super::{
     Context, Facts, basis, covered, edge_finding, edge_label, field_ids, is_cn_kind, list, sensitive_fields, valid,
 };
@@ -9,7 +10,6 @@ use crate::graph::{Edge, FlowGraph, FlowKind, Origin};
 use crate::model::{Basis, MechanismKind, Regime, Requirement, Role};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-pub use super::catalogue::pipl::*;
 
 /// The rules about one edge (the caller shares the edges out among threads).
 pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, out: &mut Vec<Finding>) {
