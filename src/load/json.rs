@@ -556,7 +556,13 @@ pub(crate) fn explain_message(msg: &str, noun: &str, syntax: bool) -> (LoadCode,
         let help = suggest(&q).or_else(|| (q.len() > 1).then(|| format!("{noun} may have: {}", q[1..].join(", "))));
         (LoadCode::UnknownKey, format!("unknown key `{}` in {noun}", q.first().unwrap_or(&"?")), help)
     } else if msg.starts_with("missing field") {
-        (LoadCode::MissingKey, format!("{noun} needs `{}`", q.first().unwrap_or(&"?")), None)
+        let key = q.first().unwrap_or(&"?");
+        // The organization's own keys are id, name and country: `kind` and `date` are a filing's.
+        if noun == <Organization as Entity>::NOUN && matches!(*key, "kind" | "date") {
+            let help = r#"write each filing as {"kind": "officer" | "face-recognition", "date": "YYYY-MM-DD", "reference": …}"#;
+            return (LoadCode::MissingKey, format!("a filing of {noun} needs `{key}`"), Some(help.into()));
+        }
+        (LoadCode::MissingKey, format!("{noun} needs `{key}`"), None)
     } else if msg.starts_with("unknown variant") {
         let help = suggest(&q).or_else(|| (q.len() > 1).then(|| format!("one of: {}", q[1..].join(", "))));
         (LoadCode::BadValue, format!("`{}` is not a valid value here ({noun})", q.first().unwrap_or(&"?")), help)
