@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Subcommand, Debug)]
 pub enum Commands {
-    /// Find third-party SDKs and hosts in source trees and HAR captures (for `check --observed`).
+    /// Find third-party SDKs, permissions and hosts in source trees, built apps and HAR captures (for `check --observed`).
     Scan(ScanArgs),
     /// Compare two inventories (or one against a git revision): flows, destinations, findings.
     Diff(DiffArgs),
@@ -23,8 +23,8 @@ pub enum Commands {
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
-    /// Source trees to walk (.gitignore is respected); default: the current directory unless only
-    /// --har is given.
+    /// Source trees to walk (.gitignore is respected) and built apps (.apk, .aab, .ipa, also when
+    /// found in a tree); default: the current directory unless only --har is given.
     pub dirs: Vec<PathBuf>,
     /// HAR capture files (browser devtools, Charles, mitmproxy) to read hosts and parameters from.
     #[arg(long, num_args = 1..)]

@@ -7,6 +7,7 @@
 //! location; the scan goes on. This module never reads the inventory.
 
 mod android;
+pub mod apk;
 pub mod axml;
 pub mod db;
 pub mod dex;
@@ -86,18 +87,27 @@ pub struct PackageUse {
 pub enum MarkerKind {
     Component,
     MetaData,
+    /// An Android permission the manifest requests, or an iOS usage-description key
+    /// (`NSCameraUsageDescription`): what the app asks the user's device for.
     Permission,
+    /// Another app the app asks to see (Android `<queries><package>`, iOS
+    /// `LSApplicationQueriesSchemes`): SDKs for login, share and payment need them.
+    Query,
 }
 
-/// An AndroidManifest.xml entry.
+/// An AndroidManifest.xml entry (or, for permissions and queries, its iOS `Info.plist` counterpart).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Marker {
     pub kind: MarkerKind,
-    /// Component class, `meta-data` name or permission name.
+    /// Component class, `meta-data` name, permission name or queried package.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk: Option<String>,
+    /// For a permission: the taxonomy categories of personal data it gives access to
+    /// (`data/android-permissions.json`); empty when it gives none or is not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
     #[serde(flatten)]
     pub place: Place,
 }
