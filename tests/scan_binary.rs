@@ -287,3 +287,195 @@ fn app_bundle_gives_dex_and_native_evidence_and_says_the_manifest_is_not_read() 
     );
     assert!(markers(&obs, "permission").is_empty());
 }
+
+const APP: &str = "Payload/Cyxbs.app";
+
+/// An IPA made of real plists (tests/fixtures/binary/ios, see the README): the app's Info.plist
+/// (as XML, or converted to a binary plist as Xcode ships it), two SDK frameworks with their
+/// privacy manifests, one framework without, and an app extension whose Info.plist is not the app's.
+fn ipa(path: &Path, binary_info: bool) {
+    let ios = |name: &str| std::fs::read(fixture(&format!("ios/{name}"))).unwrap();
+    let mut info = ios("cyxbs.Info.plist");
+    if binary_info {
+        let v = plist::Value::from_reader(std::io::Cursor::new(&info)).unwrap();
+        info.clear();
+        v.to_writer_binary(&mut info).unwrap();
+    }
+    let widget = b"<plist><dict><key>NSContactsUsageDescription</key><string>widget</string></dict></plist>";
+    let entries: Vec<(String, Vec<u8>)> = vec![
+        (format!("{APP}/Info.plist"), info),
+        (format!("{APP}/Cyxbs"), b"\xcf\xfa\xed\xfe".to_vec()),
+        (format!("{APP}/Frameworks/FBSDKCoreKit.framework/FBSDKCoreKit"), b"\xcf\xfa\xed\xfe".to_vec()),
+        (
+            format!("{APP}/Frameworks/FBSDKCoreKit.framework/PrivacyInfo.xcprivacy"),
+            ios("FBSDKCoreKit.PrivacyInfo.xcprivacy"),
+        ),
+        (format!("{APP}/Frameworks/AMapFoundationKit.framework/AMapFoundationKit"), b"\xcf\xfa\xed\xfe".to_vec()),
+        (
+            format!("{APP}/Frameworks/AppsFlyerLib.framework/PrivacyInfo.xcprivacy"),
+            ios("AppsFlyerLib.PrivacyInfo.xcprivacy"),
+        ),
+        (format!("{APP}/PlugIns/Widget.appex/Info.plist"), widget.to_vec()),
+    ];
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    zip_of(path, &refs);
+}
+
+/// `name file:line` of the markers of one kind.
+fn marker_places(obs: &Value, kind: &str) -> Vec<String> {
+    obs["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == kind)
+        .map(|m| {
+            let file = short(m["file"].as_str().unwrap());
+            let file = file.replace(&format!("app.ipa!{APP}/"), "");
+            let sdk = m["sdk"].as_str().map(|s| format!(" [{s}]")).unwrap_or_default();
+            format!("{} {file}:{}{sdk}", m["name"].as_str().unwrap(), m["line"])
+        })
+        .collect()
+}
+
+#[test]
+fn ipa_usage_keys_schemes_frameworks_and_privacy_manifests_with_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.ipa");
+    ipa(&path, false);
+    let (code, obs, stderr) = scan_file(&path);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(problems(&obs).is_empty(), "{:?}", problems(&obs));
+    // Ground truth: the lines of cyxbs.Info.plist (README); the extension's key is not the app's.
+    assert_eq!(
+        marker_places(&obs, "permission"),
+        [
+            "NSCameraUsageDescription Info.plist:33",
+            "NSLocationAlwaysAndWhenInUseUsageDescription Info.plist:35",
+            "NSLocationAlwaysUsageDescription Info.plist:37",
+            "NSLocationUsageDescription Info.plist:39",
+            "NSLocationWhenInUseUsageDescription Info.plist:41",
+            "NSMicrophoneUsageDescription Info.plist:43",
+            "NSPhotoLibraryUsageDescription Info.plist:45",
+        ]
+    );
+    assert_eq!(marker_places(&obs, "url-scheme"), ["redrock.zscy.youwen.share Info.plist:22"]);
+    assert_eq!(
+        packages(&obs),
+        [
+            "vendored:AMapFoundationKit.framework amap-foundation app.ipa!Payload/Cyxbs.app/Frameworks/AMapFoundationKit.framework:1",
+            "vendored:AppsFlyerLib.framework - app.ipa!Payload/Cyxbs.app/Frameworks/AppsFlyerLib.framework:1",
+            "vendored:FBSDKCoreKit.framework - app.ipa!Payload/Cyxbs.app/Frameworks/FBSDKCoreKit.framework:1",
+        ]
+    );
+    let fb = "Frameworks/FBSDKCoreKit.framework/PrivacyInfo.xcprivacy";
+    let af = "Frameworks/AppsFlyerLib.framework/PrivacyInfo.xcprivacy";
+    assert_eq!(
+        marker_places(&obs, "collected-data"),
+        [
+            format!("NSPrivacyCollectedDataTypeUserID {af}:32"),
+            format!("NSPrivacyCollectedDataTypeCrashData {af}:44"),
+            format!("NSPrivacyCollectedDataTypeCrashData {fb}:20"),
+            format!("NSPrivacyCollectedDataTypeDeviceID {fb}:32"),
+        ]
+    );
+    assert_eq!(
+        marker_places(&obs, "required-reason-api"),
+        [
+            format!("NSPrivacyAccessedAPICategorySystemBootTime {af}:17"),
+            format!("NSPrivacyAccessedAPICategoryDiskSpace {af}:21"),
+            format!("NSPrivacyAccessedAPICategoryUserDefaults {fb}:9"),
+        ]
+    );
+    assert_eq!(marker_places(&obs, "tracking-domain"), [format!("ep1.facebook.com {fb}:48")]);
+    let device_id =
+        obs["markers"].as_array().unwrap().iter().find(|m| m["name"] == "NSPrivacyCollectedDataTypeDeviceID");
+    assert_eq!(
+        device_id.unwrap()["text"],
+        "<string>NSPrivacyCollectedDataTypeDeviceID</string>",
+        "an XML plist is quoted by its line"
+    );
+}
+
+#[test]
+fn binary_info_plist_gives_the_same_keys_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.ipa");
+    ipa(&path, true);
+    let (_, obs, _) = scan_file(&path);
+    let perms = marker_places(&obs, "permission");
+    assert_eq!(perms.len(), 7, "{perms:?}");
+    assert_eq!(perms[0], "NSCameraUsageDescription Info.plist:1");
+    assert_eq!(perms[6], "NSPhotoLibraryUsageDescription Info.plist:7");
+    let camera = obs["markers"].as_array().unwrap().iter().find(|m| m["name"] == "NSCameraUsageDescription").unwrap();
+    assert_eq!(camera["text"], "NSCameraUsageDescription: 邮问上传图片，修改头像等可能需要使用相机，需要您允许。");
+    assert_eq!(marker_places(&obs, "url-scheme"), ["redrock.zscy.youwen.share Info.plist:8"]);
+}
+
+#[test]
+fn ipa_queried_schemes_and_broken_plists() {
+    // A plist written here (not from an app) with the queried schemes WeChat and QQ SDKs require.
+    let info = br#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>LSApplicationQueriesSchemes</key>
+	<array>
+		<string>weixin</string>
+		<string>weixinULAPI</string>
+		<string>mqqapi</string>
+	</array>
+</dict>
+</plist>
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.ipa");
+    zip_of(
+        &path,
+        &[
+            (&format!("{APP}/Info.plist"), info),
+            (&format!("{APP}/Frameworks/X.framework/PrivacyInfo.xcprivacy"), b"<plist><dict><key>"),
+        ],
+    );
+    let (code, obs, _) = scan_file(&path);
+    assert_eq!(code, 0);
+    assert_eq!(
+        marker_places(&obs, "query"),
+        ["weixin Info.plist:6", "weixinULAPI Info.plist:7", "mqqapi Info.plist:8"]
+    );
+    let p = problems(&obs);
+    assert!(p.iter().any(|m| m.contains("X.framework/PrivacyInfo.xcprivacy: cannot read the property list")), "{p:?}");
+
+    // Not an IPA inside: said, not silently empty.
+    let empty = dir.path().join("empty.ipa");
+    zip_of(&empty, &[("readme.txt", b"hello")]);
+    let p = problems(&scan_file(&empty).1);
+    assert!(p.iter().any(|m| m.contains("no `Payload/NAME.app/` inside")), "{p:?}");
+}
+
+#[test]
+fn check_observed_reports_the_framework_found_in_the_ipa() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.ipa");
+    ipa(&path, true);
+    let observed = dir.path().join("observed.json");
+    let out = Command::cargo_bin("piflow").unwrap().arg("scan").arg(&path).arg("-o").arg(&observed).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["check", "--as-of", "2026-06-01", "--format", "json", "--observed"])
+        .arg(&observed)
+        .arg("tests/fixtures/scan/inventory.json")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let undeclared: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "decl-undeclared-sdk")
+        .map(|f| format!("{} {}", f["target"].as_str().unwrap(), short(f["location"]["file"].as_str().unwrap())))
+        .collect();
+    assert_eq!(
+        undeclared,
+        ["vendored:AMapFoundationKit.framework app.ipa!Payload/Cyxbs.app/Frameworks/AMapFoundationKit.framework"]
+    );
+}

@@ -1,5 +1,5 @@
-//! Built apps: Android APK and AAB archives (and, through [`read_archive`], the IPA reader in
-//! `ipa.rs`). Regulators test the shipped binary, not the source, so the same evidence a source
+//! Built apps: Android APK and AAB archives here; IPA in `ipa.rs`, through the same bounded
+//! [`read_archive`]. Regulators test the shipped binary, not the source, so the same evidence a source
 //! scan gives is read from it: the manifest's permissions, components, `meta-data` keys and
 //! `<queries>`; the Java packages the dex files define; native library names; assets.
 //!
@@ -39,7 +39,7 @@ const MAX_NAME_CHARS: usize = 300;
 /// The file extensions read as built apps.
 pub fn is_app_archive(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".apk", ".aab"].iter().any(|ext| lower.ends_with(ext))
+    [".apk", ".aab", ".ipa"].iter().any(|ext| lower.ends_with(ext))
 }
 
 /// What reading an archive gave: every entry name (in archive order) and the problems met.
@@ -192,6 +192,9 @@ pub(crate) fn problem(sink: &mut Sink, archive: &str, entry: &str, message: Stri
 /// Scan a built app found at `path` (shown as `shown`): APK and AAB here, IPA in `ipa.rs`.
 pub(crate) fn scan_app(path: &Path, shown: &str, sink: &mut Sink) {
     let lower = shown.to_ascii_lowercase();
+    if lower.ends_with(".ipa") {
+        return super::ipa::scan(path, shown, sink);
+    }
     let bundle = lower.ends_with(".aab");
     let manifest_entry = if bundle { "manifest/AndroidManifest.xml" } else { "AndroidManifest.xml" };
     let mut manifests: Vec<(String, Vec<u8>)> = Vec::new();

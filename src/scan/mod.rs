@@ -13,6 +13,7 @@ pub mod db;
 pub mod dex;
 mod gradle;
 mod har;
+mod ipa;
 mod js;
 mod lang;
 mod locate;
@@ -93,6 +94,16 @@ pub enum MarkerKind {
     /// Another app the app asks to see (Android `<queries><package>`, iOS
     /// `LSApplicationQueriesSchemes`): SDKs for login, share and payment need them.
     Query,
+    /// A URL scheme an iOS app registers (`CFBundleURLSchemes`: `wx…` for WeChat callbacks).
+    UrlScheme,
+    /// A data type a privacy manifest (`PrivacyInfo.xcprivacy`) says is collected
+    /// (`NSPrivacyCollectedDataTypeDeviceID`); its text says whether linked, used for tracking,
+    /// and the purposes.
+    CollectedData,
+    /// A required-reason API category a privacy manifest declares, with its reasons.
+    RequiredReasonApi,
+    /// A tracking domain a privacy manifest declares (`NSPrivacyTrackingDomains`).
+    TrackingDomain,
 }
 
 /// An AndroidManifest.xml entry (or, for permissions and queries, its iOS `Info.plist` counterpart).
