@@ -479,3 +479,58 @@ fn check_observed_reports_the_framework_found_in_the_ipa() {
         ["vendored:AMapFoundationKit.framework app.ipa!Payload/Cyxbs.app/Frameworks/AMapFoundationKit.framework"]
     );
 }
+
+/// `name → categories` of the permissions (`?` when the map does not know one).
+fn permission_categories(obs: &Value) -> Vec<String> {
+    obs["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "permission" || m["kind"] == "collected-data")
+        .map(|m| {
+            let cats = match m.get("categories").and_then(Value::as_array) {
+                Some(c) => c.iter().map(|c| c.as_str().unwrap()).collect::<Vec<_>>().join(","),
+                None => "?".into(),
+            };
+            format!("{} → {cats}", m["name"].as_str().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn permissions_carry_the_categories_they_expose() {
+    let (_, obs, _) = scan_file(&fixture("fork.apk"));
+    let mut got = permission_categories(&obs);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "android.permission.GET_ACCOUNTS → account.id,contact.email",
+            "android.permission.RECORD_AUDIO → communication.content,biometric.voice",
+            // The app's own permission: not in the map, so unknown, not "none".
+            "com.shazam.forktest.A_TEST_PERMISSION → ?",
+        ]
+    );
+    // Known to expose nothing: an empty list, not an absent one.
+    let (_, obs, _) = scan_file(&fixture("wechat-demo.apk"));
+    assert_eq!(permission_categories(&obs), ["android.permission.INTERNET → "]);
+    let internet =
+        &obs["markers"].as_array().unwrap().iter().find(|m| m["kind"] == "permission").unwrap()["categories"];
+    assert_eq!(internet, &serde_json::json!([]));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.ipa");
+    ipa(&path, false);
+    let got = permission_categories(&scan_file(&path).1);
+    for want in [
+        "NSCameraUsageDescription → identity.photo",
+        "NSLocationWhenInUseUsageDescription → location.precise",
+        "NSLocationAlwaysUsageDescription → location.precise,location.trajectory",
+        "NSPrivacyCollectedDataTypeDeviceID → device.id",
+        "NSPrivacyCollectedDataTypeUserID → account.id",
+        // Crash data has no taxonomy counterpart.
+        "NSPrivacyCollectedDataTypeCrashData → ?",
+    ] {
+        assert!(got.iter().any(|g| g == want), "missing `{want}` in {got:#?}");
+    }
+}

@@ -18,6 +18,7 @@ mod js;
 mod lang;
 mod locate;
 mod mobile;
+pub mod permissions;
 pub mod personal;
 pub mod suggest;
 mod walk;
@@ -115,10 +116,11 @@ pub struct Marker {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk: Option<String>,
-    /// For a permission: the taxonomy categories of personal data it gives access to
-    /// (`data/android-permissions.json`); empty when it gives none or is not known.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub categories: Vec<String>,
+    /// For a permission (or a privacy manifest's data type): the taxonomy categories of personal
+    /// data it gives access to (`data/android-permissions.json`); `[]` when known to give none,
+    /// absent when the map does not know it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<String>>,
     #[serde(flatten)]
     pub place: Place,
 }

@@ -58,7 +58,12 @@ impl Sink<'_> {
             MarkerKind::Permission => None,
             _ => self.db.by_marker(name).first().map(|s| s.id.clone()),
         };
-        let categories = Vec::new();
+        let categories = match kind {
+            MarkerKind::Permission => super::permissions::permission(name),
+            MarkerKind::CollectedData => super::permissions::data_type(name),
+            _ => None,
+        };
+        let categories = categories.map(<[String]>::to_vec);
         self.obs.markers.push(Marker { kind, name: name.to_owned(), sdk, categories, place });
     }
 }
