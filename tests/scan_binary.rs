@@ -534,3 +534,22 @@ fn permissions_carry_the_categories_they_expose() {
         assert!(got.iter().any(|g| g == want), "missing `{want}` in {got:#?}");
     }
 }
+
+#[test]
+fn human_format_lists_sdks_and_permissions_with_categories() {
+    let out = Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["scan", "--format", "human"])
+        .arg(fixture("fork.apk"))
+        .arg(fixture("wechat-demo.apk"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("SDKs found: 1\n  wechat-opensdk: WeChat OpenSDK"), "{text}");
+    assert!(text.contains("wechat-demo.apk!classes.dex:1"), "{text}");
+    assert!(text.contains("Permissions: 4\n"), "{text}");
+    assert!(text.contains("android.permission.RECORD_AUDIO → communication.content, biometric.voice  at "), "{text}");
+    assert!(text.contains("android.permission.INTERNET → no personal data"), "{text}");
+    assert!(text.contains("com.shazam.forktest.A_TEST_PERMISSION → (not in the permission map)"), "{text}");
+}
