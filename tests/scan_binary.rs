@@ -553,3 +553,35 @@ fn human_format_lists_sdks_and_permissions_with_categories() {
     assert!(text.contains("android.permission.INTERNET → no personal data"), "{text}");
     assert!(text.contains("com.shazam.forktest.A_TEST_PERMISSION → (not in the permission map)"), "{text}");
 }
+
+#[test]
+fn source_manifests_give_queries_and_categories_like_binary_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("AndroidManifest.xml");
+    std::fs::write(
+        &manifest,
+        r#"<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.example">
+    <uses-permission android:name="android.permission.READ_CONTACTS" />
+    <queries>
+        <package android:name="com.tencent.mm" />
+        <intent><action android:name="android.intent.action.VIEW" /></intent>
+    </queries>
+    <application><activity android:name=".Main" /></application>
+</manifest>
+"#,
+    )
+    .unwrap();
+    let (_, obs, _) = scan(&[dir.path().as_os_str()]);
+    assert_eq!(marker_places_plain(&obs, "query"), ["com.tencent.mm:4"]);
+    assert_eq!(permission_categories(&obs), ["android.permission.READ_CONTACTS → communication.contacts"]);
+}
+
+fn marker_places_plain(obs: &Value, kind: &str) -> Vec<String> {
+    obs["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == kind)
+        .map(|m| format!("{}:{}", m["name"].as_str().unwrap(), m["line"]))
+        .collect()
+}
