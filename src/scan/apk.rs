@@ -8,7 +8,8 @@
 //! a scan needs are decompressed, each at most [`MAX_ENTRY_BYTES`], all together at most
 //! [`MAX_TOTAL_BYTES`], and an entry that inflates more than [`MAX_RATIO`] times its compressed
 //! size is refused as a zip bomb. A damaged archive (cut short, bad central directory, a corrupt
-//! entry) becomes a [`Problem`](super::Problem) and what could be read is kept.
+//! entry) becomes a [`Problem`](super::Problem) and what could be read is kept. A bundle's
+//! manifest is aapt2 protobuf XML, read by `axml::decode_proto` into the same elements.
 //!
 //! Places name the entry inside the archive, `app.apk!classes.dex`, so `check --observed` points
 //! at the binary like at a source file. The "line" of a manifest observation is the element's
@@ -94,16 +95,15 @@ fn clip(name: &str) -> String {
     s
 }
 
+/// What is done with each wanted entry: its name, and its bytes or why they could not be read.
+pub(crate) type Visit<'a> = dyn FnMut(&str, Result<Vec<u8>, String>) + 'a;
+
 /// Read the zip at `path`: list every entry name, and hand each entry `want` accepts to `visit`
 /// with its bytes (or why they could not be read). Entries are inflated one at a time, so memory
 /// holds the central directory and one entry. When the central directory is damaged the local
 /// headers are read from the start instead, as far as they go. `Err` only when nothing at all
 /// could be read.
-pub(crate) fn read_archive(
-    path: &Path,
-    want: &dyn Fn(&str) -> bool,
-    visit: &mut dyn FnMut(&str, Result<Vec<u8>, String>),
-) -> Result<Listing, String> {
+pub(crate) fn read_archive(path: &Path, want: &dyn Fn(&str) -> bool, visit: &mut Visit) -> Result<Listing, String> {
     let open = || std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"));
     let mut budget = Budget { total: MAX_TOTAL_BYTES };
     let mut listing = Listing { names: Vec::new(), problems: Vec::new() };
@@ -219,23 +219,7 @@ pub(crate) fn scan_app(path: &Path, shown: &str, sink: &mut Sink) {
         problem(sink, shown, "", p);
     }
     for (entry, bytes) in manifests {
-        if bundle {
-            // aapt2 writes a bundle's manifest as protobuf XML, which piflow does not decode:
-            // say so rather than report a bundle without permissions as one that has none.
-            problem(
-                sink,
-                shown,
-                &entry,
-                format!(
-                    "the bundle's manifest is protobuf XML ({} bytes), which piflow does not read: its permissions, \
-                     components and meta-data are not listed; scan an APK built from the bundle \
-                     (`bundletool build-apks --mode=universal`) for them",
-                    bytes.len()
-                ),
-            );
-        } else {
-            read_manifest(shown, &entry, &bytes, sink);
-        }
+        read_manifest(shown, &entry, &bytes, bundle, sink);
     }
     let mut natives: BTreeMap<&str, &str> = BTreeMap::new();
     for name in &listing.names {
@@ -333,9 +317,11 @@ fn read_assets(shown: &str, bundle: bool, names: &[String], sink: &mut Sink) {
     }
 }
 
-/// The manifest of an APK (binary XML): permissions, components, `meta-data` keys, queried apps.
-fn read_manifest(shown: &str, entry: &str, bytes: &[u8], sink: &mut Sink) {
-    let elements = match super::axml::decode(bytes) {
+/// The manifest of an APK (Android binary XML) or of an app bundle (aapt2 protobuf XML):
+/// permissions, components, `meta-data` keys, queried apps.
+fn read_manifest(shown: &str, entry: &str, bytes: &[u8], bundle: bool, sink: &mut Sink) {
+    let decoded = if bundle { super::axml::decode_proto(bytes) } else { super::axml::decode(bytes) };
+    let elements = match decoded {
         Ok(e) => e,
         Err(e) => return problem(sink, shown, entry, format!("cannot read the binary manifest: {e}")),
     };
