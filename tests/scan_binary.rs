@@ -140,6 +140,30 @@ fn apks_inside_a_scanned_tree_are_read_too() {
     assert_eq!(packages(&obs), ["dex:com.tencent.mm.opensdk wechat-opensdk app-release.apk!classes.dex:1"]);
 }
 
+/// `check --observed` of a scan against an inventory: exit code and `target file:line` of each
+/// decl-undeclared-sdk finding.
+fn undeclared(observed: &Path, inventory: &Path) -> (i32, Vec<String>) {
+    let out = Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["check", "--as-of", "2026-06-01", "--format", "json", "--observed"])
+        .arg(observed)
+        .arg(inventory)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "decl-undeclared-sdk")
+        .map(|f| {
+            let file = short(f["location"]["file"].as_str().unwrap());
+            format!("{} {file}:{}", f["target"].as_str().unwrap(), f["location"]["line"])
+        })
+        .collect();
+    (out.status.code().unwrap(), found)
+}
+
 #[test]
 fn check_observed_reports_the_sdk_found_in_the_binary() {
     let dir = tempfile::tempdir().unwrap();
@@ -153,31 +177,7 @@ fn check_observed_reports_the_sdk_found_in_the_binary() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let check = |inventory: &Path| {
-        let out = Command::cargo_bin("piflow")
-            .unwrap()
-            .args(["check", "--as-of", "2026-06-01", "--format", "json", "--observed"])
-            .arg(&observed)
-            .arg(inventory)
-            .output()
-            .unwrap();
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let undeclared: Vec<String> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["code"] == "decl-undeclared-sdk")
-            .map(|f| {
-                format!(
-                    "{} {}:{}",
-                    f["target"].as_str().unwrap(),
-                    short(f["location"]["file"].as_str().unwrap()),
-                    f["location"]["line"]
-                )
-            })
-            .collect();
-        (out.status.code().unwrap(), undeclared)
-    };
+    let check = |inventory: &Path| undeclared(&observed, inventory);
     let inventory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scan/inventory.json");
     let (code, undeclared) = check(&inventory);
     assert_eq!(code, 1);
@@ -494,24 +494,11 @@ fn check_observed_reports_the_framework_found_in_the_ipa() {
     let observed = dir.path().join("observed.json");
     let out = Command::cargo_bin("piflow").unwrap().arg("scan").arg(&path).arg("-o").arg(&observed).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let out = Command::cargo_bin("piflow")
-        .unwrap()
-        .args(["check", "--as-of", "2026-06-01", "--format", "json", "--observed"])
-        .arg(&observed)
-        .arg("tests/fixtures/scan/inventory.json")
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let undeclared: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "decl-undeclared-sdk")
-        .map(|f| format!("{} {}", f["target"].as_str().unwrap(), short(f["location"]["file"].as_str().unwrap())))
-        .collect();
+    let (code, found) = undeclared(&observed, Path::new("tests/fixtures/scan/inventory.json"));
+    assert_eq!(code, 1);
     assert_eq!(
-        undeclared,
-        ["vendored:AMapFoundationKit.framework app.ipa!Payload/Cyxbs.app/Frameworks/AMapFoundationKit.framework"]
+        found,
+        ["vendored:AMapFoundationKit.framework app.ipa!Payload/Cyxbs.app/Frameworks/AMapFoundationKit.framework:1"]
     );
 }
 

@@ -185,6 +185,23 @@ pub(crate) fn place(archive: &str, entry: &str, line: u32, text: &str) -> Place 
     Place { file, line: line.max(1), text: super::locate::quote(text) }
 }
 
+/// The entry names of an archive read, its problems reported; `None` (reported too) when it
+/// could not be read at all.
+pub(crate) fn reported(sink: &mut Sink, archive: &str, read: Result<Listing, String>) -> Option<Vec<String>> {
+    match read {
+        Ok(listing) => {
+            for p in listing.problems {
+                problem(sink, archive, "", p);
+            }
+            Some(listing.names)
+        }
+        Err(e) => {
+            problem(sink, archive, "", e);
+            None
+        }
+    }
+}
+
 pub(crate) fn problem(sink: &mut Sink, archive: &str, entry: &str, message: String) {
     sink.obs.problems.push(Problem { message, place: place(archive, entry, 1, "") });
 }
@@ -211,18 +228,13 @@ pub(crate) fn scan_app(path: &Path, shown: &str, sink: &mut Sink) {
             Err(e) => problem(sink, shown, name, e),
         }
     };
-    let listing = match read_archive(path, &want, &mut visit) {
-        Ok(l) => l,
-        Err(e) => return problem(sink, shown, "", e),
-    };
-    for p in listing.problems {
-        problem(sink, shown, "", p);
-    }
+    let read = read_archive(path, &want, &mut visit);
+    let Some(names) = reported(sink, shown, read) else { return };
     for (entry, bytes) in manifests {
         read_manifest(shown, &entry, &bytes, bundle, sink);
     }
     let mut natives: BTreeMap<&str, &str> = BTreeMap::new();
-    for name in &listing.names {
+    for name in &names {
         let (_, rest) = split_module(name, bundle);
         if let Some((_abi, lib)) = rest.strip_prefix("lib/").and_then(|r| r.split_once('/'))
             && !lib.contains('/')
@@ -237,7 +249,7 @@ pub(crate) fn scan_app(path: &Path, shown: &str, sink: &mut Sink) {
             sink.package("vendored", lib, None, place(shown, entry, 1, lib));
         }
     }
-    read_assets(shown, bundle, &listing.names, sink);
+    read_assets(shown, bundle, &names, sink);
 }
 
 /// An AAB's entries live under their module (`base/dex/classes.dex`, `base/lib/…`); an APK's at

@@ -8,7 +8,7 @@
 //! A place's line is the line of the key in an XML plist; a binary plist has no lines, so there
 //! it is the observation's ordinal in that file (the first key read is line 1).
 
-use super::apk::{place, problem, read_archive};
+use super::apk::{place, problem, read_archive, reported};
 use super::locate::Text;
 use super::walk::Sink;
 use super::{MarkerKind, Place};
@@ -43,21 +43,15 @@ pub(crate) fn scan(path: &Path, shown: &str, sink: &mut Sink) {
         Ok(b) => plists.push((name.to_owned(), b)),
         Err(e) => problem(sink, shown, name, e),
     };
-    let listing = match read_archive(path, &want, &mut visit) {
-        Ok(l) => l,
-        Err(e) => return problem(sink, shown, "", e),
-    };
-    for p in listing.problems {
-        problem(sink, shown, "", p);
-    }
-    let apps: std::collections::BTreeSet<&str> =
-        listing.names.iter().filter_map(|n| in_app(n)).map(|(a, _)| a).collect();
+    let read = read_archive(path, &want, &mut visit);
+    let Some(names) = reported(sink, shown, read) else { return };
+    let apps: std::collections::BTreeSet<&str> = names.iter().filter_map(|n| in_app(n)).map(|(a, _)| a).collect();
     if apps.is_empty() {
         problem(sink, shown, "", "no `Payload/NAME.app/` inside; is this an IPA?".into());
     }
     // Embedded frameworks, once each, at their directory.
     let mut frameworks: BTreeMap<&str, &str> = BTreeMap::new();
-    for name in &listing.names {
+    for name in &names {
         if let Some((dir, fw)) = framework_of(name) {
             frameworks.entry(dir).or_insert(fw);
         }
