@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn bundled_database_parses_and_is_consistent() {
         let db = Database::parse(BUNDLED).expect("data/sdk-signatures.json must parse");
-        assert!(db.sdks.len() >= 150, "at least 150 SDKs");
+        assert!(db.sdks.len() >= 600, "at least 600 SDKs");
         let ids_set: BTreeSet<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
         let mut ids: Vec<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
         ids.sort_unstable();
@@ -410,5 +410,80 @@ mod tests {
         let hits = db.by_package("maven:com.tencent.bugly:crashreport_upgrade:2.0");
         assert_eq!(hits.first().map(|s| s.id.as_str()), Some("tencent-bugly"));
         assert!(db.by_package("maven:com.tencent.buglyx:crashreport").is_empty());
+    }
+
+    /// A binary's evidence (a class package, a native library, a component, a framework) must
+    /// name one SDK, or the scan would report two products for one file. API-key `meta-data`
+    /// names are shared on purpose (AMap's key serves its map, search and navigation SDKs).
+    #[test]
+    fn binary_markers_belong_to_one_sdk_each() {
+        let db = Database::parse(BUNDLED).unwrap();
+        let mut seen: BTreeMap<(&str, String), &str> = BTreeMap::new();
+        for s in &db.sdks {
+            let a = &s.android;
+            let marks = a
+                .dex
+                .iter()
+                .map(|m| ("dex", m.clone()))
+                .chain(a.components.iter().map(|m| ("component", m.clone())))
+                .chain(a.native.iter().chain(&s.ios.frameworks).map(|m| ("file", m.to_ascii_lowercase())))
+                .chain(a.jars.iter().map(|m| ("jar", m.to_ascii_lowercase())));
+            for (kind, m) in marks {
+                if let Some(other) = seen.insert((kind, m.clone()), &s.id) {
+                    assert_eq!(other, s.id, "{kind} `{m}` is listed by both {other} and {}", s.id);
+                }
+            }
+            for d in &a.dex {
+                let ok = d.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                assert!(ok, "{}: `{d}` is not a Java package prefix", s.id);
+            }
+        }
+    }
+
+    /// The SDKs Chinese apps commonly embed are all known, each by its own product id.
+    #[test]
+    fn chinese_market_sdks_are_covered() {
+        let db = Database::bundled();
+        for id in [
+            "umeng-common", "umeng-analytics", "umeng-push", "umeng-share", "umeng-verify", "umeng-apm",
+            "talkingdata", "growingio", "sensorsdata", "zhugeio", "baidu-mobstat", "tencent-mta", "tencent-beacon",
+            "hms-push", "xiaomi-push", "oppo-push", "vivo-push", "honor-push", "meizu-push", "jpush", "getui-push",
+            "aliyun-push", "tencent-tpns", "cmcc-number-auth", "cucc-number-auth", "ctcc-number-auth", "jverification",
+            "chuanglan-shanyan", "aliyun-number-auth", "netease-yidun-quicklogin", "alipay-app-sdk", "wechat-opensdk",
+            "unionpay-sdk", "jdpay-sdk", "qq-connect", "weibo-sdk", "douyin-opensdk", "mob-sharesdk", "amap-location",
+            "amap-map", "amap-map-2d", "amap-search", "amap-navi", "baidu-map", "baidu-location", "tencent-map",
+            "tencent-location", "tencent-bugly", "tingyun", "bonree", "firebase-crashlytics", "sentry-android",
+            "pangle-cn", "tencent-gdt", "kuaishou-ads", "baidu-mobads", "sigmob", "google-admob", "unity-ads",
+            "applovin", "easemob-im", "rongcloud-im", "netease-yunxin-im", "tencent-im", "agora-rtc", "zego-express",
+            "tencent-trtc", "shumei-fingerprint", "tongdun-fraudmetrix", "alibaba-security-guard", "msa-oaid",
+            "aliyun-oss", "tencent-cos", "qiniu", "meiqia", "sobot", "netease-qiyu", "aliyun-player",
+            "tencent-liteav-player", "tencent-tbs-x5",
+        ] {
+            assert!(db.get(id).is_some(), "`{id}` is in the database");
+        }
+        assert_eq!(db.by_package("cocoapods:Zhugeio")[0].id, "zhugeio");
+        assert_eq!(db.by_package("cocoapods:AMap2DMap")[0].id, "amap-map-2d");
+        assert_eq!(db.by_package("cocoapods:AMap3DMap")[0].id, "amap-map");
+        assert_eq!(db.by_package("maven:com.huawei.hms:maps:6.11.0.304")[0].id, "hms-map");
+        assert_eq!(db.by_package("cocoapods:HyphenateLite")[0].id, "easemob-im");
+        assert_eq!(db.by_package("cocoapods:UMCPush")[0].id, "umeng-push");
+        assert_eq!(db.by_package("cocoapods:UMCSecurityPlugins")[0].id, "umeng-security");
+        assert_eq!(db.by_package("cocoapods:WeChatSDK-iOS")[0].id, "wechat-opensdk");
+        assert_eq!(db.by_file("libweibosdkcore.so")[0].id, "weibo-sdk");
+        assert_eq!(db.by_file("libtencentloc.so")[0].id, "tencent-location", "the location SDK, not the map");
+        // Umeng+'s SDK notices name Beijing Ruixun Lingtong as the operator.
+        assert_eq!(db.get("umeng-analytics").unwrap().vendor.zh, "北京锐讯灵通科技有限公司");
+    }
+
+    #[test]
+    fn aggregator_vendor_channels_count_for_the_aggregator() {
+        let db = Database::bundled();
+        let hw = db.by_marker("com.igexin.sdk.HmsPushMessageService")[0];
+        assert_eq!(hw.id, "getui-push-huawei");
+        let present: BTreeSet<&str> = ["getui-push", "getui-push-huawei"].into_iter().collect();
+        assert_eq!(db.product(hw, &present).id, "getui-push");
+        let crash_ndk = db.by_file("libcrashlytics.so")[0];
+        let present: BTreeSet<&str> = ["firebase-crashlytics", "firebase-crashlytics-ndk"].into_iter().collect();
+        assert_eq!(db.product(crash_ndk, &present).id, "firebase-crashlytics");
     }
 }
