@@ -434,7 +434,8 @@ mod tests {
                 }
             }
             for d in &a.dex {
-                let ok = d.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                let ok =
+                    d.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
                 assert!(ok, "{}: `{d}` is not a Java package prefix", s.id);
             }
         }
@@ -445,24 +446,90 @@ mod tests {
     fn chinese_market_sdks_are_covered() {
         let db = Database::bundled();
         for id in [
-            "umeng-common", "umeng-analytics", "umeng-push", "umeng-share", "umeng-verify", "umeng-apm",
-            "talkingdata", "growingio", "sensorsdata", "zhugeio", "baidu-mobstat", "tencent-mta", "tencent-beacon",
-            "hms-push", "xiaomi-push", "oppo-push", "vivo-push", "honor-push", "meizu-push", "jpush", "getui-push",
-            "aliyun-push", "tencent-tpns", "cmcc-number-auth", "cucc-number-auth", "ctcc-number-auth", "jverification",
-            "chuanglan-shanyan", "aliyun-number-auth", "netease-yidun-quicklogin", "alipay-app-sdk", "wechat-opensdk",
-            "unionpay-sdk", "jdpay-sdk", "qq-connect", "weibo-sdk", "douyin-opensdk", "mob-sharesdk", "amap-location",
-            "amap-map", "amap-map-2d", "amap-search", "amap-navi", "baidu-map", "baidu-location", "tencent-map",
-            "tencent-location", "tencent-bugly", "tingyun", "bonree", "firebase-crashlytics", "sentry-android",
-            "pangle-cn", "tencent-gdt", "kuaishou-ads", "baidu-mobads", "sigmob", "google-admob", "unity-ads",
-            "applovin", "easemob-im", "rongcloud-im", "netease-yunxin-im", "tencent-im", "agora-rtc", "zego-express",
-            "tencent-trtc", "shumei-fingerprint", "tongdun-fraudmetrix", "alibaba-security-guard", "msa-oaid",
-            "aliyun-oss", "tencent-cos", "qiniu", "meiqia", "sobot", "netease-qiyu", "aliyun-player",
-            "tencent-liteav-player", "tencent-tbs-x5",
+            "umeng-common",
+            "umeng-analytics",
+            "umeng-push",
+            "umeng-share",
+            "umeng-verify",
+            "umeng-apm",
+            "talkingdata",
+            "growingio",
+            "sensorsdata",
+            "zhugeio",
+            "baidu-mobstat",
+            "tencent-mta",
+            "tencent-beacon",
+            "hms-push",
+            "xiaomi-push",
+            "oppo-push",
+            "vivo-push",
+            "honor-push",
+            "meizu-push",
+            "jpush",
+            "getui-push",
+            "aliyun-push",
+            "tencent-tpns",
+            "cmcc-number-auth",
+            "cucc-number-auth",
+            "ctcc-number-auth",
+            "jverification",
+            "chuanglan-shanyan",
+            "aliyun-number-auth",
+            "netease-yidun-quicklogin",
+            "alipay-app-sdk",
+            "wechat-opensdk",
+            "unionpay-sdk",
+            "jdpay-sdk",
+            "qq-connect",
+            "weibo-sdk",
+            "douyin-opensdk",
+            "mob-sharesdk",
+            "amap-location",
+            "amap-map",
+            "amap-search",
+            "amap-navi",
+            "baidu-map",
+            "baidu-location",
+            "tencent-map",
+            "tencent-location",
+            "tencent-bugly",
+            "tingyun",
+            "bonree",
+            "firebase-crashlytics",
+            "sentry-android",
+            "pangle-cn",
+            "tencent-gdt",
+            "kuaishou-ads",
+            "baidu-mobads",
+            "sigmob",
+            "google-admob",
+            "unity-ads",
+            "applovin",
+            "easemob-im",
+            "rongcloud-im",
+            "netease-yunxin-im",
+            "tencent-im",
+            "agora-rtc",
+            "zego-express",
+            "tencent-trtc",
+            "shumei-fingerprint",
+            "tongdun-fraudmetrix",
+            "alibaba-security-guard",
+            "msa-oaid",
+            "aliyun-oss",
+            "tencent-cos",
+            "qiniu",
+            "meiqia",
+            "sobot",
+            "netease-qiyu",
+            "aliyun-player",
+            "tencent-liteav-player",
+            "tencent-tbs-x5",
         ] {
             assert!(db.get(id).is_some(), "`{id}` is in the database");
         }
         assert_eq!(db.by_package("cocoapods:Zhugeio")[0].id, "zhugeio");
-        assert_eq!(db.by_package("cocoapods:AMap2DMap")[0].id, "amap-map-2d");
+        assert_eq!(db.by_package("cocoapods:AMap2DMap")[0].id, "amap-map", "2D and 3D are one map product");
         assert_eq!(db.by_package("cocoapods:AMap3DMap")[0].id, "amap-map");
         assert_eq!(db.by_package("maven:com.huawei.hms:maps:6.11.0.304")[0].id, "hms-map");
         assert_eq!(db.by_package("cocoapods:HyphenateLite")[0].id, "easemob-im");
