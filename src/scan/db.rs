@@ -364,6 +364,15 @@ mod tests {
         assert_eq!(db.product(accs, &present).id, "umeng-push");
         let alone: BTreeSet<&str> = ["alibaba-accs"].into_iter().collect();
         assert_eq!(db.product(accs, &alone).id, "alibaba-accs", "no carrier present: the part itself");
+        // An aggregator's vendor channel and an NDK add-on count for their product too.
+        let getui_huawei = db.by_marker("com.igexin.sdk.HmsPushMessageService")[0];
+        assert_eq!(getui_huawei.id, "getui-push-huawei");
+        for (part, carrier) in
+            [(getui_huawei, "getui-push"), (db.by_file("libcrashlytics.so")[0], "firebase-crashlytics")]
+        {
+            let both: BTreeSet<&str> = [carrier, part.id.as_str()].into_iter().collect();
+            assert_eq!(db.product(part, &both).id, carrier, "{} counts for {carrier}", part.id);
+        }
         // A bare UMENG_APPKEY is the common component, not analytics; the AMap key is not the map.
         assert_eq!(db.by_marker("UMENG_APPKEY")[0].id, "umeng-common");
         assert_eq!(db.by_marker("com.amap.api.v2.apikey")[0].id, "amap-foundation");
@@ -528,29 +537,22 @@ mod tests {
         ] {
             assert!(db.get(id).is_some(), "`{id}` is in the database");
         }
-        assert_eq!(db.by_package("cocoapods:Zhugeio")[0].id, "zhugeio");
-        assert_eq!(db.by_package("cocoapods:AMap2DMap")[0].id, "amap-map", "2D and 3D are one map product");
-        assert_eq!(db.by_package("cocoapods:AMap3DMap")[0].id, "amap-map");
-        assert_eq!(db.by_package("maven:com.huawei.hms:maps:6.11.0.304")[0].id, "hms-map");
-        assert_eq!(db.by_package("cocoapods:HyphenateLite")[0].id, "easemob-im");
-        assert_eq!(db.by_package("cocoapods:UMCPush")[0].id, "umeng-push");
-        assert_eq!(db.by_package("cocoapods:UMCSecurityPlugins")[0].id, "umeng-security");
-        assert_eq!(db.by_package("cocoapods:WeChatSDK-iOS")[0].id, "wechat-opensdk");
-        assert_eq!(db.by_file("libweibosdkcore.so")[0].id, "weibo-sdk");
-        assert_eq!(db.by_file("libtencentloc.so")[0].id, "tencent-location", "the location SDK, not the map");
+        // The CocoaPods names issue 22 found missed, new entries, and binaries that name one product.
+        for (coordinate, id) in [
+            ("cocoapods:Zhugeio", "zhugeio"),
+            ("cocoapods:AMap2DMap", "amap-map"), // 2D and 3D are one map product
+            ("cocoapods:AMap3DMap", "amap-map"),
+            ("maven:com.huawei.hms:maps:6.11.0.304", "hms-map"),
+            ("cocoapods:HyphenateLite", "easemob-im"),
+            ("cocoapods:UMCPush", "umeng-push"),
+            ("cocoapods:UMCSecurityPlugins", "umeng-security"),
+            ("cocoapods:WeChatSDK-iOS", "wechat-opensdk"),
+            ("vendored:libweibosdkcore.so", "weibo-sdk"),
+            ("vendored:libtencentloc.so", "tencent-location"), // the location SDK, not the map
+        ] {
+            assert_eq!(db.by_package(coordinate).first().map(|s| s.id.as_str()), Some(id), "{coordinate}");
+        }
         // Umeng+'s SDK notices name Beijing Ruixun Lingtong as the operator.
         assert_eq!(db.get("umeng-analytics").unwrap().vendor.zh, "北京锐讯灵通科技有限公司");
-    }
-
-    #[test]
-    fn aggregator_vendor_channels_count_for_the_aggregator() {
-        let db = Database::bundled();
-        let hw = db.by_marker("com.igexin.sdk.HmsPushMessageService")[0];
-        assert_eq!(hw.id, "getui-push-huawei");
-        let present: BTreeSet<&str> = ["getui-push", "getui-push-huawei"].into_iter().collect();
-        assert_eq!(db.product(hw, &present).id, "getui-push");
-        let crash_ndk = db.by_file("libcrashlytics.so")[0];
-        let present: BTreeSet<&str> = ["firebase-crashlytics", "firebase-crashlytics-ndk"].into_iter().collect();
-        assert_eq!(db.product(crash_ndk, &present).id, "firebase-crashlytics");
     }
 }
