@@ -182,7 +182,10 @@ fn xlsx_is_byte_identical_and_reads_back() {
 
     let mut wb: Xlsx<_> = open_workbook(a.path().join("report.xlsx")).expect("open xlsx");
     let names = wb.sheet_names().to_vec();
-    assert_eq!(names, ["organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"]);
+    assert_eq!(names, ["cover", "organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"]);
+    let cover = wb.worksheet_range("cover").expect("cover sheet");
+    let cover: Vec<Vec<String>> = cover.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert!(cover.iter().any(|r| r.len() >= 2 && r[0] == "文件版本 / Document version" && r[1] == "未填写 / not given"), "{cover:?}");
     let range = wb.worksheet_range("shared").expect("sheet");
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "第三方名称 / Recipient")), "{rows:?}");
@@ -429,11 +432,13 @@ fn diagram_collapses_large_inventories() {
         .stderr(predicates::str::contains("Did you mean `cdn-us`?"));
 }
 
-/// The printed record (headless Chromium, A4 landscape): a sane page count, and the processing
-/// table's header repeated on the pages the table continues on. Skips where chromium or
-/// pdftotext is missing (a fresh machine has only Rust).
+/// The printed record (headless Chromium, A4 landscape), read back page by page: the cover block
+/// on page 1, landscape pages, a sane page count, the processing table's header repeated (and
+/// whole, not wrapped a letter a line) on the pages the table continues on, and no page ending
+/// with a section's heading. Skips where chromium or pdftotext is missing (a fresh machine has
+/// only Rust).
 #[test]
-fn printed_record_repeats_table_headers() {
+fn printed_record_reads_as_a_document() {
     let have =
         |tool: &str| std::process::Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
     if !have("chromium") || !have("pdftotext") {
@@ -444,7 +449,8 @@ fn printed_record_repeats_table_headers() {
     let out = dir.path().join("onewo");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_piflow"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["report", "inventory/onewo", "--format", "html", "--lang", "zh", "--as-of", "2026-11-23", "--out"])
+        .args(["report", "inventory/onewo", "--format", "html", "--lang", "zh", "--as-of", "2026-11-23"])
+        .args(["--version", "2.1", "--approver", "王五", "--date", "2026-11-30", "--out"])
         .arg(&out)
         .status()
         .expect("piflow");
@@ -460,6 +466,7 @@ fn printed_record_repeats_table_headers() {
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--no-pdf-header-footer",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -468,13 +475,35 @@ fn printed_record_repeats_table_headers() {
         .status()
         .expect("chromium");
     assert!(status.success() && pdf.exists(), "chromium printed nothing");
+    if let Ok(info) = std::process::Command::new("pdfinfo").arg(&pdf).output() {
+        let info = String::from_utf8_lossy(&info.stdout);
+        let size = info.lines().find(|l| l.starts_with("Page size:")).unwrap_or_default().to_owned();
+        let nums: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        assert!(nums.len() >= 2 && nums[0] > nums[1], "pages are not landscape: {size}");
+    }
     let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
     let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
     assert!((3..=60).contains(&pages.len()), "{} pages", pages.len());
-    // The PIPL record's header cell; the table runs over several pages, each must show it.
+    let numbered = format!("1 / {}", pages.len());
+    assert!(pages[0].contains(&numbered), "page 1 is not numbered `{numbered}`");
+    for label in ["组织", "文件版本", "2.1", "文件日期", "2026-11-30", "批准人", "王五", "评估基准日（截至）"] {
+        assert!(pages[0].contains(label), "the cover lacks {label}: {}", pages[0]);
+    }
+    // The PIPL record's header cell; the table runs over several pages, each must show it whole.
     let with_header = pages.iter().filter(|p| p.contains("个人信息种类")).count();
     assert!(with_header >= 2, "the table header is on {with_header} page(s)");
+    // A section heading is never the last thing on its page.
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    let titles: Vec<&str> =
+        html.split("<h2>").skip(1).filter_map(|h| h.split("</h2>").next()).collect();
+    assert!(titles.len() >= 5, "{titles:?}");
+    for (i, page) in pages.iter().enumerate() {
+        // The last line of text above the page number (the `N / M` footer).
+        let footer = |l: &str| l.trim().chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ');
+        let last = page.lines().rev().find(|l| !footer(l)).unwrap_or_default().trim();
+        assert!(!titles.iter().any(|t| last.contains(t)), "page {} ends with the heading {last:?}", i + 1);
+    }
 }
 
 #[test]

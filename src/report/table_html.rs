@@ -30,7 +30,7 @@ const STYLE: &str = "\
 body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",system-ui,sans-serif;\
 margin:2em;color:#111;font-size:13px;line-height:1.4}\
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:2px solid #345}\
-.meta{color:#555}.basis{color:#345;font-style:italic;margin:.2em 0}.note{color:#6a4b00;margin:.2em 0}\
+table.cover{width:auto;min-width:50%;max-width:100%}table.cover th{white-space:nowrap;width:12em}.basis{color:#345;font-style:italic;margin:.2em 0}.note{color:#6a4b00;margin:.2em 0}\
 nav ol{columns:2}\
 table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}\
 th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left;overflow-wrap:anywhere}\
@@ -39,13 +39,16 @@ table.wide{font-size:.85em}table.wide th,table.wide td{padding:2px 3px}\
 th{background:#e8eef5}tbody tr:nth-child(even){background:#f7f7f7}\
 .empty{color:#777;font-style:italic}\
 @media print{body{margin:0;font-size:9pt}nav{display:none}section{break-before:page}\
-section:first-of-type{break-before:auto}h2,.basis,.note{break-after:avoid}\
+section:first-of-type,section.none{break-before:auto}section.none{break-inside:avoid}h2,.basis,.note{break-after:avoid}\
 thead{display:table-header-group}tr{break-inside:avoid}table.wide{font-size:7pt}\
 tbody tr:nth-child(even){background:none}}\
-@page{size:A4 landscape;margin:12mm}";
+@page{size:A4 landscape;margin:12mm 12mm 14mm;\
+@bottom-right{content:counter(page) \" / \" counter(pages);font-size:8pt;color:#555}}";
 
 fn table(out: &mut String, doc: &Document, t: &Table) {
-    let _ = writeln!(out, "<section id=\"{}\">", escape(t.id));
+    // An empty table is a heading and a line: it does not take a page of its own.
+    let class = if t.rows.is_empty() { " class=\"none\"" } else { "" };
+    let _ = writeln!(out, "<section id=\"{}\"{class}>", escape(t.id));
     let _ = writeln!(out, "<h2>{}</h2>", escape(&t.title(doc.lang)));
     let _ = writeln!(out, "<p class=\"basis\">{}</p>", escape(t.basis));
     for n in &t.notes {
@@ -99,7 +102,12 @@ pub fn write(doc: &Document, w: &mut dyn std::io::Write) -> std::io::Result<()> 
         STYLE
     );
     let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title()));
-    let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&doc.subtitle()));
+    // The cover block: document control a regulator asks for, on the first page.
+    out.push_str("<table class=\"cover\">\n<tbody>\n");
+    for (label, value) in doc.cover_rows() {
+        let _ = writeln!(out, "<tr><th scope=\"row\">{}</th><td>{}</td></tr>", escape(&label), cell(&value));
+    }
+    out.push_str("</tbody>\n</table>\n");
     out.push_str("<nav><ol>\n");
     for t in &doc.tables {
         let _ = writeln!(out, "<li><a href=\"#{}\">{}</a></li>", escape(t.id), escape(&t.title(doc.lang)));
