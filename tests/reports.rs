@@ -185,7 +185,10 @@ fn xlsx_is_byte_identical_and_reads_back() {
     assert_eq!(names, ["cover", "organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"]);
     let cover = wb.worksheet_range("cover").expect("cover sheet");
     let cover: Vec<Vec<String>> = cover.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    assert!(cover.iter().any(|r| r.len() >= 2 && r[0] == "文件版本 / Document version" && r[1] == "未填写 / not given"), "{cover:?}");
+    assert!(
+        cover.iter().any(|r| r.len() >= 2 && r[0] == "文件版本 / Document version" && r[1] == "未填写 / not given"),
+        "{cover:?}"
+    );
     let range = wb.worksheet_range("shared").expect("sheet");
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "第三方名称 / Recipient")), "{rows:?}");
@@ -487,7 +490,8 @@ fn printed_record_reads_as_a_document() {
     assert!((3..=60).contains(&pages.len()), "{} pages", pages.len());
     let numbered = format!("1 / {}", pages.len());
     assert!(pages[0].contains(&numbered), "page 1 is not numbered `{numbered}`");
-    for label in ["组织", "文件版本", "2.1", "文件日期", "2026-11-30", "批准人", "王五", "评估基准日（截至）"] {
+    for label in ["组织", "文件版本", "2.1", "文件日期", "2026-11-30", "批准人", "王五", "评估基准日（截至）"]
+    {
         assert!(pages[0].contains(label), "the cover lacks {label}: {}", pages[0]);
     }
     // The PIPL record's header cell; the table runs over several pages, each must show it whole.
@@ -495,8 +499,7 @@ fn printed_record_reads_as_a_document() {
     assert!(with_header >= 2, "the table header is on {with_header} page(s)");
     // A section heading is never the last thing on its page.
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
-    let titles: Vec<&str> =
-        html.split("<h2>").skip(1).filter_map(|h| h.split("</h2>").next()).collect();
+    let titles: Vec<&str> = html.split("<h2>").skip(1).filter_map(|h| h.split("</h2>").next()).collect();
     assert!(titles.len() >= 5, "{titles:?}");
     for (i, page) in pages.iter().enumerate() {
         // The last line of text above the page number (the `N / M` footer).
@@ -522,4 +525,92 @@ fn no_findings_leaves_out_the_findings_column() {
         let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
         assert_eq!(html.contains("<th scope=\"col\">问题</th>"), expect, "{flag:?}");
     }
+}
+
+/// The `sensitive` cells of `piflow report --format json --lang zh` for an inventory: (table id,
+/// field cell, category cell, sensitive cell) for the collected list, and the PIPL record's
+/// sensitive column.
+fn sensitivity_cells(inventory: &Path) -> (Vec<(String, String, String)>, Vec<String>) {
+    let out = tempfile::tempdir().expect("tempdir");
+    piflow()
+        .args(["report"])
+        .arg(inventory)
+        .args(["--format", "json", "--lang", "zh", "--as-of", AS_OF, "--force-inside", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&read(out.path(), "report.json")).expect("json");
+    let table = |id: &str| json["tables"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
+    let collected = table("collected")["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+            (s("field"), s("category"), s("sensitive"))
+        })
+        .collect();
+    let pipl = table("ropa-pipl")["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sensitive"].as_str().unwrap().to_owned())
+        .collect();
+    (collected, pipl)
+}
+
+/// A row never shows 否 for a category sensitive by default unless the field overrides it, and
+/// then it says so; a field declared sensitive on a non-sensitive category says that too; data of
+/// children is sensitive whatever the category.
+#[test]
+fn sensitivity_never_contradicts_the_category_silently() {
+    use piflow::model::taxonomy::CATEGORIES;
+    let sensitive_labels: Vec<&str> = CATEGORIES.iter().filter(|c| c.sensitive).map(|c| c.zh).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut overrides = 0;
+    for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        let (collected, _) = sensitivity_cells(&root.join("inventory").join(seed));
+        for (field, category, sensitive) in &collected {
+            if sensitive_labels.contains(&category.as_str()) && sensitive.starts_with('否') {
+                assert_eq!(sensitive, "否（已覆盖默认：敏感）", "{seed}: {field} [{category}]");
+                overrides += 1;
+            }
+        }
+    }
+    // onewo (communication.content, behaviour.browsing) and kunjicloud (a corporate bank account)
+    // override the default on real fields.
+    assert!(overrides >= 3, "{overrides} overrides seen");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inventory.json");
+    let mut inv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("report-basic/inventory.json")).unwrap()).unwrap();
+    for f in inv["fields"].as_array_mut().unwrap() {
+        match f["id"].as_str().unwrap() {
+            "face" => f["sensitive"] = false.into(),
+            "device" => f["sensitive"] = true.into(),
+            _ => {}
+        }
+    }
+    std::fs::write(&path, serde_json::to_string(&inv).unwrap()).unwrap();
+    let (collected, pipl) = sensitivity_cells(&path);
+    let cell = |id: &str| collected.iter().filter(|r| r.0.contains(id)).map(|r| r.2.clone()).collect::<Vec<_>>();
+    let (face, device, phone) = ("Face template 人脸", "Device ID 设备标识", "Mobile number 手机号");
+    assert!(
+        !cell(face).is_empty()
+            && cell(face).iter().all(|c| c == "否（已覆盖默认：敏感）" || c.starts_with("是（含不满十四")),
+        "{:?}",
+        cell(face)
+    );
+    assert!(
+        cell(device).iter().all(|c| c == "是（字段声明；类别默认不敏感）" || c.starts_with("是（含不满十四")),
+        "{:?}",
+        cell(device)
+    );
+    assert!(
+        !cell(phone).is_empty() && cell(phone).iter().all(|c| c == "否" || c == "是（含不满十四周岁未成年人信息）"),
+        "{:?}",
+        cell(phone)
+    );
+    assert!(pipl.iter().any(|c| c.contains(&format!("{face}: 否（已覆盖默认：敏感）"))), "{pipl:?}");
 }

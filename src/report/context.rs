@@ -85,6 +85,30 @@ impl<'g, 'a> Ctx<'g, 'a> {
         }
     }
 
+    /// Whether a field is sensitive, in words that never hide a departure from the category's
+    /// default: a field that sets `sensitive: false` on a category sensitive by default reads
+    /// "否（已覆盖默认：敏感）", so a reviewer sees the override; `children` (the data is of
+    /// children under 14) makes it sensitive whatever the field says (PIPL Art. 28).
+    pub fn sensitivity(&self, f: &crate::model::Field, children: bool) -> String {
+        let default = taxonomy::category(&f.category).is_some_and(|c| c.sensitive);
+        if children && !f.is_sensitive() {
+            return self.t("是（含不满十四周岁未成年人信息）", "yes (includes data of children under 14)");
+        }
+        match (f.sensitive, default) {
+            (Some(false), true) => self.t("否（已覆盖默认：敏感）", "no (overrides the default: sensitive)"),
+            (Some(true), false) => self.t(
+                "是（字段声明；类别默认不敏感）",
+                "yes (declared on the field; the category's default: not sensitive)",
+            ),
+            _ => self.lang.yes_no(f.is_sensitive()),
+        }
+    }
+
+    /// Whether a field overrides its category's sensitive default to "not sensitive".
+    pub fn overrides_sensitive(f: &crate::model::Field) -> bool {
+        f.sensitive == Some(false) && taxonomy::category(&f.category).is_some_and(|c| c.sensitive)
+    }
+
     pub fn kind(&self, e: &Edge) -> String {
         if matches!(e.origin(), Origin::Sdk(_)) {
             return "SDK".into();

@@ -40,6 +40,7 @@ pub fn collected(ctx: &Ctx) -> Table {
         scenario: BTreeSet<String>,
         source: BTreeSet<String>,
         basis: BTreeSet<String>,
+        children: bool,
     }
     let mut acc: BTreeMap<(u32, u32), Acc> = BTreeMap::new();
     for e in &ctx.g.edges {
@@ -55,6 +56,7 @@ pub fn collected(ctx: &Ctx) -> Table {
             };
             a.source.insert(source);
             a.basis.extend(edge_bases(ctx, e));
+            a.children |= e.children();
         }
     }
     let rows = acc
@@ -67,7 +69,7 @@ pub fn collected(ctx: &Ctx) -> Table {
                 field.name.clone(),
                 field.id.clone(),
                 ctx.category(&field.category),
-                ctx.lang.yes_no(field.is_sensitive()),
+                ctx.sensitivity(field, a.children),
                 format!("{} ({})", purpose.name, purpose.id),
                 join(a.scenario),
                 join(a.source),

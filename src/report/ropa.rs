@@ -348,6 +348,14 @@ pub fn pipl(ctx: &Ctx) -> Table {
         } else {
             format!("{}: {}", ctx.lang.yes_no(true), join(sensitive))
         };
+        // A field that overrides its category's sensitive default is named, so the row's 否
+        // never stands unexplained beside a category sensitive by default.
+        for &f in &fields {
+            let field = &ctx.g.inv.fields[f as usize];
+            if Ctx::overrides_sensitive(field) {
+                sens.push_str(&format!("; {}: {}", field.name, ctx.sensitivity(field, false)));
+            }
+        }
         if children {
             sens.push_str(&format!("; {}", ctx.t("含不满十四周岁未成年人信息", "includes data of children under 14")));
         }

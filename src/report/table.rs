@@ -138,7 +138,10 @@ impl Document {
     pub fn cover_rows(&self) -> Vec<(String, String)> {
         let l = self.lang;
         let given = |v: &Option<String>| {
-            v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map_or_else(|| l.text("未填写", "not given"), str::to_owned)
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map_or_else(|| l.text("未填写", "not given"), str::to_owned)
         };
         vec![
             (l.text("组织", "Organization"), self.organization.clone()),

@@ -62,7 +62,12 @@ pub fn write(doc: &Document, w: &mut dyn std::io::Write) -> std::io::Result<()> 
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape(&doc.title()));
     // The cover block (document control), as a two-column table.
-    let _ = writeln!(out, "| {} | {} |\n|---|---|", escape(&doc.lang.text("项目", "Item")), escape(&doc.lang.text("内容", "Value")));
+    let _ = writeln!(
+        out,
+        "| {} | {} |\n|---|---|",
+        escape(&doc.lang.text("项目", "Item")),
+        escape(&doc.lang.text("内容", "Value"))
+    );
     for (label, value) in doc.cover_rows() {
         let _ = writeln!(out, "| {} | {} |", escape(&label), escape(&value));
     }
