@@ -614,3 +614,63 @@ fn sensitivity_never_contradicts_the_category_silently() {
     );
     assert!(pipl.iter().any(|c| c.contains(&format!("{face}: 否（已覆盖默认：敏感）"))), "{pipl:?}");
 }
+
+/// The SDK list carries what MIIT-style lists carry: the vendor's legal entity, purpose, data,
+/// permissions (from the bundled SDK database when the inventory is silent, marked so), whether
+/// the data leaves the country (from the sdk's flows), the vendor's contact and policy link.
+#[test]
+fn sdk_list_has_the_miit_columns() {
+    let out = report("report-basic", &["--format", "csv", "--lang", "zh"]);
+    let mut rd = csv::Reader::from_path(out.path().join("sdks.csv")).expect("sdks.csv");
+    let header: Vec<String> =
+        rd.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_owned()).collect();
+    for col in [
+        "SDK名称",
+        "第三方主体",
+        "使用目的",
+        "收集的个人信息",
+        "申请的系统权限",
+        "是否出境",
+        "第三方联系方式",
+        "隐私政策链接",
+    ] {
+        assert!(header.iter().any(|h| h == col), "no column {col}: {header:?}");
+    }
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    let cell = |row: &csv::StringRecord, col: &str| row[header.iter().position(|h| h == col).unwrap()].to_owned();
+    assert_eq!(rows.len(), 1);
+    let perms = cell(&rows[0], "申请的系统权限");
+    assert!(perms.contains("READ_PHONE_STATE") && perms.ends_with("（据内置SDK库）"), "{perms}");
+    assert_eq!(cell(&rows[0], "是否出境"), "否");
+    assert_eq!(cell(&rows[0], "隐私政策链接"), "https://www.umeng.com/policy");
+
+    // kunjicloud's Google components send Gmail data to the US with no mechanism; its SDKs
+    // without package coordinates have no known permissions, and say so.
+    let out = tempfile::tempdir().expect("tempdir");
+    piflow()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "inventory/kunjicloud", "--format", "csv", "--lang", "zh", "--as-of", AS_OF, "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let text = read(out.path(), "sdks.csv");
+    let google = text.lines().find(|l| l.starts_with("谷歌组件")).expect("google row");
+    assert!(google.contains("是: US (无出境机制)") && google.contains(",未说明,"), "{google}");
+}
+
+/// 【】 a policy puts around a product's name are typographic quotes, not part of the name.
+#[test]
+fn lists_print_names_without_the_policys_brackets() {
+    let out = tempfile::tempdir().expect("tempdir");
+    piflow()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "inventory/onewo", "--format", "csv", "--lang", "zh", "--as-of", AS_OF, "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    for f in ["ropa-pipl", "collected", "shared"] {
+        let text = read(out.path(), &format!("{f}.csv"));
+        assert!(text.contains("弹性定价开源共创平台"), "{f}");
+        assert!(!text.contains("【弹性定价开源共创】平台（"), "{f} keeps the brackets");
+    }
+}

@@ -71,7 +71,12 @@ impl<'g, 'a> Ctx<'g, 'a> {
     }
 
     pub fn node_label(&self, n: petgraph::graph::NodeIndex) -> String {
-        format!("{} ({})", self.g.node_name(n), self.g.node_countries(n).join(", "))
+        format!("{} ({})", self.node_name(n), self.g.node_countries(n).join(", "))
+    }
+
+    /// A node's name as a list prints it ([`plain_name`]).
+    pub fn node_name(&self, n: petgraph::graph::NodeIndex) -> String {
+        plain_name(self.g.node_name(n))
     }
 
     pub fn field_names(&self, fields: impl IntoIterator<Item = u32>) -> String {
@@ -211,7 +216,41 @@ impl<'g, 'a> Ctx<'g, 'a> {
     }
 }
 
+/// A name as a list prints it: 【】 that a policy puts around a product's name as typographic
+/// quotes (`【弹性定价开源共创】平台`) are dropped, as a DPO writes the name in a table. Only a
+/// balanced pair is dropped; anything else is kept as written.
+pub fn plain_name(name: &str) -> String {
+    let open = name.matches('【').count();
+    if open == 0 || open != name.matches('】').count() {
+        return name.to_owned();
+    }
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '【' => depth += 1,
+            '】' if depth == 0 => return name.to_owned(),
+            '】' => depth -= 1,
+            _ => {}
+        }
+    }
+    name.replace(['【', '】'], "")
+}
+
 /// Whether an edge starts at an own system (used by the lists).
 pub fn from_system(ctx: &Ctx, e: &Edge) -> bool {
     matches!(ctx.g.graph[e.from], Node::System(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_name;
+
+    #[test]
+    fn typographic_brackets_are_dropped_only_when_balanced() {
+        assert_eq!(plain_name("【弹性定价开源共创】平台（含后台与数据库）"), "弹性定价开源共创平台（含后台与数据库）");
+        assert_eq!(plain_name("【A】与【B】"), "A与B");
+        assert_eq!(plain_name("】A【"), "】A【");
+        assert_eq!(plain_name("【A"), "【A");
+        assert_eq!(plain_name("Plain name"), "Plain name");
+    }
 }
