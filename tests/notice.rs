@@ -465,3 +465,46 @@ fn findings_point_at_the_real_column() {
     // `<p>We also collect your passport details…` on line 14: "passport" starts at column 25.
     assert!(human.contains("gaps.en.html:14:25"), "{human}");
 }
+
+/// On the five real policies: every finding that points into the notice points at the words it
+/// is about (a claimed term starts at its line and column), and a sentence in the way app
+/// policies list what an SDK collects (Wi-Fi SSID/BSSID) is read as a claim on every seed whose
+/// inventory does not declare Wi-Fi data, and never as one where it does.
+#[test]
+fn seed_policies_findings_point_at_their_words() {
+    use piflow::graph::FlowGraph;
+    use piflow::load::{self, LoadOptions};
+    use piflow::notice::text::{Format, Notice};
+    let opts = LoadOptions { rule_codes: piflow::rules::codes(), release_text: false };
+    let as_of: piflow::model::Date = "2026-11-23".parse().expect("date");
+    let mut claims = 0;
+    for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        let loaded = load::load(&root().join("inventory").join(seed), &opts).unwrap_or_else(|_| panic!("{seed} loads"));
+        let graph = FlowGraph::build(&loaded.inventory);
+        let policy = std::fs::read_to_string(root().join(format!("tests/fixtures/notice/seeds/{seed}.txt"))).unwrap();
+        let sdk_line = "第三方SDK在您使用时会收集您的 Wi-Fi 信息（SSID、BSSID）。";
+        let text = format!("{policy}\n{sdk_line}\n");
+        let notice = Notice::parse(format!("{seed}.txt"), text.clone(), Format::Text);
+        let findings = piflow::notice::check::check(&graph, &notice, 99, as_of);
+        let lines: Vec<&str> = text.split('\n').collect();
+        for f in findings.iter().filter(|f| f.location.file == 99) {
+            let line = lines[f.location.line as usize - 1];
+            let from: String = line.chars().skip(f.location.col as usize - 1).collect();
+            let at_offset = &text[f.location.offset as usize..];
+            assert!(
+                at_offset.starts_with(&from[..from.len().min(at_offset.len())]),
+                "{seed} {}: offset and column disagree",
+                f.code
+            );
+            if let Some(term) = f.data.get("term").and_then(|t| t.as_str()) {
+                let norm = piflow::notice::text::normalize(&from).0;
+                assert!(norm.starts_with(term), "{seed} {} points at {from:?}, not at `{term}`", f.code);
+            }
+        }
+        let declares_wifi = loaded.inventory.fields.iter().any(|f| f.category == "device.mac");
+        let wifi = findings.iter().any(|f| f.code == "notice-field-extra" && &*f.target == "device.mac");
+        assert_eq!(wifi, !declares_wifi, "{seed}");
+        claims += usize::from(wifi);
+    }
+    assert!(claims >= 4, "{claims}");
+}
