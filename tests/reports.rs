@@ -674,3 +674,27 @@ fn lists_print_names_without_the_policys_brackets() {
         assert!(!text.contains("【弹性定价开源共创】平台（"), "{f} keeps the brackets");
     }
 }
+
+/// `trace` (and `diagram --field`) of an unknown field says what was probably meant: the closest
+/// id, the field whose name was typed, the fields of a category typed as one; exit 2.
+#[test]
+fn trace_of_an_unknown_field_suggests_one() {
+    for (typed, expect) in [
+        ("phnoe", "Did you mean `phone`?"),
+        ("手机号", "`手机号` is in the name of `phone`; give the id."),
+        ("biometric.face", "`biometric.face` is a category; its fields are `face`."),
+        ("zzzzzzzz", "Field ids include `device`, `face`, `phone`."),
+    ] {
+        for cmd in [
+            vec!["trace", typed, "tests/fixtures/report-basic"],
+            vec!["diagram", "tests/fixtures/report-basic", "--field", typed],
+        ] {
+            piflow()
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(&cmd)
+                .assert()
+                .code(2)
+                .stderr(predicates::str::contains(format!("no field has the id `{typed}`. {expect}")));
+        }
+    }
+}

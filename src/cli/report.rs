@@ -317,7 +317,7 @@ pub fn diagram(args: &DiagramArgs) -> Result<Outcome> {
     let graph = FlowGraph::build(inv);
     let mut filter = dia::Filter { regime: args.regime, ..Default::default() };
     if let Some(f) = &args.field {
-        filter.field = Some(lookup("field", f, inv.fields.iter().map(|x| x.id.as_str()))?);
+        filter.field = Some(super::field_index(inv, f)?);
     }
     if let Some(p) = &args.purpose {
         filter.purpose = Some(lookup("purpose", p, inv.purposes.iter().map(|x| x.id.as_str()))?);
@@ -364,7 +364,7 @@ fn render(dot: &str, format: DiagramFormat) -> Result<Vec<u8>> {
 pub fn trace(args: &TraceArgs) -> Result<Outcome> {
     let loaded = load_writing_to(&args.path, args.output.as_deref(), args.force_inside)?;
     let inv = &loaded.inventory;
-    let field = lookup("field", &args.field, inv.fields.iter().map(|x| x.id.as_str()))?;
+    let field = super::field_index(inv, &args.field)?;
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let graph = FlowGraph::build(inv);
     let found = findings(&graph, as_of, None);
