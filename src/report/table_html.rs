@@ -40,10 +40,31 @@ th{background:#e8eef5}tbody tr:nth-child(even){background:#f7f7f7}\
 .empty{color:#777;font-style:italic}\
 @media print{body{margin:0;font-size:9pt}nav{display:none}section{break-before:page}\
 section:first-of-type,section.none{break-before:auto}section.none{break-inside:avoid}h2,.basis,.note{break-after:avoid}\
-thead{display:table-header-group}tr{break-inside:avoid}table.wide{font-size:7pt}\
+thead{display:table-header-group}tr{break-inside:avoid}tr.split{break-inside:auto}table.wide{font-size:7pt}\
 tbody tr:nth-child(even){background:none}}\
 @page{size:A4 landscape;margin:12mm 12mm 14mm;\
 @bottom-right{content:counter(page) \" / \" counter(pages);font-size:8pt;color:#555}}";
+
+/// Printed rows are kept whole on a page, except one taller than this many lines: kept whole,
+/// it would leave most of a page blank before it.
+const SPLIT_LINES: usize = 24;
+
+/// About how many printed lines a row takes (A4 landscape, the print font sizes): its tallest
+/// cell's text width — a CJK character counts two — over its column's share of the line.
+fn printed_lines(t: &Table, row: &[String], total: u32, wide: bool) -> usize {
+    // Text width units (an ASCII letter) per line across the whole page: 7pt or 9pt on 273 mm.
+    let page_units: u32 = if wide { 218 } else { 170 };
+    row.iter()
+        .zip(&t.columns)
+        .map(|(cell, col)| {
+            let per_line = (u32::from(col.width.max(1)) * page_units / total).max(1) as usize;
+            cell.split('\n')
+                .map(|l| l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>().div_ceil(per_line).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1)
+}
 
 fn table(out: &mut String, doc: &Document, t: &Table) {
     // An empty table is a heading and a line: it does not take a page of its own.
@@ -73,8 +94,9 @@ fn table(out: &mut String, doc: &Document, t: &Table) {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&h));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+    let wide = t.columns.len() > 10;
     for row in &t.rows {
-        out.push_str("<tr>");
+        out.push_str(if printed_lines(t, row, total, wide) > SPLIT_LINES { "<tr class=\"split\">" } else { "<tr>" });
         for c in row {
             let _ = write!(out, "<td>{}</td>", cell(c));
         }
