@@ -149,6 +149,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_tall_rows_may_split() {
+        use super::super::table::col;
+        let t = Table {
+            id: "t",
+            title_zh: "表",
+            title_en: "T",
+            basis: "",
+            columns: vec![col("a", "甲", "A", 20), col("b", "乙", "B", 20)],
+            rows: Vec::new(),
+            notes: Vec::new(),
+        };
+        let short = vec!["手机号码".to_owned(), "x".to_owned()];
+        let tall = vec!["手机号码；".repeat(400), "x".to_owned()];
+        assert!(printed_lines(&t, &short, 40, false) <= SPLIT_LINES);
+        assert!(printed_lines(&t, &tall, 40, false) > SPLIT_LINES);
+        assert_eq!(printed_lines(&t, &["a\nb\nc".to_owned()], 40, false), 3);
+    }
+
+    #[test]
     fn escapes() {
         assert_eq!(escape("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
         assert_eq!(cell("a\nb"), "a<br>b");
