@@ -17,10 +17,15 @@ fn piflow() -> Command {
 
 /// Run `piflow report` on a fixture into a fresh temp dir.
 fn report(name: &str, extra: &[&str]) -> tempfile::TempDir {
+    report_at(&format!("tests/fixtures/{name}"), extra)
+}
+
+/// Run `piflow report` on an inventory (a path from the repository root) into a fresh temp dir.
+fn report_at(inventory: &str, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("tempdir");
     piflow()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["report", &format!("tests/fixtures/{name}"), "--out"])
+        .args(["report", inventory, "--out"])
         .arg(out.path())
         .args(["--as-of", AS_OF])
         .args(extra)
@@ -531,14 +536,7 @@ fn no_findings_leaves_out_the_findings_column() {
 /// field cell, category cell, sensitive cell) for the collected list, and the PIPL record's
 /// sensitive column.
 fn sensitivity_cells(inventory: &Path) -> (Vec<(String, String, String)>, Vec<String>) {
-    let out = tempfile::tempdir().expect("tempdir");
-    piflow()
-        .args(["report"])
-        .arg(inventory)
-        .args(["--format", "json", "--lang", "zh", "--as-of", AS_OF, "--force-inside", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = report_at(inventory.to_str().expect("utf-8 path"), &["--format", "json", "--lang", "zh"]);
     let json: serde_json::Value = serde_json::from_str(&read(out.path(), "report.json")).expect("json");
     let table = |id: &str| json["tables"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
     let collected = table("collected")["rows"]
@@ -646,13 +644,7 @@ fn sdk_list_has_the_miit_columns() {
 
     // kunjicloud's Google components send Gmail data to the US with no mechanism; its SDKs
     // without package coordinates have no known permissions, and say so.
-    let out = tempfile::tempdir().expect("tempdir");
-    piflow()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["report", "inventory/kunjicloud", "--format", "csv", "--lang", "zh", "--as-of", AS_OF, "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = report_at("inventory/kunjicloud", &["--format", "csv", "--lang", "zh"]);
     let text = read(out.path(), "sdks.csv");
     let google = text.lines().find(|l| l.starts_with("谷歌组件")).expect("google row");
     assert!(google.contains("是: US (无出境机制)") && google.contains(",未说明,"), "{google}");
@@ -661,13 +653,7 @@ fn sdk_list_has_the_miit_columns() {
 /// 【】 a policy puts around a product's name are typographic quotes, not part of the name.
 #[test]
 fn lists_print_names_without_the_policys_brackets() {
-    let out = tempfile::tempdir().expect("tempdir");
-    piflow()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["report", "inventory/onewo", "--format", "csv", "--lang", "zh", "--as-of", AS_OF, "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = report_at("inventory/onewo", &["--format", "csv", "--lang", "zh"]);
     for f in ["ropa-pipl", "collected", "shared"] {
         let text = read(out.path(), &format!("{f}.csv"));
         assert!(text.contains("弹性定价开源共创平台"), "{f}");
