@@ -508,3 +508,13 @@ fn seed_policies_findings_point_at_their_words() {
     }
     assert!(claims >= 4, "{claims}");
 }
+
+/// The handler, too, is named only as itself: a sibling entity of its group is another handler.
+#[test]
+fn handler_named_as_another_entity_of_its_group_is_not_named() {
+    let (_dir, inv) = inventory_with(|v| v["organization"]["name"] = "艾克米科技（北京）有限公司".into());
+    let sibling = complete().replace("艾克米科技有限公司", "艾克米科技（上海）有限公司");
+    assert_eq!(targets(&check_text(&sibling, "txt", &inv), "notice-handler-identity"), ["acme"]);
+    let same = complete().replace("艾克米科技有限公司", "艾克米科技（北京）有限公司");
+    assert!(hits(&check_text(&same, "txt", &inv), "notice-handler-identity").is_empty());
+}

@@ -523,7 +523,8 @@ impl Cx<'_, '_> {
 
     fn handler(&self, out: &mut Vec<Finding>) {
         let org = &self.g.inv.organization;
-        let named = self.first_of(&name_variants(&org.name)).is_some();
+        // Named as itself, not as another entity of its group.
+        let named = self.names_party(&org.name).is_some();
         let contact = org.contact.as_deref().map(|c| {
             let mut v: Vec<String> = c
                 .split(['；', ';', ',', '，', '、', '\n'])
