@@ -568,19 +568,14 @@ fn sensitivity_never_contradicts_the_category_silently() {
     use piflow::model::taxonomy::CATEGORIES;
     let sensitive_labels: Vec<&str> = CATEGORIES.iter().filter(|c| c.sensitive).map(|c| c.zh).collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut overrides = 0;
     for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
         let (collected, _) = sensitivity_cells(&root.join("inventory").join(seed));
         for (field, category, sensitive) in &collected {
             if sensitive_labels.contains(&category.as_str()) && sensitive.starts_with('否') {
                 assert_eq!(sensitive, "否（已覆盖默认：敏感）", "{seed}: {field} [{category}]");
-                overrides += 1;
             }
         }
     }
-    // onewo (communication.content, behaviour.browsing) and kunjicloud (a corporate bank account)
-    // override the default on real fields.
-    assert!(overrides >= 3, "{overrides} overrides seen");
 
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("inventory.json");
