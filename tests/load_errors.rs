@@ -328,7 +328,7 @@ fn released_texts_come_back_for_problems() {
     std::fs::write(dir.path().join("org.json"), ORG).expect("write");
     let flows = "{\"piflow\": 1,\n  \"subjects\": [{\"id\": \"users\", \"name\": \"Users\", \"country\": [\"CN\"]}],\n  \"flows\": [\n    {\"from\": \"users\", \"to\": \"nowhere\", \"fields\": [\"x\"], \"purpose\": \"p\"}\n  ]\n}\n";
     std::fs::write(dir.path().join("flows.json"), flows).expect("write");
-    let opts = |release_text| LoadOptions { rule_codes: Vec::new(), release_text };
+    let opts = |release_text| LoadOptions { rule_codes: Vec::new(), release_text, ..LoadOptions::default() };
     let kept = load(dir.path(), &opts(false)).expect_err("dangling references");
     let released = load(dir.path(), &opts(true)).expect_err("dangling references");
     assert!(!kept.errors.0.is_empty());

@@ -37,6 +37,10 @@ pub struct ImportArgs {
     pub country: Option<String>,
 }
 
+/// Manifests larger than this are refused: a Fides manifest of every system of a large company
+/// is a few megabytes, and a YAML document is several times its size in memory.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
 /// `piflow convert INV OUT --to fides`: one manifest file at OUT.
 pub fn convert(inv: &piflow::model::Inventory, output: &Path) -> Result<Outcome> {
     if output.is_dir() {
@@ -71,7 +75,8 @@ pub fn import(args: &ImportArgs) -> Result<Outcome> {
     let mut sources = Vec::new();
     for path in &args.files {
         let shown = display_path(path);
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let access = piflow::source::read::Access::named(MAX_MANIFEST_BYTES);
+        let text = piflow::source::read::text(path, &access).map_err(|e| format!("{shown}: {e}"))?;
         sources.push(Source { path: shown, text });
     }
     let imported =

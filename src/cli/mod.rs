@@ -37,6 +37,17 @@ pub use error::{EXIT_INVALID, Error, Outcome, Result};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Follow a symlink found in an inventory directory or a scanned tree even when it leads out
+    /// of it (by default only links to files inside are read; special files never are).
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
+}
+
+/// `--follow-symlinks`, set once before the command runs.
+static FOLLOW_SYMLINKS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn follow_symlinks() -> bool {
+    FOLLOW_SYMLINKS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,7 +198,7 @@ fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 fn load_options() -> LoadOptions {
-    LoadOptions { rule_codes: rules::codes(), release_text: false }
+    LoadOptions { rule_codes: rules::codes(), release_text: false, follow_symlinks: follow_symlinks() }
 }
 
 /// Load the inventory at `path`; on failure, its errors are shown as `format` asks.
@@ -274,8 +285,9 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
 
 fn read_observed(path: &Path) -> Result<piflow::scan::Observed> {
     let shown = display_path(path);
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{shown}: cannot read: {e}; write it with `piflow scan -o {shown}`"))?;
+    let access = piflow::source::read::Access::named(piflow::source::read::MAX_FILE_BYTES);
+    let text = piflow::source::read::text(path, &access)
+        .map_err(|e| format!("{shown}: {e}; write it with `piflow scan -o {shown}`"))?;
     Ok(piflow::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())?)
 }
 
@@ -330,6 +342,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             "PIFLOW_THREADS={v}: give a whole number of threads from 1 to 256, or unset it to use one per core"
         )));
     }
+    FOLLOW_SYMLINKS.store(cli.follow_symlinks, std::sync::atomic::Ordering::Relaxed);
     // On the pool's threads, sequential steps included: see `parallel::install`.
     piflow::parallel::install(|| run_command(&cli))
 }

@@ -85,7 +85,12 @@ fn scan_cmd(args: &ScanArgs) -> Result<Outcome> {
     if roots.is_empty() && args.har.is_empty() {
         roots.push(PathBuf::from("."));
     }
-    let opts = ScanOptions { roots, hars: args.har.clone(), first_party: args.first_party.clone() };
+    let opts = ScanOptions {
+        roots,
+        hars: args.har.clone(),
+        first_party: args.first_party.clone(),
+        follow_symlinks: super::follow_symlinks(),
+    };
     let db = Database::bundled();
     let observed = scan::scan(&opts, db).map_err(|e| e.to_string())?;
     // Problems go to stderr as well: they are easy to miss inside observed.json.
