@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 mod error;
 mod fides;
+mod guard;
 // `report` is taken by `piflow::report`; the file keeps the name of the commands it holds.
 mod notice;
 #[path = "report.rs"]
@@ -70,6 +71,9 @@ pub enum Command {
         output: PathBuf,
         #[arg(long, value_enum)]
         to: ConvertTo,
+        /// Allow OUTPUT inside the input inventory directory (never over an input file).
+        #[arg(long)]
+        force_inside: bool,
     },
     /// Write the records of processing (GDPR Art. 30, PIPL), the MIIT two lists and the SDK list.
     Report(reports::ReportArgs),
@@ -247,7 +251,7 @@ fn stdout_written(result: std::io::Result<()>) -> Result<()> {
 fn check(args: &CheckArgs) -> Result<Outcome> {
     // Only the human format quotes the inventory's lines.
     let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
-    reports::refuse_over_inputs(&[&args.path], args.out.output.as_deref(), args.out.force_inside)?;
+    guard::refuse_over_inputs(&[&args.path], args.out.output.as_deref(), args.out.force_inside)?;
     let loaded = match load::load(&args.path, &opts) {
         Ok(l) => l,
         Err(failed) if args.out.format == Format::Sarif => {
@@ -311,7 +315,8 @@ fn explain(code: Option<&str>, markdown: bool) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
+fn convert(input: &Path, output: &Path, to: ConvertTo, force_inside: bool) -> Result<Outcome> {
+    guard::refuse_over_inputs(&[input], Some(output), force_inside)?;
     let loaded = load(input)?;
     let single = to == ConvertTo::Json && output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let files = match to {
@@ -328,6 +333,7 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
     }
     for (name, contents) in files {
         let path = if single { output.to_path_buf() } else { output.join(name) };
+        guard::refuse_over_inputs(&[input], Some(&path), force_inside)?;
         write_atomic(&path, contents.as_bytes()).map_err(Error::cannot_write(&path))?;
     }
     Ok(Outcome::Clean)
@@ -351,7 +357,7 @@ fn run_command(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Check(args) => check(args),
         Command::Explain { code, markdown } => explain(code.as_deref(), *markdown),
-        Command::Convert { input, output, to } => convert(input, output, *to),
+        Command::Convert { input, output, to, force_inside } => convert(input, output, *to, *force_inside),
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),

@@ -42,6 +42,9 @@ pub struct ScanArgs {
     /// The inventory to compare with for --suggest.
     #[arg(long)]
     pub inventory: Option<PathBuf>,
+    /// Allow `-o` inside the --inventory directory (never over an input file).
+    #[arg(long)]
+    pub force_inside: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +74,9 @@ pub struct DiffArgs {
     /// Write the diff here (atomically) instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Allow `-o` inside an inventory directory compared (never over an input file).
+    #[arg(long)]
+    pub force_inside: bool,
 }
 
 pub fn run(cmd: &Commands) -> Result<Outcome> {
@@ -81,6 +87,12 @@ pub fn run(cmd: &Commands) -> Result<Outcome> {
 }
 
 fn scan_cmd(args: &ScanArgs) -> Result<Outcome> {
+    // Writing into a scanned tree is normal (`piflow scan . -o observed.json`); over a file the
+    // scan reads, or into the inventory, is not.
+    let mut inputs: Vec<&Path> = args.har.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.dirs.iter().map(PathBuf::as_path).filter(|p| !p.is_dir()));
+    inputs.extend(args.inventory.as_deref());
+    super::guard::refuse_over_inputs(&inputs, args.output.as_deref(), args.force_inside)?;
     let mut roots = args.dirs.clone();
     if roots.is_empty() && args.har.is_empty() {
         roots.push(PathBuf::from("."));
@@ -283,6 +295,9 @@ fn read_blobs<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, St
 }
 
 fn diff_cmd(args: &DiffArgs) -> Result<Outcome> {
+    let inputs: Vec<&Path> = args.old.iter().chain(&args.new).map(PathBuf::as_path).collect();
+    let inputs = if inputs.is_empty() { vec![Path::new(".")] } else { inputs };
+    super::guard::refuse_over_inputs(&inputs, args.output.as_deref(), args.force_inside)?;
     let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let (old, new) = match (&args.git, &args.old, &args.new) {
         (Some(rev), path, None) => {
