@@ -319,6 +319,9 @@ fn read_files(
     })
 }
 
+/// Parts larger than this together are refused before any is read (docs/limits.md).
+pub const MAX_INVENTORY_BYTES: u64 = 1 << 30;
+
 /// JSON parts are read in batches of consecutive files of about this many bytes: enough for all
 /// cores to share, few enough that the texts in memory at once stay a fraction of the inventory.
 const BATCH_BYTES: u64 = 16 << 20;
@@ -334,6 +337,19 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
             (p, size)
         })
         .collect();
+    // Each part is bounded when read; the whole is bounded too, before any is read, so a
+    // directory of many large parts cannot exhaust memory (the model takes a few times its text).
+    let total: u64 = parts.iter().map(|(_, n)| n).sum();
+    if total > MAX_INVENTORY_BYTES {
+        let shown = display_path(path);
+        c.error_path(
+            LoadCode::Io,
+            &shown,
+            format!("the inventory's parts are {total} bytes together, over the limit of {MAX_INVENTORY_BYTES} bytes"),
+            Some("check one part of the organization at a time (docs/limits.md)".into()),
+        );
+        return Err(Failed { errors: LoadErrors(c.errors), sources: c.sources });
+    }
     let mut batch = Batch {
         rest: parts.iter().filter(|(p, _)| !matches!(part_kind(p), Some(PartKind::Csv))).map(|(_, n)| n).sum(),
         ..Batch::default()
@@ -450,6 +466,13 @@ fn join(into: &mut Inventory, mut pieces: Vec<Inventory>, more: &dyn Fn(usize) -
     join_arrays!(subjects, fields, systems, parties, purposes, consents, mechanisms, sdks, flows, waivers);
 }
 
+/// `text` with long quoted values shortened ([`crate::source::escape::shorten_quoted`]).
+fn shorten_in_place(text: &mut String) {
+    if let std::borrow::Cow::Owned(short) = crate::source::escape::shorten_quoted(text) {
+        *text = short;
+    }
+}
+
 /// Load an inventory from JSON text held in memory (tests, generated inventories).
 pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
@@ -491,6 +514,13 @@ fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
         return Ok(Loaded { inventory: c.inventory, sources: c.sources });
     }
     let mut errors = c.errors;
+    // Values quoted from the inventory are shortened once, here, whatever message quotes them.
+    for e in &mut errors {
+        shorten_in_place(&mut e.message);
+        if let Some(help) = &mut e.help {
+            shorten_in_place(help);
+        }
+    }
     errors.sort_by(|a, b| {
         (a.file_index.unwrap_or(u32::MAX), &a.file, a.line, a.column, a.code, &a.message).cmp(&(
             b.file_index.unwrap_or(u32::MAX),
