@@ -1,218 +1,15 @@
 //! PIPL — the Personal Information Protection Law of the PRC (2021), and the CAC Provisions on
 //! Promoting and Regulating Cross-Border Data Flows (in force 2024-03-22) for the export tiers.
 
+pub use super::catalogue::pipl::*;
 use super::{
     Context, Facts, basis, covered, edge_finding, edge_label, field_ids, is_cn_kind, list, sensitive_fields, valid,
 };
-use crate::finding::{Finding, Rule, Severity};
+use crate::finding::Finding;
 use crate::graph::{Edge, FlowGraph, FlowKind, Origin};
 use crate::model::{Basis, MechanismKind, Regime, Requirement, Role};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-
-const fn rule(
-    code: &'static str,
-    severity: Severity,
-    title: &'static str,
-    citation: &'static str,
-    law: &'static str,
-    fix: &'static str,
-) -> Rule {
-    Rule { code, severity, regime: Some(Regime::Pipl), title, citation, law, fix }
-}
-
-pub const BASIS: Rule = rule(
-    "pipl-13-basis",
-    Severity::Error,
-    "No lawful basis PIPL knows",
-    "PIPL Art. 13",
-    "Art. 13 allows processing only with consent, when necessary for a contract with the individual \
-     or for HR management, for a legal duty, in an emergency to protect life, health or property, \
-     for news reporting in the public interest, for information the individual or others lawfully \
-     made public, or where another law allows it. There is no legitimate-interests basis.",
-    "Give the purpose (or flow) a PIPL basis: `consent`, `contract`, `legal-obligation`, \
-     `vital-interests`, `news-reporting`, `public-information` or `other-law`; where the GDPR basis \
-     differs, write an object per regime.",
-);
-pub const CONSENT: Rule = rule(
-    "pipl-14-consent",
-    Severity::Error,
-    "Basis is consent but no consent covers processing of the fields",
-    "PIPL Art. 14",
-    "Consent must be informed, voluntary and explicit, and given for the processing actually done.",
-    "Declare how consent is obtained (`consents`, for `processing`) and reference it from the purpose \
-     or flow; limit it with `fields` only to what the consent wording names.",
-);
-pub const SENSITIVE: Rule = rule(
-    "pipl-29-sensitive",
-    Severity::Error,
-    "Sensitive PI on consent without separate consent",
-    "PIPL Art. 28, 29",
-    "Sensitive personal information (biometrics, religion, specific identity, medical, financial \
-     accounts, whereabouts, …) may be processed on the basis of consent only with the individual's \
-     separate consent (单独同意), after telling them why it is necessary and its impact (Art. 30).",
-    "Obtain a separate consent for the sensitive fields (`kind: separate`, `for: [sensitive]`) and \
-     reference it from the purpose or flow.",
-);
-pub const MINOR: Rule = rule(
-    "pipl-31-minor",
-    Severity::Error,
-    "Children's data on consent without a guardian's consent",
-    "PIPL Art. 28, 31",
-    "PI of minors under 14 is sensitive PI; processing it needs the consent of a parent or other \
-     guardian, and special processing rules.",
-    "Obtain a guardian's consent (`kind: guardian`, `for: [children]`) and reference it.",
-);
-pub const CONTRACT: Rule = rule(
-    "pipl-21-contract",
-    Severity::Error,
-    "Entrusted processing with no agreement",
-    "PIPL Art. 21",
-    "A handler that entrusts processing must agree with the entrusted party the purpose, time \
-     limit, method, categories, protection measures and both sides' rights and duties, and \
-     supervise it.",
-    "Sign an entrustment agreement (DPA) with the processor and record its reference in `contract`.",
-);
-pub const SUBENTRUST: Rule = rule(
-    "pipl-21-subentrust",
-    Severity::Error,
-    "A processor passes data on to a party we did not authorise",
-    "PIPL Art. 21",
-    "An entrusted party may not re-entrust processing to others without the handler's consent.",
-    "Authorise the sub-processor in the processor's `subprocessors` (after vetting it), or stop the flow.",
-);
-pub const PROVIDE: Rule = rule(
-    "pipl-23-provide",
-    Severity::Error,
-    "Provided to another handler without separate consent",
-    "PIPL Art. 23",
-    "Providing PI to another handler requires telling individuals the recipient's name, contact, \
-     purpose, method and categories, and their separate consent (when consent is the basis).",
-    "Obtain a separate consent with `provide` that covers this recipient, and reference it.",
-);
-pub const DISCLOSE: Rule = rule(
-    "pipl-25-disclose",
-    Severity::Error,
-    "Made public without separate consent",
-    "PIPL Art. 25",
-    "PI may not be made public unless the individual separately consents, or a law requires it.",
-    "Obtain a separate consent with `disclose`, or, where a law requires publication, set the basis \
-     to `legal-obligation`.",
-);
-pub const MECHANISM: Rule = rule(
-    "pipl-38-mechanism",
-    Severity::Error,
-    "Export without the mechanism its volume requires",
-    "PIPL Art. 38; CAC Provisions 2024 Art. 5, 7, 8",
-    "PI leaving mainland China needs a CAC security assessment, a filed standard contract or a \
-     certification. Under the 2024 Provisions, counted from 1 January: a CIIO, 1,000,000+ \
-     individuals' non-sensitive PI (N) or 10,000+ individuals' sensitive PI (S) needs a security \
-     assessment (Art. 7); 100,000+ (N) or any sensitive PI (S ≥ 1) needs a standard contract or \
-     certification (Art. 8); fewer than 100,000 with no sensitive PI is exempt (Art. 5(4)), as are \
-     transfers needed for a contract with the individual, cross-border HR management, or an \
-     emergency (Art. 5(1)-(3)). A security assessment is valid 3 years (Art. 9).",
-    "Obtain the mechanism the tier requires for this destination and record it under `mechanisms` \
-     (kind, `to` or `recipients`, `valid_until`, `reference`).",
-);
-pub const EXEMPT: Rule = rule(
-    "pipl-38-exempt",
-    Severity::Note,
-    "Export that needs no mechanism, and why",
-    "CAC Provisions 2024 Art. 5",
-    "Art. 5 exempts from assessment, standard contract and certification: transfers necessary for \
-         a contract with the individual (5(1)), cross-border HR management (5(2)), emergencies (5(3)), \
-         and non-CIIO handlers exporting fewer than 100,000 individuals' non-sensitive PI in a year \
-         (5(4)). Separate consent (Art. 39) is still needed whenever the basis is consent.",
-    "Nothing to fix; check that the exemption really applies (the basis claimed, the volumes).",
-);
-pub const VOLUME_UNKNOWN: Rule = rule(
-    "pipl-38-volume-unknown",
-    Severity::Warning,
-    "Export whose tier cannot be decided: a volume is not declared",
-    "PIPL Art. 38; CAC Provisions 2024 Art. 5, 7, 8",
-    "The mechanism an export needs depends on how many individuals' PI leaves China in a year (N \
-     non-sensitive, S sensitive). A subject group or flow with no `volume` is unknown, not zero: N \
-     and S are then lower bounds (`N ≥ …`), `pipl-38-mechanism` fires only where the lower bounds \
-     already require a mechanism the flow lacks, and no exemption under Art. 5(4) is stated.",
-    "Declare `volume` on the subject groups (or on the flow) so the tier can be decided.",
-);
-pub const CROSS_BORDER_CONSENT: Rule = rule(
-    "pipl-39-consent",
-    Severity::Error,
-    "Export on consent without separate consent",
-    "PIPL Art. 39",
-    "Before PI leaves China the individual must be told the foreign recipient's name, contact, \
-     purpose, method, categories and how to exercise their rights against it, and give separate \
-     consent (when consent is the basis).",
-    "Obtain a separate consent with `cross-border` covering this recipient, and reference it.",
-);
-pub const CROSS_BORDER_RECIPIENT: Rule = rule(
-    "pipl-39-recipient",
-    Severity::Warning,
-    "A foreign recipient has no contact to tell individuals",
-    "PIPL Art. 39",
-    "Individuals must be told the foreign recipient's name and contact details.",
-    "Record the recipient's `contact` (address, email or phone of its privacy contact).",
-);
-pub const FOREIGN_AUTHORITY: Rule = rule(
-    "pipl-41-foreign-authority",
-    Severity::Error,
-    "PI given to a foreign authority",
-    "PIPL Art. 41",
-    "Without the approval of the competent Chinese authorities, PI stored in China may not be \
-     provided to foreign judicial or law-enforcement bodies.",
-    "Route the request through the competent Chinese authority and record the approval; until then, \
-     do not provide the data.",
-);
-pub const OFFICER: Rule = rule(
-    "pipl-52-officer",
-    Severity::Warning,
-    "1,000,000 individuals or more and no PI protection officer",
-    "PIPL Art. 52; CAC Compliance Audit Measures 2025 Art. 12",
-    "A handler processing PI of the CAC-set number of individuals (1,000,000) or more (Chinese 以上 \
-     includes the number) must appoint \
-     a PI protection officer, publish their contact, and file them with the city-level CAC.",
-    "Appoint an officer and record them in `organization.officer`.",
-);
-pub const REPRESENTATIVE: Rule = rule(
-    "pipl-53-representative",
-    Severity::Warning,
-    "A handler abroad with no representative in China",
-    "PIPL Art. 53",
-    "A handler outside China that processes PI of people in China (Art. 3(2)) must set up a \
-     dedicated entity or appoint a representative in China and report it to the authorities.",
-    "Appoint a representative in China and record it in `organization.representative`.",
-);
-pub const ASSESSMENT: Rule = rule(
-    "pipl-55-assessment",
-    Severity::Warning,
-    "An activity that needs a PI protection impact assessment has none",
-    "PIPL Art. 55, 56",
-    "A PIPIA is required before processing sensitive PI, automated decision-making, entrusting, \
-     providing to others or making public, exporting, and other high-impact processing; its \
-     report is kept at least 3 years.",
-    "Carry out the PIPIA and record its reference in the purpose's `assessment`.",
-);
-
-pub const RULES: &[Rule] = &[
-    BASIS,
-    CONSENT,
-    CONTRACT,
-    SUBENTRUST,
-    PROVIDE,
-    DISCLOSE,
-    SENSITIVE,
-    MINOR,
-    MECHANISM,
-    EXEMPT,
-    VOLUME_UNKNOWN,
-    CROSS_BORDER_CONSENT,
-    CROSS_BORDER_RECIPIENT,
-    FOREIGN_AUTHORITY,
-    OFFICER,
-    REPRESENTATIVE,
-    ASSESSMENT,
-];
 
 /// The rules about one edge (the caller shares the edges out among threads).
 pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, out: &mut Vec<Finding>) {
@@ -225,6 +22,7 @@ pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, 
         consent(g, e, out);
     }
     transfer(g, e, basis, out);
+    super::necessary::edge(g, e, out);
     if e.cn_export() {
         export(g, ctx, facts, e, basis, tier, out);
     }
