@@ -387,12 +387,23 @@ fn comma_mistakes_are_named_where_they_are() {
     let u = "  {\"id\": \"u\", \"name\": \"U\", \"country\": \"CN\"}";
     let cases = [
         ("trailing", format!("{head}{u},\n ]\n}}\n"), "trailing comma", 4, u.len() + 1),
-        ("missing", format!("{head}{u}\n  {{\"id\": \"v\", \"name\": \"V\", \"country\": \"CN\"}}\n ]\n}}\n"), "expected `,` or `]`", 5, 3),
+        (
+            "missing",
+            format!("{head}{u}\n  {{\"id\": \"v\", \"name\": \"V\", \"country\": \"CN\"}}\n ]\n}}\n"),
+            "expected `,` or `]`",
+            5,
+            3,
+        ),
     ];
     for (what, text, message, line, column) in cases {
         let path = dir.path().join(format!("{what}.json"));
         std::fs::write(&path, text).unwrap();
-        let out = assert_cmd::Command::cargo_bin("piflow").unwrap().args(["check", "--format", "json"]).arg(&path).output().unwrap();
+        let out = assert_cmd::Command::cargo_bin("piflow")
+            .unwrap()
+            .args(["check", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{what}");
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let e = &doc["errors"][0];
@@ -401,8 +412,17 @@ fn comma_mistakes_are_named_where_they_are() {
     }
     // CR-only line ends: the bad country is on line 2.
     let path = dir.path().join("cr.json");
-    std::fs::write(&path, "{\"piflow\": 1,\r \"organization\": {\"id\": \"a\", \"name\": \"A\", \"country\": \"XX\"}\r}\r").unwrap();
-    let out = assert_cmd::Command::cargo_bin("piflow").unwrap().args(["check", "--format", "json"]).arg(&path).output().unwrap();
+    std::fs::write(
+        &path,
+        "{\"piflow\": 1,\r \"organization\": {\"id\": \"a\", \"name\": \"A\", \"country\": \"XX\"}\r}\r",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["errors"][0]["line"], 2, "{doc}");
 }

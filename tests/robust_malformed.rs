@@ -261,8 +261,10 @@ fn unreadable_files_are_an_io_error() {
 #[test]
 fn huge_ids_and_codes_are_refused_and_not_echoed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let fixture = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report-basic/inventory.json"))
-        .expect("fixture");
+    let fixture = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report-basic/inventory.json"),
+    )
+    .expect("fixture");
     let id = "a".repeat(8 << 20);
     let cc = "Z".repeat(4 << 20);
     let cases = [
@@ -279,7 +281,10 @@ fn huge_ids_and_codes_are_refused_and_not_echoed() {
         run.assert_peak_below(400, what);
         assert!(start.elapsed() < std::time::Duration::from_secs(60), "{what}: {:?}", start.elapsed());
         let errors = load_errors(&run, what);
-        let hit = errors.iter().find(|e| e["message"].as_str().unwrap().contains(why)).unwrap_or_else(|| panic!("{what}: {errors:?}"));
+        let hit = errors
+            .iter()
+            .find(|e| e["message"].as_str().unwrap().contains(why))
+            .unwrap_or_else(|| panic!("{what}: {errors:?}"));
         assert!(hit["line"].as_u64() > Some(0), "{what}: located");
         assert!(hit["message"].as_str().unwrap().contains(" bytes)`"), "{what}: shortened: {hit}");
         assert!(run.stdout.len() < 16 * 1024, "{what}: {} bytes of stdout", run.stdout.len());

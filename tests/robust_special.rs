@@ -119,7 +119,8 @@ fn a_symlink_inside_the_inventory_is_read() {
     let linked = check(inv.path(), &["--format", "json"]);
     let plain = check(&fixture("tests/fixtures/report-basic"), &["--format", "json"]);
     assert!(linked.code == 0 || linked.code == 1, "{}", linked.stderr);
-    let findings = |r: &Run| serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["findings"].as_array().unwrap().len();
+    let findings =
+        |r: &Run| serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["findings"].as_array().unwrap().len();
     assert_eq!(findings(&linked), findings(&plain));
 }
 
@@ -150,7 +151,8 @@ fn scanning_a_tree_never_leaves_it_nor_loops() {
     assert!(files.iter().any(|f| f.ends_with("copy/package.json")), "{files:?}");
     assert!(!files.iter().any(|f| f.contains("loop") || f.contains("out/")), "{files:?}");
     assert!(!run.stdout.contains("left-pad"), "read outside the tree");
-    for (file, why) in [("web/package.json", "outside"), ("pipe/package.json", "FIFO"), ("out/package.json", "outside")] {
+    for (file, why) in [("web/package.json", "outside"), ("pipe/package.json", "FIFO"), ("out/package.json", "outside")]
+    {
         assert!(run.stderr.lines().any(|l| l.contains(file) && l.contains(why)), "{file}: {}", run.stderr);
     }
 }
@@ -178,4 +180,15 @@ fn named_inputs_that_are_fifos_or_devices_are_refused() {
     }
     let har = piflow(dir.path(), &["scan", "--har", "observed.json"]);
     assert!(har.stderr.contains("observed.json") && har.stderr.contains("FIFO"), "{}", har.stderr);
+}
+
+#[test]
+fn a_fifo_named_like_an_app_is_not_opened() {
+    let tree = tempfile::tempdir().unwrap();
+    mkfifo(&tree.path().join("x.apk"));
+    symlink("/dev/zero", tree.path().join("y.apk")).unwrap();
+    let run = piflow(tree.path(), &["scan", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("x.apk") && run.stderr.contains("FIFO"), "{}", run.stderr);
+    assert!(run.stderr.contains("y.apk") && run.stderr.contains("outside"), "{}", run.stderr);
 }

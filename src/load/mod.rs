@@ -284,12 +284,9 @@ fn read_text_into(path: &Path, access: &Access, buf: Vec<u8>) -> Result<String, 
     source::read::text_into(path, access, buf).map_err(|e| {
         let shown = display_path(path);
         match e {
-            ReadError::TooLarge { .. } => file_error(
-                LoadCode::Io,
-                &shown,
-                e.to_string(),
-                Some("split the inventory into several parts".into()),
-            ),
+            ReadError::TooLarge { .. } => {
+                file_error(LoadCode::Io, &shown, e.to_string(), Some("split the inventory into several parts".into()))
+            }
             ReadError::NotRegular { .. } | ReadError::SymlinkOutside { .. } | ReadError::Io(_) => {
                 file_error(LoadCode::Io, &shown, e.to_string(), None)
             }

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are skipped with a problem: no manifest or lockfile is this big, and a
 /// bounded read keeps a scan of a hostile tree bounded.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// Built apps (APK, AAB, IPA) are read entry by entry under their own budgets; this only
+/// bounds what is opened at all.
+const MAX_APP_BYTES: u64 = 8 << 30;
 /// HAR captures can be large (bodies inline); allow more.
 const MAX_HAR_BYTES: u64 = 1 << 30;
 
@@ -61,7 +64,13 @@ impl Sink<'_> {
             MarkerKind::Permission => None,
             _ => self.db.by_marker(name).first().map(|s| s.id.clone()),
         };
-        self.obs.markers.push(Marker { kind, name: name.to_owned(), sdk, place });
+        let categories = match kind {
+            MarkerKind::Permission => super::permissions::permission(name),
+            MarkerKind::CollectedData => super::permissions::data_type(name),
+            _ => None,
+        };
+        let categories = categories.map(<[String]>::to_vec);
+        self.obs.markers.push(Marker { kind, name: name.to_owned(), sdk, categories, place });
     }
 }
 
@@ -155,6 +164,15 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
             if let Some(parse) = parser_for(name, &path) {
                 parse_file(&path, parse, &access, &mut sink);
+            } else if super::apk::is_app_archive(name) {
+                // A FIFO named `x.apk` would block the archive reader's open, and a link out of
+                // the tree must not be followed: checked as any file the scan reads.
+                let shown = crate::source::path::display_path(&path);
+                let app = Access::within(root, opts.follow_symlinks, MAX_APP_BYTES);
+                match crate::source::read::open(&path, &app) {
+                    Ok(_) => super::apk::scan_app(&path, &shown, &mut sink),
+                    Err(e) => problem(&mut sink.obs, &shown, 1, "", format!("{e}; skipped")),
+                }
             }
             vendored(&path, name, &mut frameworks, &mut sink);
         }

@@ -53,24 +53,37 @@ impl<'a> Access<'a> {
 pub enum ReadError {
     /// Over the limit; nothing (or no more than the limit) was read. `bytes` is the size the file
     /// gave, or the limit plus one when it grew while read.
-    TooLarge { bytes: u64, limit: u64 },
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     /// Not a regular file: `kind` is what it is ("a FIFO (named pipe)", "a character device", …).
-    NotRegular { kind: &'static str },
+    NotRegular {
+        kind: &'static str,
+    },
     /// A symlink found in `root` that leads out of it, to `target`.
-    SymlinkOutside { target: PathBuf, root: PathBuf },
+    SymlinkOutside {
+        target: PathBuf,
+        root: PathBuf,
+    },
     Io(std::io::Error),
     /// Not UTF-8 from byte `offset` on, at 1-based `line` and `column` (in bytes).
-    NotUtf8 { offset: usize, line: usize, column: usize },
+    NotUtf8 {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
 }
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::TooLarge { bytes, limit } => write!(f, "the file is {bytes} bytes, over the limit of {limit} bytes"),
-            ReadError::NotRegular { kind } => write!(
-                f,
-                "it is {kind}, not a regular file; only regular files are read (remove it or give a file)"
-            ),
+            ReadError::TooLarge { bytes, limit } => {
+                write!(f, "the file is {bytes} bytes, over the limit of {limit} bytes")
+            }
+            ReadError::NotRegular { kind } => {
+                write!(f, "it is {kind}, not a regular file; only regular files are read (remove it or give a file)")
+            }
             ReadError::SymlinkOutside { target, root } => write!(
                 f,
                 "it is a symlink to {}, outside {}; symlinks are followed only inside the tree \
@@ -269,10 +282,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.json");
         std::fs::write(&path, vec![b' '; 101]).unwrap();
-        assert!(matches!(
-            bytes(&path, &Access::named(100)),
-            Err(ReadError::TooLarge { bytes: 101, limit: 100 })
-        ));
+        assert!(matches!(bytes(&path, &Access::named(100)), Err(ReadError::TooLarge { bytes: 101, limit: 100 })));
         assert_eq!(bytes(&path, &Access::named(101)).unwrap().len(), 101);
     }
 
