@@ -46,7 +46,10 @@ fn main() {
     };
     let (t, c) = (Instant::now(), cpu_s());
     // As `check --format json` loads: texts let go once read.
-    let loaded = match load(path.as_ref(), &LoadOptions { rule_codes: rules::codes(), release_text: true }) {
+    let loaded = match load(
+        path.as_ref(),
+        &LoadOptions { rule_codes: rules::codes(), release_text: true, ..LoadOptions::default() },
+    ) {
         Ok(l) => l,
         Err(f) => {
             eprintln!("{}", f.errors);

@@ -20,7 +20,7 @@ fn root() -> PathBuf {
 }
 
 fn load(path: &Path) -> Inventory {
-    let opts = LoadOptions { rule_codes: piflow::rules::codes(), release_text: false };
+    let opts = LoadOptions { rule_codes: piflow::rules::codes(), ..LoadOptions::default() };
     match load::load(path, &opts) {
         Ok(l) => l.inventory,
         Err(f) => panic!("{} does not load: {:?}", path.display(), f.errors.0),

@@ -328,7 +328,7 @@ fn released_texts_come_back_for_problems() {
     std::fs::write(dir.path().join("org.json"), ORG).expect("write");
     let flows = "{\"piflow\": 1,\n  \"subjects\": [{\"id\": \"users\", \"name\": \"Users\", \"country\": [\"CN\"]}],\n  \"flows\": [\n    {\"from\": \"users\", \"to\": \"nowhere\", \"fields\": [\"x\"], \"purpose\": \"p\"}\n  ]\n}\n";
     std::fs::write(dir.path().join("flows.json"), flows).expect("write");
-    let opts = |release_text| LoadOptions { rule_codes: Vec::new(), release_text };
+    let opts = |release_text| LoadOptions { rule_codes: Vec::new(), release_text, ..LoadOptions::default() };
     let kept = load(dir.path(), &opts(false)).expect_err("dangling references");
     let released = load(dir.path(), &opts(true)).expect_err("dangling references");
     assert!(!kept.errors.0.is_empty());
@@ -376,4 +376,53 @@ fn duplicate_flow_ids_among_many() {
         "{}",
         dups[0].message
     );
+}
+
+/// A trailing or a missing comma in an array is named at the comma (or where one is missing),
+/// not reported as "`subjects` must be an array" at the `[`; CR-only line ends count as lines.
+#[test]
+fn comma_mistakes_are_named_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "{\"piflow\": 1,\n \"organization\": {\"id\": \"a\", \"name\": \"A\", \"country\": \"CN\"},\n \"subjects\": [\n";
+    let u = "  {\"id\": \"u\", \"name\": \"U\", \"country\": \"CN\"}";
+    let cases = [
+        ("trailing", format!("{head}{u},\n ]\n}}\n"), "trailing comma", 4, u.len() + 1),
+        (
+            "missing",
+            format!("{head}{u}\n  {{\"id\": \"v\", \"name\": \"V\", \"country\": \"CN\"}}\n ]\n}}\n"),
+            "expected `,` or `]`",
+            5,
+            3,
+        ),
+    ];
+    for (what, text, message, line, column) in cases {
+        let path = dir.path().join(format!("{what}.json"));
+        std::fs::write(&path, text).unwrap();
+        let out = assert_cmd::Command::cargo_bin("piflow")
+            .unwrap()
+            .args(["check", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let e = &doc["errors"][0];
+        assert!(e["message"].as_str().unwrap().contains(message), "{what}: {e}");
+        assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(line), Some(column as u64)), "{what}: {e}");
+    }
+    // CR-only line ends: the bad country is on line 2.
+    let path = dir.path().join("cr.json");
+    std::fs::write(
+        &path,
+        "{\"piflow\": 1,\r \"organization\": {\"id\": \"a\", \"name\": \"A\", \"country\": \"XX\"}\r}\r",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"][0]["line"], 2, "{doc}");
 }

@@ -387,6 +387,87 @@ fn check_refuses_to_write_over_its_inputs() {
     assert_eq!(std::fs::read_to_string(&notice).expect("read"), "我们收集您的手机号码。\n");
 }
 
+/// Every command that writes goes through the same guard: `notice`, `diff`, `scan`, `convert`,
+/// `report` and `import fides` never write over an input or (unless `--force-inside`) into the
+/// inventory directory they read; a scanned tree may receive observed.json.
+#[test]
+fn every_writing_command_refuses_to_write_over_its_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inv = dir.path().join("inv");
+    std::fs::create_dir(&inv).unwrap();
+    let original = std::fs::read("tests/fixtures/notice/inventory.json").expect("fixture");
+    std::fs::write(inv.join("a.json"), &original).unwrap();
+    let file = dir.path().join("single.json");
+    std::fs::write(&file, &original).unwrap();
+    let har = dir.path().join("shop.har");
+    std::fs::copy("tests/fixtures/scan/har/shop.har", &har).unwrap();
+    let fides = dir.path().join("shop.yml");
+    std::fs::copy("tests/fixtures/fides/shop.yml", &fides).unwrap();
+    let p = |p: &Path| p.to_str().unwrap().to_owned();
+    let (inv_s, file_s, har_s, fides_s) = (p(&inv), p(&file), p(&har), p(&fides));
+    let inside = p(&inv.join("out.txt"));
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["notice", &inv_s, "--lang", "en", "-o", &inside], "inside the inventory"),
+        (vec!["notice", &file_s, "--lang", "en", "-o", &file_s], "over the input"),
+        (vec!["diff", &inv_s, &file_s, "-o", &inside], "inside the inventory"),
+        (vec!["diff", &file_s, &inv_s, "-o", &file_s], "over the input"),
+        (vec!["scan", "--har", &har_s, "-o", &har_s], "over the input"),
+        (vec!["scan", "--har", &har_s, "--suggest", "--inventory", &inv_s, "-o", &inside], "inside the inventory"),
+        (vec!["convert", &inv_s, &inv_s, "--to", "csv"], "over the input"),
+        (vec!["convert", &inv_s, &inside, "--to", "csv"], "inside the inventory"),
+        (vec!["convert", &file_s, &file_s, "--to", "json"], "over the input"),
+        (vec!["convert", &file_s, &file_s, "--to", "fides"], "over the input"),
+        (vec!["import", "fides", &fides_s, "-o", &fides_s], "over the input"),
+        (vec!["report", &file_s, "--out", &file_s], "over the input"),
+        (vec!["trace", "phone", &inv_s, "-o", &inside], "inside the inventory"),
+    ];
+    for (args, why) in &cases {
+        let out = assert_cmd::Command::cargo_bin("piflow").unwrap().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(why), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), original, "the single-file inventory is untouched");
+    assert_eq!(std::fs::read(inv.join("a.json")).unwrap(), original);
+    let names: Vec<_> = std::fs::read_dir(&inv).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("a.json")], "nothing written into the inventory");
+    assert!(std::fs::read_to_string(&har).unwrap().contains("\"log\""), "the HAR is untouched");
+    // Forced, `notice` writes inside; a scanned tree takes observed.json without being forced.
+    let forced = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["notice", &inv_s, "--lang", "en", "--force-inside", "-o", &inside])
+        .output()
+        .unwrap();
+    assert_eq!(forced.status.code(), Some(0), "{}", String::from_utf8_lossy(&forced.stderr));
+    let observed = p(&dir.path().join("observed.json"));
+    let scan = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["scan", ".", "-o", &observed])
+        .output()
+        .unwrap();
+    assert_eq!(scan.status.code(), Some(0), "{}", String::from_utf8_lossy(&scan.stderr));
+}
+
+#[test]
+fn import_fails_when_its_summary_cannot_be_written() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: /dev/full is absent on this system");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("piflow"))
+        .args(["import", "fides", "tests/fixtures/fides/shop.yml", "--country", "CN", "-o"])
+        .arg(dir.path().join("inv"))
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write to standard output"), "{err}");
+}
+
 /// The rule tests check in-process (tests/common `check`); the binary must give the same JSON
 /// report and the same exit code, on an inventory with findings of every severity.
 #[test]

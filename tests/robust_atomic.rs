@@ -83,6 +83,26 @@ fn a_killed_report_never_leaves_a_half_written_file() {
         .unwrap();
     assert!(status.success(), "report failed after {:?}", start.elapsed());
     assert!(serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&json).unwrap()).is_ok());
+    // The killed runs' temporary files (their writers gone) were removed by the run that completed.
+    assert!(leftovers(out.path()).is_empty(), "stale temp files left: {:?}", leftovers(out.path()));
+}
+
+#[test]
+fn a_temp_file_left_by_a_killed_writer_is_removed_by_the_next_write() {
+    let out = tempfile::tempdir().unwrap();
+    // What `kill -9` mid-write leaves: a partial temporary file named with the dead writer's pid.
+    let mut gone = Command::new(bin()).arg("--version").stdout(Stdio::null()).spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let partial = out.path().join(format!(".piflow-{pid}-Xy12ab.tmp"));
+    std::fs::write(&partial, vec![b'{'; 1 << 20]).unwrap();
+    let inv = tempfile::tempdir().unwrap();
+    std::fs::write(inv.path().join("inv.json"), serde_json::to_string(&base()).unwrap()).unwrap();
+    let (code, _, err) =
+        piflow(&["report", inv.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!partial.exists(), "the stale temp file is still there");
+    assert!(leftovers(out.path()).is_empty(), "{:?}", leftovers(out.path()));
 }
 
 #[cfg(unix)]

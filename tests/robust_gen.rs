@@ -323,7 +323,7 @@ fn inventory() -> impl Strategy<Value = Value> {
 }
 
 fn opts() -> LoadOptions {
-    LoadOptions { rule_codes: rules::codes(), release_text: false }
+    LoadOptions { rule_codes: rules::codes(), ..LoadOptions::default() }
 }
 
 fn as_of() -> Date {

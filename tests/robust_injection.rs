@@ -387,3 +387,29 @@ fn diagram_svg_is_well_formed_and_inert() {
     let text: String = doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
     assert!(text.contains("digraph x { evil") || text.contains("}; digraph"), "SVG lost the party name as text");
 }
+
+/// Values given on the command line and echoed back in a message (`explain CODE`, `trace FIELD`,
+/// `diagram --party`) are escaped like inventory text, and shortened when long.
+#[test]
+fn command_line_values_echoed_in_messages_are_escaped() {
+    let hostile = format!("x\u{1b}[31m\u{202e}\u{2028}\u{200b}{}", "y".repeat(5000));
+    let runs: [&[&str]; 3] = [
+        &["explain", &hostile],
+        &["trace", &hostile, "tests/fixtures/report-basic"],
+        &["diagram", "tests/fixtures/report-basic", "--party", &hostile],
+    ];
+    for args in runs {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_piflow"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}", args[0]);
+        for raw in ['\u{1b}', '\u{202e}', '\u{2028}', '\u{200b}'] {
+            assert!(!err.contains(raw), "{}: raw {raw:?} in {err}", args[0]);
+        }
+        assert!(err.contains("\\u{1b}") && err.contains("\\u{2028}"), "{}: {err}", args[0]);
+        assert!(err.len() < 1000, "{}: {} bytes, not shortened", args[0], err.len());
+    }
+}

@@ -162,13 +162,17 @@ fn long_lines_are_quoted_in_a_window_with_true_columns() {
 fn a_100_mb_string_is_bounded() {
     let dir = tempfile::tempdir().expect("tempdir");
     let big = "x".repeat(100 * 1024 * 1024);
-    let valid = dir.path().join("big-valid.json");
-    std::fs::write(&valid, format!(r#"{{"piflow":1,"organization":{{"id":"acme","name":"{big}","country":"CN"}}}}"#))
-        .expect("write");
-    let run = check_json(&valid);
-    run.assert_no_crash("100 MB name");
-    assert_eq!(run.code, 0, "{}", run.stderr_text());
+    // Read in bounded memory, then refused as a name (over MAX_NAME_CHARS), the value not echoed.
+    let named = dir.path().join("big-name.json");
+    let part = format!(
+        r#"{{"piflow":1,"organization":{{"id":"acme","name":"A","country":"CN"}},"fields":[{{"id":"f","name":"{big}","category":"contact.phone"}}]}}"#
+    );
+    std::fs::write(&named, part).expect("write");
+    let run = check_json(&named);
     run.assert_peak_below(1024, "100 MB name");
+    let errors = load_errors(&run, "100 MB name");
+    assert!(errors[0]["message"].as_str().unwrap().contains("over the limit of 1000"), "{errors:?}");
+    assert!(run.stdout.len() < 8 * 1024, "{} bytes of stdout", run.stdout.len());
 
     let bad = dir.path().join("big-bad.json");
     std::fs::write(
@@ -250,4 +254,42 @@ fn unreadable_files_are_an_io_error() {
     assert_eq!(dir_run.code, 2);
     assert!(dir_run.stderr_text().contains("inventory.json"), "{}", dir_run.stderr_text());
     std::fs::set_permissions(&part, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
+}
+
+/// Huge values (issue 21): a 32 MB id took 15–30 s and 1.8 GB, and a 4 MB country code was
+/// echoed whole. Now each is one short error at its place, in bounded time and memory.
+#[test]
+fn huge_ids_and_codes_are_refused_and_not_echoed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report-basic/inventory.json"),
+    )
+    .expect("fixture");
+    let id = "a".repeat(8 << 20);
+    let cc = "Z".repeat(4 << 20);
+    let cases = [
+        ("id", fixture.replacen("\"id\": \"phone\"", &format!("\"id\": \"{id}\""), 1), "too long for an id"),
+        ("ref", fixture.replacen("\"fields\": [\"phone\"", &format!("\"fields\": [\"{id}\""), 1), "not a field"),
+        ("country", fixture.replacen("\"country\": \"CN\"", &format!("\"country\": \"{cc}\""), 1), "ISO 3166-1"),
+    ];
+    for (what, text, why) in cases {
+        assert_ne!(text, fixture, "{what}: the fixture changed");
+        let path = dir.path().join(format!("{what}.json"));
+        std::fs::write(&path, text).expect("write");
+        let start = std::time::Instant::now();
+        let run = check_json(&path);
+        run.assert_peak_below(400, what);
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "{what}: {:?}", start.elapsed());
+        let errors = load_errors(&run, what);
+        let hit = errors
+            .iter()
+            .find(|e| e["message"].as_str().unwrap().contains(why))
+            .unwrap_or_else(|| panic!("{what}: {errors:?}"));
+        assert!(hit["line"].as_u64() > Some(0), "{what}: located");
+        assert!(hit["message"].as_str().unwrap().contains(" bytes)`"), "{what}: shortened: {hit}");
+        assert!(run.stdout.len() < 16 * 1024, "{what}: {} bytes of stdout", run.stdout.len());
+        let human = piflow(&["check", path.to_str().expect("path")]);
+        assert_eq!(human.code, 2, "{what}");
+        assert!(human.stderr.len() < 16 * 1024, "{what}: {} bytes of stderr", human.stderr.len());
+    }
 }

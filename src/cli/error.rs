@@ -3,7 +3,7 @@
 
 use super::{ColorChoice, Format, use_color};
 use piflow::load;
-use piflow::source::escape::sanitize;
+use piflow::source::escape::{sanitize, shorten_quoted};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -68,7 +68,8 @@ impl Error {
     /// the terminal.
     pub fn print(&self) {
         match self {
-            Error::Message(m) => eprintln!("piflow: {}", sanitize(m)),
+            // Values from the command line or the inventory, escaped and shortened.
+            Error::Message(m) => eprintln!("piflow: {}", sanitize(&shorten_quoted(m))),
             Error::Load { failed, format: Format::Json, .. } => {
                 let doc = serde_json::json!({"piflow": 1, "errors": failed.errors.0});
                 match serde_json::to_string_pretty(&doc) {

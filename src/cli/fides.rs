@@ -8,7 +8,6 @@ use piflow::load;
 use piflow::output::write_atomic;
 use piflow::source::escape::sanitize;
 use piflow::source::path::display_path;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +36,13 @@ pub struct ImportArgs {
     pub country: Option<String>,
 }
 
+/// Manifests larger than this are refused: a Fides manifest of every system of a large company
+/// is a few megabytes, and a YAML document is several times its size in memory.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
 /// `piflow convert INV OUT --to fides`: one manifest file at OUT.
 pub fn convert(inv: &piflow::model::Inventory, output: &Path) -> Result<Outcome> {
+    // (`convert` has refused an OUTPUT over or inside the input already.)
     if output.is_dir() {
         return Err(Error::msg(format!(
             "{} is a directory; --to fides writes one manifest file, e.g. {}",
@@ -68,10 +72,13 @@ pub fn import(args: &ImportArgs) -> Result<Outcome> {
         }
         None => None,
     };
+    let inputs: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+    super::guard::refuse_over_inputs(&inputs, Some(&args.output), false)?;
     let mut sources = Vec::new();
     for path in &args.files {
         let shown = display_path(path);
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let access = piflow::source::read::Access::named(MAX_MANIFEST_BYTES);
+        let text = piflow::source::read::text(path, &access).map_err(|e| format!("{shown}: {e}"))?;
         sources.push(Source { path: shown, text });
     }
     let imported =
@@ -96,6 +103,7 @@ pub fn import(args: &ImportArgs) -> Result<Outcome> {
     }
     for (name, contents) in parts {
         let path = args.output.join(name);
+        super::guard::refuse_over_inputs(&inputs, Some(&path), false)?;
         write_atomic(&path, contents.as_bytes()).map_err(Error::cannot_write(&path))?;
     }
     let inv = &imported.inventory;
@@ -117,7 +125,7 @@ pub fn import(args: &ImportArgs) -> Result<Outcome> {
             out.push_str(&format!("  {}\n", sanitize(&u.to_string())));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+    // A summary that cannot be written (a full disk, `> /dev/full`) fails the run, as for `check`.
+    super::emit(None, out.as_bytes())?;
     Ok(Outcome::findings_if(!imported.unmapped.is_empty()))
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 mod error;
 mod fides;
+mod guard;
 // `report` is taken by `piflow::report`; the file keeps the name of the commands it holds.
 mod notice;
 #[path = "report.rs"]
@@ -38,6 +39,17 @@ pub use error::{EXIT_INVALID, Error, Outcome, Result};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Follow a symlink found in an inventory directory or a scanned tree even when it leads out
+    /// of it (by default only links to files inside are read; special files never are).
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
+}
+
+/// `--follow-symlinks`, set once before the command runs.
+static FOLLOW_SYMLINKS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn follow_symlinks() -> bool {
+    FOLLOW_SYMLINKS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,6 +72,9 @@ pub enum Command {
         output: PathBuf,
         #[arg(long, value_enum)]
         to: ConvertTo,
+        /// Allow OUTPUT inside the input inventory directory (never over an input file).
+        #[arg(long)]
+        force_inside: bool,
     },
     /// Write the records of processing (GDPR Art. 30, PIPL), the MIIT two lists and the SDK list.
     Report(reports::ReportArgs),
@@ -224,7 +239,7 @@ fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 fn load_options() -> LoadOptions {
-    LoadOptions { rule_codes: rules::codes(), release_text: false }
+    LoadOptions { rule_codes: rules::codes(), release_text: false, follow_symlinks: follow_symlinks() }
 }
 
 /// Load the inventory at `path`; on failure, its errors are shown as `format` asks.
@@ -273,7 +288,7 @@ fn stdout_written(result: std::io::Result<()>) -> Result<()> {
 fn check(args: &CheckArgs) -> Result<Outcome> {
     // Only the human format quotes the inventory's lines.
     let opts = LoadOptions { release_text: args.out.format != Format::Human, ..load_options() };
-    reports::refuse_over_inputs(&[&args.path], args.out.output.as_deref(), args.out.force_inside)?;
+    guard::refuse_over_inputs(&[&args.path], args.out.output.as_deref(), args.out.force_inside)?;
     let loaded = match load::load(&args.path, &opts) {
         Ok(l) => l,
         Err(failed) if args.out.format == Format::Sarif => {
@@ -312,8 +327,9 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
 
 fn read_observed(path: &Path) -> Result<piflow::scan::Observed> {
     let shown = display_path(path);
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{shown}: cannot read: {e}; write it with `piflow scan -o {shown}`"))?;
+    let access = piflow::source::read::Access::named(piflow::source::read::MAX_FILE_BYTES);
+    let text = piflow::source::read::text(path, &access)
+        .map_err(|e| format!("{shown}: {e}; write it with `piflow scan -o {shown}`"))?;
     Ok(piflow::scan::Observed::from_json(&shown, &text).map_err(|e| e.to_string())?)
 }
 
@@ -337,7 +353,8 @@ fn explain(code: Option<&str>, markdown: bool) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
+fn convert(input: &Path, output: &Path, to: ConvertTo, force_inside: bool) -> Result<Outcome> {
+    guard::refuse_over_inputs(&[input], Some(output), force_inside)?;
     let loaded = load(input)?;
     let single = to == ConvertTo::Json && output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let files = match to {
@@ -354,6 +371,7 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
     }
     for (name, contents) in files {
         let path = if single { output.to_path_buf() } else { output.join(name) };
+        guard::refuse_over_inputs(&[input], Some(&path), force_inside)?;
         write_atomic(&path, contents.as_bytes()).map_err(Error::cannot_write(&path))?;
     }
     Ok(Outcome::Clean)
@@ -406,6 +424,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             "PIFLOW_THREADS={v}: give a whole number of threads from 1 to 256, or unset it to use one per core"
         )));
     }
+    FOLLOW_SYMLINKS.store(cli.follow_symlinks, std::sync::atomic::Ordering::Relaxed);
     // On the pool's threads, sequential steps included: see `parallel::install`.
     piflow::parallel::install(|| run_command(&cli))
 }
@@ -414,7 +433,7 @@ fn run_command(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Check(args) => check(args),
         Command::Explain { code, markdown } => explain(code.as_deref(), *markdown),
-        Command::Convert { input, output, to } => convert(input, output, *to),
+        Command::Convert { input, output, to, force_inside } => convert(input, output, *to, *force_inside),
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),

@@ -45,6 +45,9 @@ pub struct NoticeArgs {
     /// Write the notice to this file (atomically) instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Allow `-o` inside the inventory directory (never over an input file).
+    #[arg(long)]
+    pub force_inside: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,6 +72,7 @@ pub fn run(cmd: &Commands) -> Result<Outcome> {
 }
 
 fn notice(args: &NoticeArgs) -> Result<Outcome> {
+    super::guard::refuse_over_inputs(&[&args.path], args.output.as_deref(), args.force_inside)?;
     let loaded = super::load(&args.path)?;
     let graph = FlowGraph::build(&loaded.inventory);
     let lang = match args.lang {
@@ -84,7 +88,7 @@ fn notice(args: &NoticeArgs) -> Result<Outcome> {
 }
 
 fn notice_check(args: &NoticeCheckArgs) -> Result<Outcome> {
-    super::reports::refuse_over_inputs(&[&args.path, &args.policy], args.out.output.as_deref(), args.out.force_inside)?;
+    super::guard::refuse_over_inputs(&[&args.path, &args.policy], args.out.output.as_deref(), args.out.force_inside)?;
     let notice = Notice::read(&args.policy, display_path(&args.policy)).map_err(|e| e.to_string())?;
     let loaded = load_as(&args.path, &load_options(), args.out.format)?;
     let graph = FlowGraph::build(&loaded.inventory);

@@ -2,6 +2,7 @@
 //! tables, the diagram and the trace are built in `piflow::report`; this only loads, checks,
 //! picks formats and writes files (atomically, and never inside the inventory unless asked).
 
+use super::guard::refuse_over_inputs;
 use super::{Error, Outcome, Result, emit, parse_date, parse_regime};
 use clap::ValueEnum;
 use piflow::finding::Finding;
@@ -13,7 +14,7 @@ use piflow::report::table::Lang;
 use piflow::report::{diagram as dia, records, table, table_csv, table_html, table_md, table_xlsx, trace as tr};
 use piflow::rules::{self, Context};
 use piflow::source::path::display_path;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LangArg {
@@ -147,83 +148,10 @@ pub struct TraceArgs {
     pub force_inside: bool,
 }
 
-/// `path` made absolute with symlinks resolved as far as it exists (the rest appended as given).
-fn resolve(path: &Path) -> Option<PathBuf> {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
-    let mut existing = abs.as_path();
-    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                match Path::new(part).components().next() {
-                    Some(Component::ParentDir) => {
-                        out.pop();
-                    }
-                    Some(Component::CurDir) | None => {}
-                    Some(_) => out.push(part),
-                }
-            }
-            return Some(out);
-        }
-        rest.push(existing.file_name().unwrap_or(existing.as_os_str()));
-        existing = existing.parent()?;
-    }
-}
-
-/// Refuse (message, exit 2) to write `target` inside the inventory at `inventory`.
-fn refuse_inside(inventory: &Path, target: &Path, force: bool) -> Result<()> {
-    if force {
-        return Ok(());
-    }
-    let dir = if inventory.is_dir() {
-        inventory.to_path_buf()
-    } else {
-        inventory.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
-    };
-    let (Some(dir), Some(target_abs)) = (resolve(&dir), resolve(target)) else { return Ok(()) };
-    if target_abs.starts_with(&dir) {
-        return Err(Error::msg(format!(
-            "refusing to write {} inside the inventory directory {}; choose another place or pass --force-inside",
-            target.display(),
-            dir.display()
-        )));
-    }
-    Ok(())
-}
-
-/// Refuse (message, exit 2) an output that would replace one of `inputs` (an inventory file or
-/// directory, a notice) or land inside an inventory directory, unless `force_inside` (which
-/// still never allows replacing an input). `-o -` is standard output and always allowed.
-pub(crate) fn refuse_over_inputs(inputs: &[&Path], out: Option<&Path>, force_inside: bool) -> Result<()> {
-    let Some(out) = out.filter(|o| o.as_os_str() != "-") else { return Ok(()) };
-    let Some(target) = resolve(out) else { return Ok(()) };
-    for input in inputs {
-        let Some(input_abs) = resolve(input) else { continue };
-        if target == input_abs {
-            return Err(Error::msg(format!(
-                "refusing to write {} over the input {}; write the output somewhere else",
-                out.display(),
-                input.display()
-            )));
-        }
-        if input.is_dir() && !force_inside && target.starts_with(&input_abs) {
-            return Err(Error::msg(format!(
-                "refusing to write {} inside the inventory directory {}; choose another place or pass --force-inside",
-                out.display(),
-                input.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// [`load`] for a command that writes to `out`: an output inside the inventory is refused
-/// first (unless forced), before any work is done.
+/// [`load`] for a command that writes to `out`: an output over the inventory or inside it is
+/// refused first (unless forced), before any work is done.
 fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
-    if let Some(out) = out {
-        refuse_inside(path, out, force_inside)?;
-    }
+    refuse_over_inputs(&[path], out, force_inside)?;
     super::load(path)
 }
 
@@ -236,12 +164,19 @@ fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> V
     rules::check(graph, &ctx)
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_with(path, |w| w.write_all(bytes))
+/// Write one file of the report into `--out`; never over the inventory (`report inv.json --out .`
+/// where the inventory is named report.json).
+fn write(args: &ReportArgs, path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(args, path, |w| w.write_all(bytes))
 }
 
 /// [`write`] for a report written piece by piece, never held whole in memory.
-fn write_with(path: &Path, content: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<()> {
+fn write_with(
+    args: &ReportArgs,
+    path: &Path,
+    content: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    refuse_over_inputs(&[&args.path], Some(path), args.force_inside)?;
     write_atomic_with(path, content).map_err(Error::cannot_write(path))
 }
 
@@ -268,12 +203,12 @@ pub fn report(args: &ReportArgs) -> Result<Outcome> {
         match f {
             ReportFormat::Csv => {
                 for t in &doc.tables {
-                    write(&args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
+                    write(args, &args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
                 }
             }
-            ReportFormat::Md => write_with(&args.out.join("report.md"), |w| table_md::write(&doc, w))?,
-            ReportFormat::Html => write_with(&args.out.join("report.html"), |w| table_html::write(&doc, w))?,
-            ReportFormat::Json => write_with(&args.out.join("report.json"), |w| table::write_json(&doc, w))?,
+            ReportFormat::Md => write_with(args, &args.out.join("report.md"), |w| table_md::write(&doc, w))?,
+            ReportFormat::Html => write_with(args, &args.out.join("report.html"), |w| table_html::write(&doc, w))?,
+            ReportFormat::Json => write_with(args, &args.out.join("report.json"), |w| table::write_json(&doc, w))?,
             ReportFormat::Xlsx => {
                 let bytes = table_xlsx::render(&doc).map_err(|e| {
                     // Sheets are written through temporary files as they are built.
@@ -285,7 +220,7 @@ pub fn report(args: &ReportArgs) -> Result<Outcome> {
                     };
                     Error::msg(format!("cannot build the XLSX workbook: {e}{hint}"))
                 })?;
-                write(&args.out.join("report.xlsx"), &bytes)?;
+                write(args, &args.out.join("report.xlsx"), &bytes)?;
             }
         }
         Ok(())

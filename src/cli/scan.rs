@@ -42,6 +42,9 @@ pub struct ScanArgs {
     /// The inventory to compare with for --suggest.
     #[arg(long)]
     pub inventory: Option<PathBuf>,
+    /// Allow `-o` inside the --inventory directory (never over an input file).
+    #[arg(long)]
+    pub force_inside: bool,
     /// `json`: observed.json for `check --observed`; `human`: the SDKs, permissions (with the
     /// data categories they expose) and privacy-manifest entries found, for reading.
     #[arg(long, value_enum, default_value_t = ScanFormat::Json)]
@@ -81,6 +84,9 @@ pub struct DiffArgs {
     /// Write the diff here (atomically) instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Allow `-o` inside an inventory directory compared (never over an input file).
+    #[arg(long)]
+    pub force_inside: bool,
 }
 
 pub fn run(cmd: &Commands) -> Result<Outcome> {
@@ -91,11 +97,22 @@ pub fn run(cmd: &Commands) -> Result<Outcome> {
 }
 
 fn scan_cmd(args: &ScanArgs) -> Result<Outcome> {
+    // Writing into a scanned tree is normal (`piflow scan . -o observed.json`); over a file the
+    // scan reads, or into the inventory, is not.
+    let mut inputs: Vec<&Path> = args.har.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.dirs.iter().map(PathBuf::as_path).filter(|p| !p.is_dir()));
+    inputs.extend(args.inventory.as_deref());
+    super::guard::refuse_over_inputs(&inputs, args.output.as_deref(), args.force_inside)?;
     let mut roots = args.dirs.clone();
     if roots.is_empty() && args.har.is_empty() {
         roots.push(PathBuf::from("."));
     }
-    let opts = ScanOptions { roots, hars: args.har.clone(), first_party: args.first_party.clone() };
+    let opts = ScanOptions {
+        roots,
+        hars: args.har.clone(),
+        first_party: args.first_party.clone(),
+        follow_symlinks: super::follow_symlinks(),
+    };
     let db = Database::bundled();
     let observed = scan::scan(&opts, db).map_err(|e| e.to_string())?;
     // Problems go to stderr as well: they are easy to miss inside observed.json.
@@ -364,6 +381,9 @@ fn read_blobs<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, St
 }
 
 fn diff_cmd(args: &DiffArgs) -> Result<Outcome> {
+    let inputs: Vec<&Path> = args.old.iter().chain(&args.new).map(PathBuf::as_path).collect();
+    let inputs = if inputs.is_empty() { vec![Path::new(".")] } else { inputs };
+    super::guard::refuse_over_inputs(&inputs, args.output.as_deref(), args.force_inside)?;
     let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let (old, new) = match (&args.git, &args.old, &args.new) {
         (Some(rev), path, None) => {

@@ -1,7 +1,7 @@
 //! `piflow store-labels`: the app stores' privacy labels of one app system.
 
 use super::error::{Error, Outcome, Result};
-use super::{emit, load, reports};
+use super::{emit, load};
 use piflow::graph::FlowGraph;
 use piflow::model::SystemKind;
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ pub struct StoreLabelsArgs {
 pub fn store_labels(args: &StoreLabelsArgs) -> Result<Outcome> {
     let files = ["data-safety.csv", "PrivacyInfo.xcprivacy", "store-labels.md"].map(|f| args.out.join(f));
     for f in &files {
-        reports::refuse_over_inputs(&[&args.path], Some(f), args.force_inside)?;
+        super::guard::refuse_over_inputs(&[&args.path], Some(f), args.force_inside)?;
     }
     let loaded = load(&args.path)?;
     let inv = &loaded.inventory;

@@ -98,21 +98,35 @@ impl fmt::Display for LoadErrors {
 
 impl std::error::Error for LoadErrors {}
 
+/// Longest input [`did_you_mean`] looks for a spelling of.
+const SUGGEST_CHARS: usize = 64;
+
 /// The closest valid spelling of `input` among `candidates`, when one is near enough to be a typo.
 pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    // A typo is in a short word: a long input gets no suggestion, rather than a comparison that
+    // costs its length times each candidate's in time and memory (a 32 MB id took 1.8 GB).
+    let len = input.chars().count();
+    if len > SUGGEST_CHARS {
+        return None;
+    }
     let lower = input.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
         if cand == input {
             return None;
         }
+        // The distance is at least the difference in length: too far, without comparing.
+        let cand_len = cand.chars().count();
+        if cand_len.abs_diff(len) > (len.max(cand_len) / 3).max(1) {
+            continue;
+        }
         // Case slips are the commonest typo in codes ("cn", "Consent").
         let d =
             if cand.to_lowercase() == lower { 0 } else { strsim::damerau_levenshtein(&lower, &cand.to_lowercase()) };
-        let limit = (input.chars().count().max(cand.chars().count()) / 3).max(1);
+        let limit = (len.max(cand_len) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
             best = Some((d, cand));
         }

@@ -459,6 +459,12 @@ fn slow(file: u32, text: &str, c: &mut Part<'_>) {
 fn items<T: Listed>(file: u32, text: &str, m: &Member, c: &mut Part<'_>) {
     let ranges = match spans::array_items(text, m.value.clone()) {
         Ok(r) => r,
+        // An array that is broken inside: say what is wrong where it is, not that it is no array.
+        Err(e) if text.as_bytes().get(m.value.start) == Some(&b'[') => {
+            c.incomplete = true;
+            c.error_at(LoadCode::Syntax, file, e.offset, format!("`{}`: {}", m.key, e.message), None);
+            return;
+        }
         Err(_) => {
             c.incomplete = true;
             c.error_at(

@@ -21,7 +21,10 @@ pub use crate::source::read::MAX_FILE_BYTES;
 
 use crate::model::{Inventory, Loc, Organization};
 use crate::parallel;
-use crate::source::{self, read::ReadError};
+use crate::source::{
+    self,
+    read::{Access, ReadError},
+};
 use std::path::{Path, PathBuf};
 
 /// One file of the inventory, kept so reports can quote the offending line.
@@ -55,7 +58,8 @@ impl SourceFile {
         if !self.released {
             return false;
         }
-        match read_text(Path::new(&self.path)) {
+        // It was read as a regular file within its limits a moment ago; it is read as one again.
+        match read_text_into(Path::new(&self.path), &Access::named(MAX_FILE_BYTES), Vec::new()) {
             Ok(text) => {
                 *self = SourceFile::new(std::mem::take(&mut self.path), text);
                 true
@@ -130,6 +134,9 @@ pub struct LoadOptions {
     /// line (JSON, SARIF): on a large inventory the text is as big as the model. A text is read
     /// again if a later problem must be shown in it.
     pub release_text: bool,
+    /// `--follow-symlinks`: a symlink in the inventory directory may lead out of it (by default
+    /// only one that leads to a file inside it is read).
+    pub follow_symlinks: bool,
 }
 
 /// Load errors, with the files read so far so the errors can be shown in context.
@@ -223,7 +230,9 @@ fn list_parts(path: &Path, c: &mut Collected) -> Vec<PathBuf> {
             return Vec::new();
         }
     };
-    if meta.is_file() {
+    if !meta.is_dir() {
+        // A file named on the command line; one that is not a regular file (a FIFO, a device) is
+        // refused by name when read.
         return vec![path.to_path_buf()];
     }
     let entries = match std::fs::read_dir(path) {
@@ -260,22 +269,27 @@ fn file_error(code: LoadCode, path: &str, message: String, help: Option<String>)
     LoadError { code, file: Some(path.to_owned()), file_index: None, offset: 0, line: 0, column: 0, message, help }
 }
 
-fn read_text(path: &Path) -> Result<String, LoadError> {
-    read_text_into(path, Vec::new())
+/// How the parts of the inventory at `path` may be read: within its directory (a symlink there
+/// leads only to a file inside it, unless `--follow-symlinks`), or as the one file named.
+fn access<'a>(path: &'a Path, opts: &LoadOptions) -> Access<'a> {
+    if path.is_dir() {
+        Access::within(path, opts.follow_symlinks, MAX_FILE_BYTES)
+    } else {
+        Access::named(MAX_FILE_BYTES)
+    }
 }
 
 /// [`source::read::text_into`], its failure as a load error naming the file.
-fn read_text_into(path: &Path, buf: Vec<u8>) -> Result<String, LoadError> {
-    source::read::text_into(path, buf).map_err(|e| {
+fn read_text_into(path: &Path, access: &Access, buf: Vec<u8>) -> Result<String, LoadError> {
+    source::read::text_into(path, access, buf).map_err(|e| {
         let shown = display_path(path);
         match e {
-            ReadError::TooLarge { bytes } => file_error(
-                LoadCode::Io,
-                &shown,
-                format!("file is {bytes} bytes, over the limit of {MAX_FILE_BYTES} bytes"),
-                Some("split the inventory into several parts".into()),
-            ),
-            ReadError::Io(e) => file_error(LoadCode::Io, &shown, format!("cannot read: {e}"), None),
+            ReadError::TooLarge { .. } => {
+                file_error(LoadCode::Io, &shown, e.to_string(), Some("split the inventory into several parts".into()))
+            }
+            ReadError::NotRegular { .. } | ReadError::SymlinkOutside { .. } | ReadError::Io(_) => {
+                file_error(LoadCode::Io, &shown, e.to_string(), None)
+            }
             ReadError::NotUtf8 { offset, line, column } => LoadError {
                 code: LoadCode::Syntax,
                 file: Some(shown),
@@ -293,13 +307,20 @@ fn read_text_into(path: &Path, buf: Vec<u8>) -> Result<String, LoadError> {
 /// Read files and index their lines, on all cores: reading, checking UTF-8 and finding line
 /// starts each touch every byte once. Results stay in the order of `parts`.
 /// `spare` buffers, if any, are read into instead of new ones.
-fn read_files(parts: Vec<PathBuf>, spare: &mut Vec<Vec<u8>>) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
+fn read_files(
+    parts: Vec<PathBuf>,
+    access: &Access,
+    spare: &mut Vec<Vec<u8>>,
+) -> Vec<(PathBuf, Result<SourceFile, LoadError>)> {
     let jobs: Vec<(PathBuf, Vec<u8>)> = parts.into_iter().map(|p| (p, spare.pop().unwrap_or_default())).collect();
     parallel::in_parallel(jobs, |(part, buf)| {
-        let file = read_text_into(&part, buf).map(|text| SourceFile::new(display_path(&part), text));
+        let file = read_text_into(&part, access, buf).map(|text| SourceFile::new(display_path(&part), text));
         (part, file)
     })
 }
+
+/// Parts larger than this together are refused before any is read (docs/limits.md).
+pub const MAX_INVENTORY_BYTES: u64 = 1 << 30;
 
 /// JSON parts are read in batches of consecutive files of about this many bytes: enough for all
 /// cores to share, few enough that the texts in memory at once stay a fraction of the inventory.
@@ -308,6 +329,7 @@ const BATCH_BYTES: u64 = 16 << 20;
 /// Load the inventory at `path`. On failure, every problem found is returned at once.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
+    let access = access(path, opts);
     let parts: Vec<(PathBuf, u64)> = list_parts(path, &mut c)
         .into_iter()
         .map(|p| {
@@ -315,14 +337,27 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
             (p, size)
         })
         .collect();
+    // Each part is bounded when read; the whole is bounded too, before any is read, so a
+    // directory of many large parts cannot exhaust memory (the model takes a few times its text).
+    let total: u64 = parts.iter().map(|(_, n)| n).sum();
+    if total > MAX_INVENTORY_BYTES {
+        let shown = display_path(path);
+        c.error_path(
+            LoadCode::Io,
+            &shown,
+            format!("the inventory's parts are {total} bytes together, over the limit of {MAX_INVENTORY_BYTES} bytes"),
+            Some("check one part of the organization at a time (docs/limits.md)".into()),
+        );
+        return Err(Failed { errors: LoadErrors(c.errors), sources: c.sources });
+    }
     let mut batch = Batch {
         rest: parts.iter().filter(|(p, _)| !matches!(part_kind(p), Some(PartKind::Csv))).map(|(_, n)| n).sum(),
         ..Batch::default()
     };
     for (part, size) in parts {
         if let Some(PartKind::Csv) = part_kind(&part) {
-            batch.read(&mut c, opts);
-            for (part, read) in read_files(vec![part], &mut Vec::new()) {
+            batch.read(&mut c, &access, opts);
+            for (part, read) in read_files(vec![part], &access, &mut Vec::new()) {
                 match read {
                     Ok(source) => {
                         let file = c.sources.files.len();
@@ -341,10 +376,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Failed> {
         batch.bytes += size;
         batch.parts.push(part);
         if batch.bytes >= BATCH_BYTES {
-            batch.read(&mut c, opts);
+            batch.read(&mut c, &access, opts);
         }
     }
-    batch.read(&mut c, opts);
+    batch.read(&mut c, &access, opts);
     // The spare buffers are of no more use.
     drop(batch);
     finish(c, opts)
@@ -364,13 +399,13 @@ struct Batch {
 }
 
 impl Batch {
-    fn read(&mut self, c: &mut Collected, opts: &LoadOptions) {
+    fn read(&mut self, c: &mut Collected, access: &Access, opts: &LoadOptions) {
         if self.parts.is_empty() {
             return;
         }
         let first = c.sources.files.len();
         let mut json_parts = Vec::new();
-        for (_, read) in read_files(std::mem::take(&mut self.parts), &mut self.spare) {
+        for (_, read) in read_files(std::mem::take(&mut self.parts), access, &mut self.spare) {
             match read {
                 Ok(source) => {
                     json_parts.push(c.sources.files.len() as u32);
@@ -432,6 +467,13 @@ fn join(into: &mut Inventory, mut pieces: Vec<Inventory>, more: &dyn Fn(usize) -
     join_arrays!(subjects, fields, systems, parties, purposes, consents, mechanisms, sdks, flows, waivers);
 }
 
+/// `text` with long quoted values shortened ([`crate::source::escape::shorten_quoted`]).
+fn shorten_in_place(text: &mut String) {
+    if let std::borrow::Cow::Owned(short) = crate::source::escape::shorten_quoted(text) {
+        *text = short;
+    }
+}
+
 /// Load an inventory from JSON text held in memory (tests, generated inventories).
 pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Failed> {
     let mut c = Collected::default();
@@ -473,6 +515,13 @@ fn finish(mut c: Collected, opts: &LoadOptions) -> Result<Loaded, Failed> {
         return Ok(Loaded { inventory: c.inventory, sources: c.sources });
     }
     let mut errors = c.errors;
+    // Values quoted from the inventory are shortened once, here, whatever message quotes them.
+    for e in &mut errors {
+        shorten_in_place(&mut e.message);
+        if let Some(help) = &mut e.help {
+            shorten_in_place(help);
+        }
+    }
     errors.sort_by(|a, b| {
         (a.file_index.unwrap_or(u32::MAX), &a.file, a.line, a.column, a.code, &a.message).cmp(&(
             b.file_index.unwrap_or(u32::MAX),

@@ -176,9 +176,16 @@ fn scan_array(text: &str, start: usize) -> Scan<(Vec<Range<usize>>, usize)> {
         out.push(i..end);
         i = skip_ws(b, end);
         match b.get(i) {
-            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b',') => {
+                let comma = i;
+                i = skip_ws(b, i + 1);
+                if b.get(i) == Some(&b']') {
+                    // Reported at the comma: that is what to delete.
+                    return fail(comma, "trailing comma before `]` (JSON allows none)");
+                }
+            }
             Some(b']') => return Ok((out, i + 1)),
-            _ => return fail(i, "expected `,` or `]`"),
+            _ => return fail(i, "expected `,` or `]` after an item"),
         }
     }
 }

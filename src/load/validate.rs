@@ -7,6 +7,14 @@ use super::{Collected, LoadOptions, Sources};
 use crate::model::*;
 use rustc_hash::FxHashMap as HashMap;
 
+/// Longest id (bytes): ids are short handles (`f-login-sms`), and one of megabytes would cost
+/// every lookup, suggestion and message that names it.
+pub const MAX_ID_BYTES: usize = 200;
+
+/// Longest display name (characters): a name is a label in tables and diagrams, not prose
+/// (that belongs in a `note`).
+pub const MAX_NAME_CHARS: usize = 1000;
+
 fn valid_id(id: &str) -> bool {
     let b = id.as_bytes();
     !b.is_empty()
@@ -296,7 +304,16 @@ fn hash_id(id: &str) -> u64 {
 }
 
 fn check_id_syntax(e: &mut Errors, id: &str, loc: Loc, what: &str) {
-    if !valid_id(id) {
+    if id.len() > MAX_ID_BYTES {
+        e.at(
+            LoadCode::BadValue,
+            loc,
+            "id",
+            None,
+            format!("`{id}` is too long for an id ({what}): {} bytes, over the limit of {MAX_ID_BYTES}", id.len()),
+            Some("ids are short handles such as `f-login-sms`; put descriptions in `name` or `note`".into()),
+        );
+    } else if !valid_id(id) {
         e.at(
             LoadCode::BadValue,
             loc,
@@ -306,6 +323,33 @@ fn check_id_syntax(e: &mut Errors, id: &str, loc: Loc, what: &str) {
             Some("ids start with a letter or digit and use only A-Z a-z 0-9 . _ -".into()),
         );
     }
+}
+
+/// Names over [`MAX_NAME_CHARS`].
+fn check_name_lengths(e: &mut Errors, inv: &Inventory) {
+    macro_rules! names {
+        ($($array:ident: $what:literal),*) => {$(
+            for x in &inv.$array {
+                // Bytes first: a name of at most MAX_NAME_CHARS bytes is short enough uncounted.
+                if x.name.len() > MAX_NAME_CHARS && x.name.chars().count() > MAX_NAME_CHARS {
+                    e.at(
+                        LoadCode::BadValue,
+                        x.loc,
+                        "name",
+                        None,
+                        format!(
+                            "{} `{}`: the name is {} characters, over the limit of {MAX_NAME_CHARS}",
+                            $what,
+                            x.id,
+                            x.name.chars().count()
+                        ),
+                        Some("keep `name` a short label; put the description in `note`".into()),
+                    );
+                }
+            }
+        )*};
+    }
+    names!(subjects: "subject", fields: "field", systems: "system", parties: "party", purposes: "purpose", consents: "consent", sdks: "sdk");
 }
 
 /// `id`, declared at `loc`, was declared before at `first`.
@@ -535,6 +579,8 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         }
         check_country(&mut e, org.loc, "country", None, &org.country, "organization");
     }
+
+    check_name_lengths(&mut e, inv);
 
     // Namespaces.
     let mut nodes =

@@ -176,11 +176,10 @@ impl Notice {
                 "{shown}: cannot tell the notice's format from its name; give a .txt, .md or .html file"
             ))
         })?;
-        let meta = std::fs::metadata(path).map_err(|e| NoticeError(format!("{shown}: cannot read the notice: {e}")))?;
-        if meta.len() > MAX_NOTICE_BYTES {
-            return Err(NoticeError(format!("{shown}: {} bytes is too large for a notice", meta.len())));
-        }
-        let bytes = std::fs::read(path).map_err(|e| NoticeError(format!("{shown}: cannot read the notice: {e}")))?;
+        // Only a regular file, never more than the limit (source::read refuses FIFOs and devices).
+        let access = crate::source::read::Access::named(MAX_NOTICE_BYTES);
+        let bytes = crate::source::read::bytes(path, &access)
+            .map_err(|e| NoticeError(format!("{shown}: cannot read the notice: {e}")))?;
         let source = String::from_utf8(bytes).map_err(|e| {
             NoticeError(format!(
                 "{shown}: not UTF-8 text (invalid byte at offset {}); convert it first, e.g. `iconv -f GBK -t UTF-8`",

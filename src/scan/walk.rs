@@ -3,11 +3,15 @@
 
 use super::locate::Text;
 use super::{Database, Marker, MarkerKind, OBSERVED_VERSION, Observed, PackageUse, Place, Problem};
+use crate::source::read::Access;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a problem: no manifest or lockfile is this big, and a
 /// bounded read keeps a scan of a hostile tree bounded.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// Built apps (APK, AAB, IPA) are read entry by entry under their own budgets; this only
+/// bounds what is opened at all.
+const MAX_APP_BYTES: u64 = 8 << 30;
 /// HAR captures can be large (bodies inline); allow more.
 const MAX_HAR_BYTES: u64 = 1 << 30;
 
@@ -19,6 +23,8 @@ pub struct ScanOptions {
     /// Domains of the organization's own systems (`--first-party`): their hosts are not third
     /// parties.
     pub first_party: Vec<String>,
+    /// `--follow-symlinks`: read a symlinked file in a tree even when it leads out of the tree.
+    pub follow_symlinks: bool,
 }
 
 /// A parser's complaint: the 1-based line and what is wrong.
@@ -93,15 +99,14 @@ fn parser_for(name: &str, path: &Path) -> Option<fn(&Text, &mut Sink) -> ParseRe
     })
 }
 
-/// Read a file as UTF-8 text, or say why not.
-fn read(path: &Path, limit: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.len() > limit {
-        return Err(format!("file is {} bytes, over the scan limit of {limit} bytes; skipped", meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+/// Read a file as UTF-8 text, or say why not (only a regular file, bounded by `access`; a
+/// symlink found in a tree only to a file inside it).
+fn read(path: &Path, access: &Access) -> Result<String, String> {
+    use crate::source::read::{self, ReadError};
+    read::text(path, access).map_err(|e| match e {
+        ReadError::NotUtf8 { offset, .. } => format!("not UTF-8 text (byte {offset})"),
+        e => format!("{e}; skipped"),
+    })
 }
 
 fn problem(obs: &mut Observed, file: &str, line: u32, text: &str, message: String) {
@@ -109,9 +114,9 @@ fn problem(obs: &mut Observed, file: &str, line: u32, text: &str, message: Strin
     obs.problems.push(Problem { message, place: t.place(line) });
 }
 
-fn parse_file(path: &Path, parse: fn(&Text, &mut Sink) -> ParseResult, limit: u64, sink: &mut Sink) {
+fn parse_file(path: &Path, parse: fn(&Text, &mut Sink) -> ParseResult, access: &Access, sink: &mut Sink) {
     let shown = crate::source::path::display_path(path);
-    match read(path, limit) {
+    match read(path, access) {
         Ok(text) => {
             let t = Text::new(&shown, &text);
             if let Err((line, message)) = parse(&t, sink) {
@@ -138,8 +143,13 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | "Pods" | "target" | "vendor")))
             .build();
         for entry in walker {
+            // Symlinked directories are not followed (no loops, no leaving the tree). A symlinked
+            // file is kept and read only if it leads to a file inside the tree; a FIFO or a device
+            // is kept so that reading it is refused by name, not waited on.
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+                Ok(e) if e.file_type().is_some_and(|t| !t.is_dir()) && !(e.path_is_symlink() && e.path().is_dir()) => {
+                    files.push(e.into_path())
+                }
                 Ok(_) => {}
                 Err(e) => {
                     let file = crate::source::path::display_path(root);
@@ -148,24 +158,32 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             }
         }
         files.sort();
+        let access = Access::within(root, opts.follow_symlinks, MAX_MANIFEST_BYTES);
         let mut frameworks = std::collections::BTreeSet::new();
         for path in files {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
             if let Some(parse) = parser_for(name, &path) {
-                parse_file(&path, parse, MAX_MANIFEST_BYTES, &mut sink);
+                parse_file(&path, parse, &access, &mut sink);
             } else if super::apk::is_app_archive(name) {
-                super::apk::scan_app(&path, &crate::source::path::display_path(&path), &mut sink);
+                // A FIFO named `x.apk` would block the archive reader's open, and a link out of
+                // the tree must not be followed: checked as any file the scan reads.
+                let shown = crate::source::path::display_path(&path);
+                let app = Access::within(root, opts.follow_symlinks, MAX_APP_BYTES);
+                match crate::source::read::open(&path, &app) {
+                    Ok(_) => super::apk::scan_app(&path, &shown, &mut sink),
+                    Err(e) => problem(&mut sink.obs, &shown, 1, "", format!("{e}; skipped")),
+                }
             }
             vendored(&path, name, &mut frameworks, &mut sink);
         }
     }
     for har in &opts.hars {
-        if !har.is_file() {
+        if !har.exists() {
             return Err(format!("{}: no such HAR file; export one from the browser's network panel", har.display()));
         }
         let first_party = opts.first_party.clone();
         let shown = crate::source::path::display_path(har);
-        match read(har, MAX_HAR_BYTES) {
+        match read(har, &Access::named(MAX_HAR_BYTES)) {
             Ok(text) => {
                 let t = Text::new(&shown, &text);
                 if let Err((line, message)) = super::har::read(&t, &first_party, &mut sink) {

@@ -1,8 +1,11 @@
 //! The line index: byte offsets of line starts, for turning an offset into a 1-based line and
 //! column. One index for every text piflow reads and points into (inventory parts, scanned
 //! files, notices), so every output counts lines and columns the same way.
+//!
+//! A line ends at LF, at CRLF, or at a lone CR (old Mac files, and some exports still write
+//! them): a file of CR-only line ends would otherwise put every error on line 1.
 
-use memchr::memchr_iter;
+use memchr::memchr2_iter;
 use std::ops::Range;
 
 /// Where [`LineIndex::line_col_after`] got to: a 1-based line (0: nowhere yet), and the byte
@@ -31,7 +34,12 @@ impl LineIndex {
         };
         let found = crate::parallel::in_parallel(pieces, |piece| {
             let at = piece.start;
-            memchr_iter(b'\n', &text[piece]).map(|i| (at + i + 1) as u32).collect::<Vec<u32>>()
+            memchr2_iter(b'\n', b'\r', &text[piece])
+                .map(|i| at + i)
+                // The CR of a CRLF is not a line end of its own (the LF after it is).
+                .filter(|&i| text[i] == b'\n' || text.get(i + 1) != Some(&b'\n'))
+                .map(|i| (i + 1) as u32)
+                .collect::<Vec<u32>>()
         });
         let mut starts = Vec::with_capacity(1 + found.iter().map(Vec::len).sum::<usize>());
         starts.push(0);
@@ -94,6 +102,20 @@ impl LineIndex {
     }
 }
 
+/// The 1-based number of the line `text` ends on, and the byte offset where that line starts
+/// (for a place found without an index, such as the first byte that is not UTF-8).
+pub fn line_and_start(text: &[u8]) -> (usize, usize) {
+    let mut line = 1;
+    let mut start = 0;
+    for i in memchr2_iter(b'\n', b'\r', text) {
+        if text[i] == b'\n' || text.get(i + 1) != Some(&b'\n') {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    (line, start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +148,23 @@ mod tests {
         assert_eq!(idx.line_col(t, 0), (1, 1));
         assert_eq!(idx.line_col(t, 3), (2, 2));
         assert_eq!(idx.line_col(t, 6), (4, 1));
+    }
+
+    #[test]
+    fn lf_crlf_and_lone_cr_all_end_lines() {
+        for (t, nl) in [("a\nbc\n\nd", 1), ("a\r\nbc\r\n\r\nd", 2), ("a\rbc\r\rd", 1)] {
+            let idx = LineIndex::new(t.as_bytes());
+            assert_eq!(idx.line_count(), 4, "{t:?}");
+            assert_eq!(idx.line_col(t, 0), (1, 1), "{t:?}");
+            assert_eq!(idx.line_col(t, 1 + nl + 1), (2, 2), "{t:?}");
+            assert_eq!(idx.line_col(t, t.len() - 1), (4, 1), "{t:?}");
+            assert_eq!(line_and_start(&t.as_bytes()[..t.len() - 1]), (4, t.len() - 1), "{t:?}");
+        }
+        // Mixed: LF, CR, CRLF.
+        let t = "a\nb\rc\r\nd";
+        let idx = LineIndex::new(t.as_bytes());
+        assert_eq!((idx.line(2), idx.line(4), idx.line(7)), (2, 3, 4));
+        assert_eq!(line_and_start(t.as_bytes()), (4, 7));
     }
 
     #[test]

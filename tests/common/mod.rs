@@ -48,7 +48,8 @@ pub fn check(inv: &Value, args: &[&str]) -> (i32, Value) {
     use piflow::finding::{Severity, Summary};
     use piflow::rules::Context;
     let text = serde_json::to_string_pretty(inv).expect("json");
-    let opts = piflow::load::LoadOptions { rule_codes: piflow::rules::codes(), release_text: true };
+    let opts =
+        piflow::load::LoadOptions { rule_codes: piflow::rules::codes(), release_text: true, ..Default::default() };
     let Ok(loaded) = piflow::load::load_str("inv.json", &text, &opts) else {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("inv.json");
