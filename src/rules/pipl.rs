@@ -744,20 +744,24 @@ impl HeadCount {
     }
 }
 
-/// An organization threshold rule: `owed` says the duty's condition other than the head-count
-/// holds (no officer, no filing, no recent audit). Fires with `warning` when the known volumes
-/// already reach the threshold; when they do not and some volume is unknown, a note with the same
-/// code says the threshold could not be decided — never silence resting on a missing number.
-fn threshold(
-    g: &FlowGraph,
-    rule: &Rule,
-    count: &HeadCount,
+/// A duty of the organization that a head-count sets off.
+struct Duty<'c> {
+    rule: &'static Rule,
+    count: &'c HeadCount,
+    /// The known volumes already reach the threshold.
     reached: bool,
+    /// The duty's other condition holds (no officer, no filing, no recent audit).
     owed: bool,
-    what: &str,
-    fired: std::fmt::Arguments<'_>,
-    out: &mut Vec<Finding>,
-) {
+    /// The threshold, as messages name it.
+    what: &'static str,
+}
+
+/// An organization threshold rule: fires with the rule's severity when the known volumes already
+/// reach the threshold and the duty is owed; when they do not and some volume is unknown, a note
+/// with the same code says the threshold could not be decided — never silence resting on a
+/// missing number.
+fn threshold(g: &FlowGraph, duty: Duty<'_>, fired: std::fmt::Arguments<'_>, out: &mut Vec<Finding>) {
+    let Duty { rule, count, reached, owed, what } = duty;
     if !owed {
         return;
     }
@@ -805,11 +809,7 @@ fn organization(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
     let million = all.known >= 1_000_000;
     threshold(
         g,
-        &OFFICER,
-        &all,
-        million,
-        org.officer.is_none(),
-        "1,000,000",
+        Duty { rule: &OFFICER, count: &all, reached: million, owed: org.officer.is_none(), what: "1,000,000" },
         format_args!(
             "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
             org.id,
@@ -819,11 +819,13 @@ fn organization(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
     );
     threshold(
         g,
-        &OFFICER_FILING,
-        &all,
-        million,
-        org.officer.is_some() && !org.has_filing(FilingKind::Officer),
-        "1,000,000",
+        Duty {
+            rule: &OFFICER_FILING,
+            count: &all,
+            reached: million,
+            owed: org.officer.is_some() && !org.has_filing(FilingKind::Officer),
+            what: "1,000,000",
+        },
         format_args!(
             "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and records no `filings` entry of kind `officer`: report the officer to the city-level CAC within 30 working days and record the filing",
             org.id,
@@ -844,11 +846,7 @@ fn organization(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
     };
     threshold(
         g,
-        &AUDIT,
-        &all,
-        all.known > 10_000_000,
-        stale,
-        "more than 10,000,000",
+        Duty { rule: &AUDIT, count: &all, reached: all.known > 10_000_000, owed: stale, what: "more than 10,000,000" },
         format_args!(
             "`{}` handles PI of {} individuals (sum of subject volumes), more than 10,000,000, and {audit_state}: carry out a PI protection compliance audit and record `last_audit`",
             org.id,
@@ -862,11 +860,13 @@ fn organization(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
         let groups: Vec<String> = face.iter().map(|&s| inv.subjects[s as usize].id.clone()).collect();
         threshold(
             g,
-            &FACE_FILING,
-            &count,
-            count.known >= 100_000,
-            !org.has_filing(FilingKind::FaceRecognition),
-            "100,000",
+            Duty {
+                rule: &FACE_FILING,
+                count: &count,
+                reached: count.known >= 100_000,
+                owed: !org.has_filing(FilingKind::FaceRecognition),
+                what: "100,000",
+            },
             format_args!(
                 "`{}` stores face data of {} individuals ({}), 100,000 or more, and records no `filings` entry of kind `face-recognition`: file with the provincial-level CAC within 30 working days and record the filing",
                 org.id,
