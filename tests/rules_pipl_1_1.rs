@@ -415,3 +415,51 @@ fn every_1_1_rule_is_in_the_catalogue_and_explained() {
     let (_, out, _) = piflow(&["explain", "pipl-54-audit"]);
     assert!(out.contains("2027-05-01") && out.contains("CAC Order 18"), "{out}");
 }
+
+/// Base with the app typed `app_type` and the login purpose its basic function.
+fn typed_app(app_type: &str) -> Value {
+    let mut inv = base();
+    get(&mut inv, "systems", "app")["app_type"] = json!(app_type);
+    get(&mut inv, "purposes", "login")["basic"] = json!(true);
+    inv
+}
+
+#[test]
+fn cn_app_necessary_names_every_field_outside_the_types_necessary_pi() {
+    // 网上购物: the registered user's phone number is necessary.
+    let r = check(&typed_app("online-shopping"), &[]).1;
+    assert!(findings(&r, "cn-app-necessary").is_empty(), "{:#?}", findings(&r, "cn-app-necessary"));
+    let mut inv = typed_app("online-shopping");
+    for (id, cat) in [("imei", "device.imei"), ("contacts", "communication.contacts")] {
+        push(&mut inv, "fields", json!({"id": id, "name": id, "category": cat, "retention": "P1Y"}));
+    }
+    get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "imei", "contacts"]);
+    let r = check(&inv, &[]).1;
+    assert_eq!(targets(&r, "cn-app-necessary"), ["collect"], "one finding per flow");
+    let f = findings(&r, "cn-app-necessary")[0];
+    assert_eq!(f["data"]["fields"], json!(["imei", "contacts"]));
+    assert_eq!(f["severity"], "error");
+    assert!(f["message"].as_str().unwrap().contains("网上购物"), "{}", f["message"]);
+    // Near misses: a purpose that is not the basic function; an app with no type.
+    get(&mut inv, "purposes", "login")["basic"] = json!(false);
+    assert!(findings(&check(&inv, &[]).1, "cn-app-necessary").is_empty());
+    get(&mut inv, "purposes", "login")["basic"] = json!(true);
+    get(&mut inv, "systems", "app").as_object_mut().unwrap().remove("app_type");
+    assert!(findings(&check(&inv, &[]).1, "cn-app-necessary").is_empty());
+}
+
+#[test]
+fn cn_app_necessary_for_a_type_that_needs_no_pi_is_any_field() {
+    // 新闻资讯: the basic function needs no PI, so even the phone number is too much.
+    let r = check(&typed_app("news"), &[]).1;
+    assert_eq!(targets(&r, "cn-app-necessary"), ["collect"]);
+    assert!(findings(&r, "cn-app-necessary")[0]["message"].as_str().unwrap().contains("needs no personal information"));
+    // Only collection from the users is judged: the app's own entrusting to the SMS gateway is not.
+    assert!(!targets(&r, "cn-app-necessary").contains(&"send".to_owned()));
+    // A mini-program is judged like an app.
+    let mut inv = typed_app("news");
+    get(&mut inv, "systems", "app")["kind"] = json!("mini-program");
+    assert_eq!(targets(&check(&inv, &[]).1, "cn-app-necessary"), ["collect"]);
+    let (_, out, _) = piflow(&["explain", "cn-app-necessary"]);
+    assert!(out.contains("注册用户移动电话号码 → contact.phone") && out.contains("无须个人信息"), "{out}");
+}

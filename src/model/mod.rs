@@ -10,7 +10,7 @@ mod date;
 mod name;
 pub mod taxonomy;
 
-pub use app_type::{APP_TYPES, AppType, app_type};
+pub use app_type::{APP_TYPES, AppType, Necessary, NecessaryItem, app_type, necessary, necessary_table};
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
 pub use name::{Name, NameMap, NameSet, name};
