@@ -63,55 +63,6 @@ pub fn app_type(key: &str) -> Option<&'static AppType> {
     APP_TYPES.iter().find(|t| t.key == key)
 }
 
-/// The necessary PI of one app type (Provisions Art. 5), as `data/app-necessary.json` holds it.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct Necessary {
-    pub key: String,
-    pub basic_function: Text,
-    /// Empty for the types whose basic function needs no PI.
-    pub items: Vec<NecessaryItem>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
-/// One item of the Provisions, in their wording, with the taxonomy categories it is mapped to.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct NecessaryItem {
-    pub zh: String,
-    pub categories: Vec<String>,
-    /// The sub-service the Provisions limit the item to, when they do.
-    #[serde(default)]
-    pub condition: Option<String>,
-    /// Why the mapping is what it is, where it is a judgement.
-    #[serde(default)]
-    pub judgement: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct Table {
-    types: Vec<Necessary>,
-}
-
-/// The whole table, in [`APP_TYPES`] order: built into the binary, read once.
-pub fn necessary_table() -> &'static [Necessary] {
-    static TABLE: std::sync::LazyLock<Vec<Necessary>> = std::sync::LazyLock::new(|| {
-        // Checked by the tests below and tests/app_necessary_data.rs: a bad table is a build bug.
-        serde_json::from_str::<Table>(include_str!("../../data/app-necessary.json"))
-            .map(|t| t.types)
-            .unwrap_or_default()
-    });
-    &TABLE
-}
-
-/// The necessary PI of the app type with this key.
-pub fn necessary(key: &str) -> Option<&'static Necessary> {
-    necessary_table().iter().find(|t| t.key == key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,17 +76,6 @@ mod tests {
         // Art. 5 (一) is 地图导航, (二十一) 女性健康, (三十九) 演出票务.
         assert_eq!((APP_TYPES[0].zh, APP_TYPES[20].zh, APP_TYPES[38].zh), ("地图导航", "女性健康", "演出票务"));
         assert_eq!(app_type("news").map(|t| t.zh), Some("新闻资讯"));
-        // The built-in table has every type, in the same order, with known categories.
-        let table = necessary_table();
-        assert_eq!(table.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), APP_TYPES.map(|t| t.key));
-        assert_eq!(table.iter().filter(|t| t.items.is_empty()).count(), 13);
-        for item in table.iter().flat_map(|t| &t.items) {
-            assert!(!item.categories.is_empty(), "{}", item.zh);
-            for c in &item.categories {
-                assert!(crate::model::taxonomy::category(c).is_some(), "{c}");
-            }
-        }
-        assert_eq!(necessary("ride-hailing").map(|t| t.items.len()), Some(3));
         assert!(app_type("News").is_none());
     }
 }

@@ -52,7 +52,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &pipl::AUDIT,
     &pipl::ASSESSMENT,
     &pipl::FACE_FILING,
-    &pipl::APP_NECESSARY,
+    &pipl::NECESSARY,
     &gdpr::BASIS,
     &gdpr::CONSENT,
     &gdpr::CHILD,
@@ -407,27 +407,21 @@ pub mod pipl {
         "File with the provincial-level CAC and record it in `organization.filings` \
          (`{\"kind\": \"face-recognition\", \"date\": …, \"reference\": …}`).",
     );
-    pub const APP_NECESSARY: Rule = rule(
+
+    pub const NECESSARY: Rule = rule(
         PIPL,
         "cn-app-necessary",
         Severity::Error,
-        "An app's basic function collects PI outside its type's necessary PI",
-        "Provisions on the Scope of Necessary PI for Common Types of Mobile Internet Apps \
-         (CAC/MIIT/MPS/SAMR, in force 2021-05-01) Art. 4, 5; PIPL Art. 6, 16",
-        "For 39 common types of app the Provisions list the PI necessary for the basic function \
-         service (基本功能服务); an app may not refuse its basic function to a user who declines any \
-         other PI (Art. 4; PIPL Art. 16), and collection is limited to the minimum (PIPL Art. 6). For \
-         thirteen types the basic function needs no PI at all. piflow judges each collect flow from \
-         subjects into a system of kind `app` or `mini-program` with an `app_type`, for a purpose \
-         marked `basic`: every field whose category is outside the type's necessary PI is named (one \
-         finding per flow). The Provisions concern consumer-side users only (Art. 3): a purpose \
-         serving merchants, drivers or other supply-side users is never `basic`. Items the \
-         Provisions limit to a sub-service are mapped at type level, with the condition shown below: \
-         check that the sub-service is the one the app offers. The table below gives each type's \
-         basic function and each item in the Provisions' own wording beside the taxonomy categories \
-         it is mapped to (data/app-necessary.json; docs/app-necessary.md explains the judgement calls).",
-        "Move the field to a purpose of its own that the user may decline (not `basic`), with its \
-         own consent; or, if the app is of another type, correct `app_type`.",
+        "An app's basic function collects PI beyond the necessary scope of its type",
+        "Provisions on the Scope of Necessary PI for Common Types of Mobile Internet Apps (2021) Art. 4-5; PIPL Art. 6, 16",
+        "The CAC, MIIT, MPS and SAMR Provisions (in force 2021-05-01) list, for 39 common types of app, \
+         the personal information its basic function service (基本功能服务) needs; an app may not refuse \
+         that service to a user who declines to give anything else. They concern consumer-side users \
+         (Art. 3): a purpose serving merchants, drivers or other supply-side users is not the basic \
+         function. PIPL Art. 6 limits collection to the minimum the purpose needs, and Art. 16 forbids \
+         refusing a product or service to an individual who withholds consent not necessary for it.",
+        "Move each field listed to a purpose of its own that the user may decline (not `basic`), or, if \
+         the app is of another type, correct the system's `app_type`.",
     );
 }
 

@@ -56,20 +56,8 @@ fn extra(r: &Rule, out: &mut String) {
         }
         out.push('\n');
     }
-    if r.code == "cn-app-necessary" {
-        let _ = writeln!(out, "Necessary PI by app type (Provisions Art. 5; item → taxonomy categories):");
-        for (t, n) in crate::model::APP_TYPES.iter().zip(crate::model::necessary_table()) {
-            let _ = writeln!(out, "\n  {} ({}): {} / {}", t.key, t.zh, n.basic_function.zh, n.basic_function.en);
-            if n.items.is_empty() {
-                let _ = writeln!(out, "    无须个人信息 / no PI needed for the basic function");
-            }
-            for item in &n.items {
-                let _ = writeln!(out, "    {} → {}", item.zh, item.categories.join(", "));
-                if let Some(c) = &item.condition {
-                    let _ = writeln!(out, "      condition: {c}");
-                }
-            }
-        }
+    if r.code == super::necessary::NECESSARY.code {
+        out.push_str(&super::necessary::explain());
         out.push('\n');
     }
 }

@@ -22,59 +22,10 @@ pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, 
         consent(g, e, out);
     }
     transfer(g, e, basis, out);
+    super::necessary::edge(g, e, out);
     if e.cn_export() {
         export(g, ctx, facts, e, basis, tier, out);
     }
-    if e.kind == FlowKind::Collect {
-        app_necessary(g, e, out);
-    }
-}
-
-/// A basic-function collection into an app of a listed type may carry only the type's necessary
-/// PI (2021 Provisions Art. 4, 5): one finding per flow, naming every other field.
-fn app_necessary(g: &FlowGraph, e: &Edge, out: &mut Vec<Finding>) {
-    use crate::graph::Node;
-    use crate::model::SystemKind;
-    let Origin::Flow(_) = e.origin() else { return };
-    let (Node::Subject(_), Node::System(s)) = (g.graph[e.from], g.graph[e.to]) else { return };
-    let system = &g.inv.systems[s as usize];
-    let purpose = &g.inv.purposes[e.purpose as usize];
-    if !purpose.basic || !matches!(system.kind, Some(SystemKind::App | SystemKind::MiniProgram)) {
-        return;
-    }
-    let Some(table) = system.app_type.as_deref().and_then(crate::model::necessary) else { return };
-    let allowed = |category: &str| table.items.iter().any(|i| i.categories.iter().any(|c| c == category));
-    let extra: Vec<u32> =
-        g.fields(e).iter().copied().filter(|&f| !allowed(&g.inv.fields[f as usize].category)).collect();
-    if extra.is_empty() {
-        return;
-    }
-    let ids = field_ids(g, &extra);
-    let kind = crate::model::app_type(&table.key).map_or(table.key.as_str(), |t| t.zh);
-    let scope = if table.items.is_empty() {
-        "whose basic function needs no personal information at all".to_owned()
-    } else {
-        format!("whose necessary PI is: {}", table.items.iter().map(|i| i.zh.as_str()).collect::<Vec<_>>().join("；"))
-    };
-    out.push(
-        edge_finding(
-            g,
-            e,
-            &APP_NECESSARY,
-            format_args!(
-                "{} collects {} for the basic function `{}` of `{}`, an app of type `{}` ({kind}) {scope}: move {} to a purpose the user may decline",
-                edge_label(g, e),
-                list(&ids),
-                purpose.id,
-                system.id,
-                table.key,
-                if ids.len() == 1 { "it" } else { "them" }
-            ),
-        )
-        .with("fields", ids)
-        .with("app_type", json!(table.key))
-        .with("purpose", purpose.id.clone()),
-    );
 }
 
 /// The rules about the inventory as a whole.
