@@ -180,6 +180,9 @@ fn sources(ctx: &Ctx, p: &Purpose, edges: &[&Edge]) -> String {
     if out.is_empty() {
         return ctx.t("未说明", "not stated");
     }
+    // The purpose first, then by kind and id: the same whatever order the inventory lists them.
+    let purpose_first = usize::from(p.description.as_deref().is_some_and(|d| !d.trim().is_empty()));
+    out[purpose_first..].sort_unstable();
     let more = out.len().saturating_sub(SOURCES_SHOWN);
     let mut cell = join(out.into_iter().take(SOURCES_SHOWN));
     if more > 0 {

@@ -662,6 +662,11 @@ pub fn exemptions(g: &FlowGraph, tier: &Tier, out: &mut Vec<Finding>) {
         let edges = tier.counted_edges.iter().map(|&e| g.edge_target(&g.edges[e as usize])).collect();
         by_reason.insert(VOLUME_EXEMPTION, edges);
     }
+    // By id, not by declaration order: the note is the same however the inventory is ordered.
+    for targets in by_reason.values_mut() {
+        targets.sort_unstable();
+        targets.dedup();
+    }
     if by_reason.is_empty() {
         return;
     }
