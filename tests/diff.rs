@@ -87,9 +87,9 @@ fn json_lists_every_kind_of_change() {
             .collect::<Vec<_>>()
     };
     let introduced = findings("findings_introduced");
-    // The export is exempt (basis contract, CAC 2024 Art. 5) but the processor has no contract;
-    // the CDN party left without its flow is now isolated.
-    assert_eq!(introduced, ["inv-isolated-node old-cdn", "pipl-21-contract verify", "pipl-38-exempt verify"]);
+    // The export is exempt (basis contract, CAC 2024 Art. 5: the organization's one note says so)
+    // but the processor has no contract; the CDN party left without its flow is now isolated.
+    assert_eq!(introduced, ["inv-isolated-node old-cdn", "pipl-21-contract verify", "pipl-38-exempt acme"]);
     assert_eq!(findings("findings_fixed"), ["inv-unused-field idcard", "pipl-21-contract send"]);
 }
 

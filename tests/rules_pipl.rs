@@ -279,8 +279,12 @@ fn pipl_38_non_sensitive_boundaries() {
     assert!(targets(&r, "pipl-38-mechanism").is_empty());
     let note = findings(&r, "pipl-38-exempt");
     assert_eq!(note.len(), 1);
-    assert_eq!(note[0]["data"]["tier"]["N"], 99_999);
-    assert_eq!(note[0]["data"]["tier"]["tier"], "none");
+    // Once, for the organization, with the arithmetic and the flows exempt by each reason.
+    assert_eq!(note[0]["target"], "acme");
+    assert_eq!(note[0]["data"]["N"], 99_999);
+    assert_eq!(note[0]["data"]["tier"], "none");
+    assert_eq!(note[0]["data"]["exempt"], json!({"Art. 5(4)": 1}));
+    assert_eq!(note[0]["data"]["flows"], json!({"Art. 5(4)": ["exp"]}));
 
     let r = check(&export("US", &["phone"], 100_000), &[]).1;
     assert_eq!(targets(&r, "pipl-38-mechanism"), ["exp"]);
@@ -325,7 +329,7 @@ fn pipl_38_sensitive_boundaries() {
 fn pipl_38_s_zero_is_exempt_and_unknown_volume_counts_one() {
     // S = 0 and small N: exempt.
     let r = check(&export("US", &["phone"], 10), &[]).1;
-    assert_eq!(findings(&r, "pipl-38-exempt")[0]["data"]["tier"]["S"], 0);
+    assert_eq!(findings(&r, "pipl-38-exempt")[0]["data"]["S"], 0);
     // Sensitive PI with no volume anywhere: S counts as 1, never as 0.
     let mut inv = export("US", &["idno"], 0);
     get(&mut inv, "flows", "exp").as_object_mut().unwrap().remove("volume");

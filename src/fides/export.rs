@@ -505,8 +505,9 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
 
     let o = &inv.organization;
     let mut org_tags = vec![tag("country", &o.country)];
-    if o.ciio {
-        org_tags.push(tag("ciio", "true"));
+    // Stated either way, so an unstated status stays unstated through the round trip.
+    if let Some(ciio) = o.ciio {
+        org_tags.push(tag("ciio", if ciio { "true" } else { "false" }));
     }
     if !o.regimes.is_empty() {
         org_tags.push(tag("regimes", &o.regimes.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")));

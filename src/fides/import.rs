@@ -280,7 +280,7 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
                 }),
                 officer: o.data_protection_officer.as_ref().and_then(|c| c.text()),
                 representative: o.representative.as_ref().and_then(|c| c.text()),
-                ciio: tag_value(&o.tags, "ciio") == Some("true"),
+                ciio: tag_value(&o.tags, "ciio").map(|v| v == "true"),
                 regimes: tag_value(&o.tags, "regimes")
                     .map(|r| r.split(',').filter_map(Regime::parse).collect())
                     .unwrap_or_default(),

@@ -39,6 +39,15 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The same day `years` later; 29 February becomes 28 February in a common year (a period
+    /// ends on the corresponding day, else on the month's last day).
+    pub fn add_years(self, years: u16) -> Date {
+        let year = self.year.saturating_add(years);
+        Date { year, month: self.month, day: self.day.min(days_in_month(year, self.month)) }
+    }
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -110,6 +119,14 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_later_keep_the_day_or_end_the_month() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(d("2025-05-01").add_years(2), d("2027-05-01"));
+        assert_eq!(d("2024-02-29").add_years(2), d("2026-02-28"));
+        assert_eq!(d("2024-02-29").add_years(4), d("2028-02-29"));
+    }
 
     #[test]
     fn parses_and_rejects() {

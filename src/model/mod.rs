@@ -422,8 +422,9 @@ pub struct Organization {
     pub officer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representative: Option<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub ciio: bool,
+    /// Absent is not stated (reports say so), never "no"; the CAC tiers treat only `true` as a CIIO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ciio: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<Regime>,
     /// 1.1: the date of the last completed PI protection compliance audit (PIPL Art. 54).
@@ -439,6 +440,11 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// Declared a critical information infrastructure operator.
+    pub fn is_ciio(&self) -> bool {
+        self.ciio == Some(true)
+    }
+
     /// Whether a filing of this kind is recorded.
     pub fn has_filing(&self, kind: FilingKind) -> bool {
         self.filings.iter().any(|f| f.kind == kind)

@@ -15,6 +15,8 @@ pub fn organization(ctx: &Ctx) -> Table {
     let org = &ctx.g.inv.organization;
     let none = || ctx.t("未指定", "not named");
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(none);
+    // Unknown is unknown: an absent officer or CIIO status is "not stated", never "no".
+    let not_stated = || ctx.t("未说明", "not stated");
     let regimes: Vec<&str> = Regime::ALL
         .into_iter()
         .filter(|&r| ctx.g.edges.iter().any(|e| e.regimes().has(r)))
@@ -25,11 +27,14 @@ pub fn organization(ctx: &Ctx) -> Table {
         vec![ctx.t("标识", "Identifier"), org.id.clone()],
         vec![ctx.t("所在国家/地区", "Country"), org.country.clone()],
         vec![ctx.t("联系方式", "Contact"), opt(&org.contact)],
-        vec![ctx.t("个人信息保护负责人（数据保护官）", "PI protection officer / DPO"), opt(&org.officer)],
+        vec![
+            ctx.t("个人信息保护负责人（数据保护官）", "PI protection officer / DPO"),
+            org.officer.clone().unwrap_or_else(not_stated),
+        ],
         vec![ctx.t("境内代表或欧盟代表", "Representative (PIPL Art. 53 / GDPR Art. 27)"), opt(&org.representative)],
         vec![
             ctx.t("关键信息基础设施运营者", "Critical information infrastructure operator"),
-            ctx.lang.yes_no(org.ciio),
+            org.ciio.map_or_else(not_stated, |c| ctx.lang.yes_no(c)),
         ],
         vec![
             ctx.t("适用法规", "Regimes that apply"),
@@ -79,6 +84,13 @@ fn tier(ctx: &Ctx, t: &Tier) -> String {
         ("=", kind)
     };
     let mut s = format!("N {eq} {}, S {eq} {}{}: {kind}", t.n, t.s, if t.ciio { ", CIIO" } else { "" });
+    // Art. 5(4) exempts only handlers that are not CIIOs: say what the claim assumes.
+    if t.kind == TierKind::None && t.unknown_volume == 0 && t.counted() > 0 && ctx.g.inv.organization.ciio.is_none() {
+        s.push_str(&format!(
+            " ({})",
+            ctx.t("假定非关键信息基础设施运营者：未说明", "assuming the organization is not a CIIO: not stated")
+        ));
+    }
     let exempt: usize = t.exempt.values().sum();
     if exempt > 0 {
         s.push_str(&format!("; {}: {exempt}", ctx.t("豁免流", "exempt flows")));
@@ -90,7 +102,8 @@ fn purpose_cell(p: &Purpose) -> String {
     format!("{} ({})", p.name, p.id)
 }
 
-/// Names of the subject groups whose data the edges carry.
+/// Names of the subject groups whose data the edges carry, with their declared head-counts
+/// (未申报 / not declared when absent: unknown, never 0).
 fn subjects(ctx: &Ctx, edges: &[&Edge]) -> String {
     let mut set = BTreeSet::new();
     for e in edges {
@@ -98,12 +111,84 @@ fn subjects(ctx: &Ctx, edges: &[&Edge]) -> String {
     }
     join(set.into_iter().map(|s| {
         let s = &ctx.g.inv.subjects[s as usize];
-        let mut label = plain_name(&s.name);
+        let mut notes = Vec::new();
         if s.children {
-            label.push_str(&format!(" ({})", ctx.t("含儿童", "incl. children")));
+            notes.push(ctx.t("含儿童", "incl. children"));
         }
-        label
+        notes.push(match s.volume {
+            Some(v) => format!("{v} {}", ctx.t("人", "individuals")),
+            None => ctx.t("人数未申报", "head-count not declared"),
+        });
+        format!("{} ({})", plain_name(&s.name), notes.join("; "))
     }))
+}
+
+/// At most this many descriptions in a record's source cell.
+const SOURCES_SHOWN: usize = 40;
+
+/// Where the row's facts come from: the `description` of the purpose and of every entity its
+/// flows touch (flows' `note`), each named by kind and id, so a reviewer can check the record
+/// against the cited policy or assumption.
+fn sources(ctx: &Ctx, p: &Purpose, edges: &[&Edge]) -> String {
+    let inv = ctx.g.inv;
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut add = |kind: &'static str, id: &str, d: Option<&str>| {
+        if let Some(d) = d.map(str::trim).filter(|d| !d.is_empty())
+            && seen.insert(format!("{kind} {id}"))
+        {
+            out.push(format!("{kind} {id}: {d}"));
+        }
+    };
+    add("purpose", &p.id, p.description.as_deref());
+    let mut nodes = BTreeSet::new();
+    let mut fields = BTreeSet::new();
+    let mut consents = BTreeSet::new();
+    for e in edges {
+        match e.origin() {
+            Origin::Flow(i) => {
+                let f = &inv.flows[i as usize];
+                add("flow", ctx.target(e), f.note.as_deref().map(|n| &**n));
+            }
+            Origin::Sdk(i) => {
+                let s = &inv.sdks[i as usize];
+                add("sdk", &s.id, s.description.as_deref());
+            }
+        }
+        nodes.extend([e.from, e.to]);
+        fields.extend(ctx.g.fields(e).iter().copied());
+        consents.extend(ctx.g.edge_consent_indices(e));
+    }
+    for n in nodes {
+        use crate::graph::Node;
+        match ctx.g.graph[n] {
+            Node::Subject(i) => {
+                add("subject", &inv.subjects[i as usize].id, inv.subjects[i as usize].description.as_deref())
+            }
+            Node::System(i) => {
+                add("system", &inv.systems[i as usize].id, inv.systems[i as usize].description.as_deref())
+            }
+            Node::Party(i) => add("party", &inv.parties[i as usize].id, inv.parties[i as usize].description.as_deref()),
+        }
+    }
+    for f in fields {
+        add("field", &inv.fields[f as usize].id, inv.fields[f as usize].description.as_deref());
+    }
+    for c in consents {
+        add("consent", &inv.consents[c as usize].id, inv.consents[c as usize].description.as_deref());
+    }
+    if out.is_empty() {
+        return ctx.t("未说明", "not stated");
+    }
+    // The purpose first, then by kind and id: the same whatever order the inventory lists them.
+    let purpose_first = usize::from(p.description.as_deref().is_some_and(|d| !d.trim().is_empty()));
+    out[purpose_first..].sort_unstable();
+    let more = out.len().saturating_sub(SOURCES_SHOWN);
+    let mut cell = join(out.into_iter().take(SOURCES_SHOWN));
+    if more > 0 {
+        cell.push_str(&format!("; … (+{more} {})", ctx.t("条", "more")));
+    }
+    cell
 }
 
 /// The purpose's fields, in inventory order.
@@ -191,10 +276,38 @@ fn recipients(ctx: &Ctx, edges: &[&Edge]) -> String {
 fn targets<'a>(ctx: &Ctx<'_, 'a>, p: &'a Purpose, edges: &[&Edge]) -> Vec<&'a str> {
     let mut t: Vec<&str> = edges.iter().map(|e| ctx.target(e)).collect();
     t.push(p.id.as_str());
-    t.push(ctx.g.inv.organization.id.as_str());
     t.sort_unstable();
     t.dedup();
     t
+}
+
+/// A row's findings: those on its flows and purpose, and the organization's — except the one
+/// export-exemption note, which belongs only to the rows whose flows it lists (elsewhere it
+/// would read as an exemption of processing that does not leave China at all).
+fn row_findings(ctx: &Ctx, p: &Purpose, edges: &[&Edge], regime: Regime) -> String {
+    let own = targets(ctx, p, edges);
+    let org = ctx.g.inv.organization.id.as_str();
+    let listed = |f: &crate::finding::Finding| {
+        let Some(serde_json::Value::Object(by_reason)) = f.data.get("flows").and_then(|d| serde_json::to_value(d).ok())
+        else {
+            return false;
+        };
+        by_reason
+            .values()
+            .filter_map(serde_json::Value::as_array)
+            .flatten()
+            .any(|id| id.as_str().is_some_and(|id| own.binary_search(&id).is_ok()))
+    };
+    let mut codes: BTreeSet<(std::cmp::Reverse<crate::finding::Severity>, &str)> = BTreeSet::new();
+    let on_org =
+        ctx.by_target.get(org).into_iter().flatten().filter(|f| f.code != rules::pipl::EXEMPT.code || listed(f));
+    let on_row = own.iter().flat_map(|t| ctx.by_target.get(t).into_iter().flatten());
+    for f in on_row.chain(on_org) {
+        if f.regime.is_none() || f.regime == Some(regime) {
+            codes.insert((std::cmp::Reverse(f.severity), f.code));
+        }
+    }
+    join(codes.into_iter().map(|(s, c)| format!("{c} ({})", s.0.as_str())))
 }
 
 /// The purposes that have a row under `regime`, with their edges under it.
@@ -285,7 +398,7 @@ pub fn gdpr(ctx: &Ctx) -> Table {
             ctx.lang.yes_no(p.automated_decision),
             p.assessment.clone().unwrap_or_else(|| ctx.t("无", "none")),
             flow_list(ctx, &edges),
-            ctx.findings_on(targets(ctx, p, &edges), Some(Regime::Gdpr)),
+            row_findings(ctx, p, &edges, Regime::Gdpr),
         ]);
     }
     let mut notes = Vec::new();
@@ -303,7 +416,7 @@ pub fn gdpr(ctx: &Ctx) -> Table {
     }
 }
 
-const PIPL_COLUMNS: [Column; 16] = [
+const PIPL_COLUMNS: [Column; 17] = [
     col("purpose", "处理目的", "Purpose", 28),
     col("method", "处理方式", "Method", 24),
     col("systems", "处理系统", "Systems", 28),
@@ -320,6 +433,7 @@ const PIPL_COLUMNS: [Column; 16] = [
     col("subjects", "个人信息主体", "Individuals", 28),
     col("flows", "数据流", "Flows", 28),
     col("findings", "问题", "Findings", 30),
+    col("source", "来源", "Source", 40),
 ];
 
 /// PIPL processing record (Art. 55/56 PIPIA content; Art. 51 management), one row per purpose
@@ -384,17 +498,27 @@ pub fn pipl(ctx: &Ctx) -> Table {
                 format!("{} ({}): {m}", ctx.node_name(e.to), ctx.g.node_countries(e.to).join(", "))
             })
             .collect();
-        let tier_cell = if exports.is_empty() {
-            ctx.t("不出境", "no export")
-        } else if exports.iter().all(|e| {
+        // Important data needs a security assessment whatever the tier and basis: never exempt.
+        let important = |e: &Edge| ctx.g.fields(e).iter().any(|&f| ctx.g.inv.fields[f as usize].important);
+        let (vital, ordinary): (Vec<&&Edge>, Vec<&&Edge>) = exports.iter().partition(|e| important(e));
+        let ordinary_cell = if ordinary.is_empty() {
+            None
+        } else if ordinary.iter().all(|e| {
             matches!(
                 rules::basis(ctx.g, e, Regime::Pipl),
                 Some(crate::model::Basis::Contract | crate::model::Basis::VitalInterests)
             )
         }) {
-            ctx.t("豁免（第五条第一至三项）", "exempt (Art. 5(1)-(3))")
+            Some(ctx.t("豁免（第五条第一至三项）", "exempt (Art. 5(1)-(3))"))
         } else {
-            tier(ctx, &tier_all)
+            Some(tier(ctx, &tier_all))
+        };
+        let important_cell = (!vital.is_empty())
+            .then(|| ctx.t("重要数据：须申报数据出境安全评估", "important data: security assessment required"));
+        let tier_cell = match (important_cell, ordinary_cell) {
+            (None, None) => ctx.t("不出境", "no export"),
+            (Some(a), None) | (None, Some(a)) => a,
+            (Some(a), Some(b)) => format!("{a}; {b}"),
         };
         rows.push(vec![
             purpose_cell(p),
@@ -412,7 +536,8 @@ pub fn pipl(ctx: &Ctx) -> Table {
             security(ctx, &edges),
             subjects(ctx, &edges),
             flow_list(ctx, &edges),
-            ctx.findings_on(targets(ctx, p, &edges), Some(Regime::Pipl)),
+            row_findings(ctx, p, &edges, Regime::Pipl),
+            sources(ctx, p, &edges),
         ]);
     }
     let mut notes = Vec::new();

@@ -47,8 +47,11 @@ pub const CATALOGUE: &[&Rule] = &[
     &pipl::CROSS_BORDER_RECIPIENT,
     &pipl::FOREIGN_AUTHORITY,
     &pipl::OFFICER,
+    &pipl::OFFICER_FILING,
     &pipl::REPRESENTATIVE,
+    &pipl::AUDIT,
     &pipl::ASSESSMENT,
+    &pipl::FACE_FILING,
     &pipl::NECESSARY,
     &gdpr::BASIS,
     &gdpr::CONSENT,
@@ -257,7 +260,13 @@ pub mod pipl {
          assessment (Art. 7); 100,000+ (N) or any sensitive PI (S ≥ 1) needs a standard contract or \
          certification (Art. 8); fewer than 100,000 with no sensitive PI is exempt (Art. 5(4)), as are \
          transfers needed for a contract with the individual, cross-border HR management, or an \
-         emergency (Art. 5(1)-(3)). A security assessment is valid 3 years (Art. 9).",
+         emergency (Art. 5(1)-(3)). A security assessment is valid 3 years (Art. 9). Important data \
+         (重要数据: a field marked `important`, notified or published as such by the authorities; \
+         Data Security Law Art. 21, 31; Provisions Art. 2) needs a security assessment whatever N and \
+         S and whatever the basis: no Art. 5 exemption applies to it, and certification is closed to \
+         it and to CIIOs (Provisions Art. 7; Network Data Security Management Regulations, in force \
+         2025-01-01, Art. 37; Measures for PI Export Certification, CAC/SAMR Order 20, in force \
+         2026-01-01). The finding's `data.reason` is `important-data` or `tier`.",
         "Obtain the mechanism the tier requires for this destination and record it under `mechanisms` \
          (kind, `to` or `recipients`, `valid_until`, `reference`).",
     );
@@ -270,7 +279,10 @@ pub mod pipl {
         "Art. 5 exempts from assessment, standard contract and certification: transfers necessary for \
              a contract with the individual (5(1)), cross-border HR management (5(2)), emergencies (5(3)), \
              and non-CIIO handlers exporting fewer than 100,000 individuals' non-sensitive PI in a year \
-             (5(4)). Separate consent (Art. 39) is still needed whenever the basis is consent.",
+             (5(4)). Separate consent (Art. 39) is still needed whenever the basis is consent. piflow \
+             gives this note once, for the organization, with N, S and the export flows exempt by each \
+             reason in `data`; never while a counted volume is unknown (`pipl-38-volume-unknown`), and \
+             never for a flow of important data.",
         "Nothing to fix; check that the exemption really applies (the basis claimed, the volumes).",
     );
     pub const VOLUME_UNKNOWN: Rule = rule(
@@ -324,8 +336,24 @@ pub mod pipl {
         "PIPL Art. 52; CAC Compliance Audit Measures 2025 Art. 12",
         "A handler processing PI of the CAC-set number of individuals (1,000,000) or more (Chinese 以上 \
          includes the number) must appoint \
-         a PI protection officer, publish their contact, and file them with the city-level CAC.",
+         a PI protection officer, publish their contact, and file them with the city-level CAC. When \
+         the sum of the known volumes does not reach 1,000,000 but some subject group declares no \
+         `volume`, a note with this code says the threshold could not be decided.",
         "Appoint an officer and record them in `organization.officer`.",
+    );
+    pub const OFFICER_FILING: Rule = rule(
+        PIPL,
+        "pipl-52-filing",
+        Severity::Warning,
+        "1,000,000 individuals or more and the officer is not filed with the CAC",
+        "PIPL Art. 52; CAC announcement of 2025-07-18 on reporting PI protection officers",
+        "A handler processing PI of 1,000,000 individuals or more (以上 includes the number) must report \
+         its PI protection officer's details to the city-level (设区的市级) CAC within 30 working days of \
+         reaching that number; handlers already over it had to report by 2025-08-29. When the sum of the \
+         known volumes does not reach 1,000,000 but some subject group declares no `volume`, a note with \
+         this code says the threshold could not be decided.",
+        "File the officer with the city-level CAC and record it in `organization.filings` \
+         (`{\"kind\": \"officer\", \"date\": …, \"reference\": …}`).",
     );
     pub const REPRESENTATIVE: Rule = rule(
         PIPL,
@@ -337,6 +365,22 @@ pub mod pipl {
          dedicated entity or appoint a representative in China and report it to the authorities.",
         "Appoint a representative in China and record it in `organization.representative`.",
     );
+    pub const AUDIT: Rule = rule(
+        PIPL,
+        "pipl-54-audit",
+        Severity::Warning,
+        "More than 10,000,000 individuals and no compliance audit in the last two years",
+        "PIPL Art. 54; Measures for PI Protection Compliance Audits (CAC Order 18, in force 2025-05-01) Art. 4",
+        "A handler processing PI of more than 10,000,000 individuals (超过 excludes the number) must \
+         carry out a PI protection compliance audit at least once every two years. The first two-year \
+         cycle runs from the Measures' entry into force, so an inventory with no `last_audit` is \
+         reported from 2027-05-01; a `last_audit` more than two years before `--as-of` is reported at \
+         once (exactly two years is still in time). When the sum of the known volumes does not exceed \
+         10,000,000 but some subject group declares no `volume`, a note with this code says the \
+         threshold could not be decided.",
+        "Carry out the compliance audit (in-house or by a professional body) and record the date it \
+         was completed in `organization.last_audit`.",
+    );
     pub const ASSESSMENT: Rule = rule(
         PIPL,
         "pipl-55-assessment",
@@ -347,6 +391,22 @@ pub mod pipl {
          providing to others or making public, exporting, and other high-impact processing; its \
          report is kept at least 3 years.",
         "Carry out the PIPIA and record its reference in the purpose's `assessment`.",
+    );
+    pub const FACE_FILING: Rule = rule(
+        PIPL,
+        "cn-face-filing",
+        Severity::Warning,
+        "Face data of 100,000 individuals or more stored and no face-recognition filing",
+        "Security Management Measures for the Application of Face Recognition Technology (CAC/MPS Order 19, in force 2025-06-01) Art. 15",
+        "A handler that uses face recognition technology and stores face information of 100,000 \
+         individuals or more must file with the provincial-level CAC within 30 working days of \
+         reaching that number. piflow counts the individuals whose face data (`biometric.face`) \
+         reaches the organization's own systems or its processors (entrusted parties): the summed \
+         `volume` of their subject groups, a running total (not per year). When the known volumes do \
+         not reach 100,000 but a group whose face data is stored declares no `volume`, a note with \
+         this code says the threshold could not be decided.",
+        "File with the provincial-level CAC and record it in `organization.filings` \
+         (`{\"kind\": \"face-recognition\", \"date\": …, \"reference\": …}`).",
     );
 
     pub const NECESSARY: Rule = rule(

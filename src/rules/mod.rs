@@ -83,7 +83,7 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
         let mut out = Vec::new();
         integrity::check(g, ctx, &mut out);
         if pipl {
-            pipl::global(g, &mut out);
+            pipl::global(g, ctx, &mut out);
         }
         if gdpr {
             gdpr::global(g, &mut out);
@@ -97,7 +97,13 @@ pub fn check_with(g: &FlowGraph, ctx: &Context, observed: Option<&crate::scan::E
     let edges = || {
         // The tier (a sum over every exported flow) is needed by every edge that leaves CN.
         let tier = pipl.then(|| pipl::Tier::count(g));
-        parallel::in_parallel(runs, |run| per_edge(&tier, run))
+        let mut per_run = parallel::in_parallel(runs, |run| per_edge(&tier, run));
+        if let Some(tier) = &tier {
+            let mut note = Vec::new();
+            pipl::exemptions(g, tier, &mut note);
+            per_run.push(note);
+        }
+        per_run
     };
     let (per_run, mut whole) = parallel::join(edges, whole);
     let all: usize = per_run.iter().map(Vec::len).sum::<usize>() + whole.len();

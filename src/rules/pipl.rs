@@ -5,7 +5,7 @@ pub use super::catalogue::pipl::*;
 use super::{
     Context, Facts, basis, covered, edge_finding, edge_label, field_ids, is_cn_kind, list, sensitive_fields, valid,
 };
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
 use crate::graph::{Edge, FlowGraph, FlowKind, Origin};
 use crate::model::{Basis, MechanismKind, Regime, Requirement, Role};
 use serde_json::json;
@@ -29,8 +29,8 @@ pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, 
 }
 
 /// The rules about the inventory as a whole.
-pub fn global(g: &FlowGraph, out: &mut Vec<Finding>) {
-    organization(g, out);
+pub fn global(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
+    organization(g, ctx, out);
     assessment(g, out);
 }
 
@@ -185,15 +185,33 @@ impl TierKind {
     }
 }
 
-/// Why an export flow needs no mechanism whatever the volumes (Art. 5(1)-(3)).
+/// Why an export flow needs no mechanism whatever the volumes (Art. 5(1)-(3)): the reason's key
+/// in findings' data.
 fn basis_exemption(basis: Option<Basis>) -> Option<&'static str> {
     match basis {
-        Some(Basis::Contract) => {
-            Some("Art. 5(1)/(2): necessary for a contract with the individual or cross-border HR management")
-        }
-        Some(Basis::VitalInterests) => Some("Art. 5(3): emergency to protect life, health or property"),
+        Some(Basis::Contract) => Some(CONTRACT_EXEMPTION),
+        Some(Basis::VitalInterests) => Some(EMERGENCY_EXEMPTION),
         _ => None,
     }
+}
+
+const CONTRACT_EXEMPTION: &str = "Art. 5(1)/(2)";
+const EMERGENCY_EXEMPTION: &str = "Art. 5(3)";
+const VOLUME_EXEMPTION: &str = "Art. 5(4)";
+
+/// What an exemption's key means, for messages.
+fn exemption_text(key: &str) -> &'static str {
+    match key {
+        CONTRACT_EXEMPTION => "necessary for a contract with the individual or cross-border HR management",
+        EMERGENCY_EXEMPTION => "an emergency to protect life, health or property",
+        _ => "fewer than 100,000 individuals' non-sensitive PI and no sensitive PI leave CN this year",
+    }
+}
+
+/// The fields of an edge that are important data (重要数据): they need a security assessment
+/// whatever the volume and basis.
+fn important_fields(g: &FlowGraph, e: &Edge) -> Vec<u32> {
+    g.fields(e).iter().copied().filter(|&f| g.inv.fields[f as usize].important).collect()
 }
 
 /// The organization's export arithmetic: N, S and the tier they give.
@@ -203,8 +221,12 @@ pub struct Tier {
     pub s: u64,
     pub ciio: bool,
     pub kind: TierKind,
-    /// Export flows exempt by basis, by reason.
+    /// Export flows exempt by basis, by reason (important data is never exempt).
     pub exempt: BTreeMap<&'static str, usize>,
+    /// The edges exempt by each basis reason, and the counted edges that carry no important
+    /// data (exempt under Art. 5(4) when the tier is none), an sdk's first edge standing for it.
+    exempt_edges: BTreeMap<&'static str, Vec<u32>>,
+    counted_edges: Vec<u32>,
     /// Counted flows that declare no volume and carry a subject group without one (or none):
     /// N and S are then lower bounds.
     pub unknown_volume: usize,
@@ -224,7 +246,8 @@ impl Tier {
         let (mut n_explicit, mut s_explicit) = (0u64, 0u64);
         // Exempt flows by reason: two reasons at most, counted in place (a map entry per flow would
         // cost more than the rest of the count).
-        let mut exempt_by: Vec<(&'static str, usize)> = Vec::new();
+        let mut exempt_by: Vec<(&'static str, Vec<u32>)> = Vec::new();
+        let mut counted_edges: Vec<u32> = Vec::new();
         let mut unknown_volume = 0;
         let mut any_sensitive = false;
         let mut seen_sdk: BTreeSet<u32> = BTreeSet::new();
@@ -249,11 +272,21 @@ impl Tier {
                 (only_children, unknown)
             })
             .collect();
-        for e in g.edges.iter().filter(|e| e.regimes().pipl && e.cn_export()) {
+        let mut seen_exempt_sdk: BTreeSet<u32> = BTreeSet::new();
+        for (index, e) in g.edges.iter().enumerate().filter(|(_, e)| e.regimes().pipl && e.cn_export()) {
+            let important = g.fields(e).iter().any(|&f| inv.fields[f as usize].important);
             if let Some(reason) = basis_exemption(basis(g, e, Regime::Pipl)) {
-                match exempt_by.iter_mut().find(|(r, _)| *r == reason) {
-                    Some((_, n)) => *n += 1,
-                    None => exempt_by.push((reason, 1)),
+                // Its people are not counted, as its basis says; but important data is never
+                // exempt (it needs an assessment of its own), so it is not listed as exempt.
+                let first = match e.origin() {
+                    Origin::Sdk(i) => seen_exempt_sdk.insert(i),
+                    Origin::Flow(_) => true,
+                };
+                if !important && first {
+                    match exempt_by.iter_mut().find(|(r, _)| *r == reason) {
+                        Some((_, edges)) => edges.push(index as u32),
+                        None => exempt_by.push((reason, vec![index as u32])),
+                    }
                 }
                 continue;
             }
@@ -270,6 +303,9 @@ impl Tier {
                     None
                 }
             };
+            if !important {
+                counted_edges.push(index as u32);
+            }
             let (only_children, unknown) = set_facts[e.provenance as usize];
             match volume {
                 Some(v) => {
@@ -297,7 +333,8 @@ impl Tier {
                 }
             }
         }
-        let exempt: BTreeMap<&'static str, usize> = exempt_by.into_iter().collect();
+        let exempt: BTreeMap<&'static str, usize> = exempt_by.iter().map(|(r, edges)| (*r, edges.len())).collect();
+        let exempt_edges: BTreeMap<&'static str, Vec<u32>> = exempt_by.into_iter().collect();
         let mut n_groups: BTreeSet<u32> = BTreeSet::new();
         let mut s_groups: BTreeSet<u32> = BTreeSet::new();
         for (set, &mark) in exported.iter().enumerate().filter(|&(_, &mark)| mark != 0) {
@@ -323,7 +360,7 @@ impl Tier {
         if s_floor {
             s = 1;
         }
-        let ciio = inv.organization.ciio;
+        let ciio = inv.organization.is_ciio();
         let kind = if ciio || n >= 1_000_000 || s >= 10_000 {
             TierKind::Assessment
         } else if n >= 100_000 || s >= 1 {
@@ -339,6 +376,8 @@ impl Tier {
             ciio,
             kind,
             exempt,
+            exempt_edges,
+            counted_edges,
             unknown_volume,
             s_floor,
             text: String::new(),
@@ -349,6 +388,12 @@ impl Tier {
         tier.summary = tier.summary();
         tier.data = tier.data();
         tier
+    }
+
+    /// How many export flows (an sdk once) are counted in N and S: neither exempt by their basis
+    /// nor carrying important data.
+    pub fn counted(&self) -> usize {
+        self.counted_edges.len()
     }
 
     fn article(&self) -> &'static str {
@@ -485,16 +530,12 @@ fn export(
             .with("country", dest_country.to_string()),
         );
     }
-    if let Some(reason) = basis_exemption(basis) {
-        out.push(
-            edge_finding(
-                g,
-                e,
-                &EXEMPT,
-                format_args!("{} leaves CN for {dest_country} and needs no mechanism: {reason}", edge_label(g, e)),
-            )
-            .with("exemption", reason),
-        );
+    let important = important_fields(g, e);
+    if !important.is_empty() {
+        important_data(g, ctx, facts, e, tier, &important, out);
+    }
+    if basis_exemption(basis).is_some() {
+        // Exempt by its basis (Art. 5(1)-(3)): the organization's note lists it.
         return;
     }
     // Absent is unknown, never zero: a flow whose people are not all counted cannot be cleared.
@@ -517,21 +558,9 @@ fn export(
             .with("tier", tier.summary.clone()),
         );
     }
-    if tier.kind == TierKind::None && tier.unknown_volume > 0 {
-        // The Art. 5(4) exemption rests on numbers that are missing: say nothing is settled.
-        return;
-    }
-    if tier.kind == TierKind::None {
-        out.push(
-            edge_finding(
-                g,
-                e,
-                &EXEMPT,
-                format_args!("{} leaves CN for {dest_country} and needs no mechanism: {}", edge_label(g, e), tier.text),
-            )
-            .with("exemption", "Art. 5(4)")
-            .with("tier", tier.summary.clone()),
-        );
+    if !important.is_empty() || tier.kind == TierKind::None {
+        // Important data was judged above, whatever the tier; below the thresholds nothing is
+        // needed (the organization's note says so once, when every number is known).
         return;
     }
     let candidates = facts.mechanisms_for(g, e);
@@ -539,14 +568,7 @@ fn export(
     if ok {
         return;
     }
-    let mut why = Vec::new();
-    for m in &candidates {
-        if !valid(m, ctx.as_of) {
-            why.push(format!("`{}` expired on {}", m.id, m.valid_until.map(|d| d.to_string()).unwrap_or_default()));
-        } else if !tier.sufficient(m.kind) {
-            why.push(format!("`{}` is a {}, not enough for this tier", m.id, m.kind.as_str()));
-        }
-    }
+    let why = insufficient(&candidates, ctx, |k| tier.sufficient(k));
     let needed = match tier.kind {
         TierKind::Assessment => "a CAC security assessment",
         _ => "a filed standard contract, a certification or a security assessment",
@@ -562,10 +584,134 @@ fn export(
             if why.is_empty() { "No mechanism covers this destination".to_owned() } else { why.join("; ") }
         ),
     )
+    .with("reason", "tier")
     .with("tier", tier.data.clone())
     .with("country", dest_country.to_string());
     f.data.insert("mechanisms", json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
     out.push(f);
+}
+
+/// Why each candidate mechanism does not serve: expired, or of a kind `enough` rejects.
+fn insufficient(
+    candidates: &[&crate::model::Mechanism],
+    ctx: &Context,
+    enough: impl Fn(MechanismKind) -> bool,
+) -> Vec<String> {
+    let mut why = Vec::new();
+    for m in candidates {
+        if !valid(m, ctx.as_of) {
+            why.push(format!("`{}` expired on {}", m.id, m.valid_until.map(|d| d.to_string()).unwrap_or_default()));
+        } else if !enough(m.kind) {
+            why.push(format!("`{}` is a {}, not enough for this export", m.id, m.kind.as_str()));
+        }
+    }
+    why
+}
+
+/// Important data leaving CN needs a valid security assessment covering its destination, whatever
+/// N and S and whatever its basis (Provisions Art. 2, 7; Network Data Security Management
+/// Regulations Art. 37); certification is closed to it (CAC/SAMR Order 20).
+fn important_data(
+    g: &FlowGraph,
+    ctx: &Context,
+    facts: &Facts,
+    e: &Edge,
+    tier: &Tier,
+    important: &[u32],
+    out: &mut Vec<Finding>,
+) {
+    let candidates = facts.mechanisms_for(g, e);
+    let assessed = |k: MechanismKind| k == MechanismKind::CnSecurityAssessment;
+    if candidates.iter().any(|m| valid(m, ctx.as_of) && assessed(m.kind)) {
+        return;
+    }
+    let why = insufficient(&candidates, ctx, assessed);
+    let dest = g.node_id(e.to);
+    let dest_country = Slashed(g.node_countries(e.to));
+    let fields = field_ids(g, important);
+    let mut f = edge_finding(
+        g,
+        e,
+        &MECHANISM,
+        format_args!(
+            "{} exports important data ({}) to `{dest}` ({dest_country}) and needs a CAC security assessment covering this destination, whatever the volume and basis (CAC Provisions 2024 Art. 7; Network Data Security Management Regulations Art. 37). {}",
+            edge_label(g, e),
+            list(&fields),
+            if why.is_empty() { "No mechanism covers this destination".to_owned() } else { why.join("; ") }
+        ),
+    )
+    .with("reason", "important-data")
+    .with("fields", fields)
+    .with("tier", tier.data.clone())
+    .with("country", dest_country.to_string());
+    f.data.insert("mechanisms", json!(candidates.iter().map(|m| m.id.clone()).collect::<Vec<_>>()));
+    out.push(f);
+}
+
+/// The one `pipl-38-exempt` note of the organization: the exports that need no mechanism, by
+/// reason. Only when every counted volume is known: an exemption never rests on a missing number.
+pub fn exemptions(g: &FlowGraph, tier: &Tier, out: &mut Vec<Finding>) {
+    if tier.unknown_volume > 0 {
+        return;
+    }
+    let mut by_reason: BTreeMap<&'static str, Vec<&str>> = BTreeMap::new();
+    for (&reason, edges) in &tier.exempt_edges {
+        by_reason.insert(reason, edges.iter().map(|&e| g.edge_target(&g.edges[e as usize])).collect());
+    }
+    if tier.kind == TierKind::None && !tier.counted_edges.is_empty() {
+        let edges = tier.counted_edges.iter().map(|&e| g.edge_target(&g.edges[e as usize])).collect();
+        by_reason.insert(VOLUME_EXEMPTION, edges);
+    }
+    // By id, not by declaration order: the note is the same however the inventory is ordered.
+    for targets in by_reason.values_mut() {
+        targets.sort_unstable();
+        targets.dedup();
+    }
+    if by_reason.is_empty() {
+        return;
+    }
+    let org = &g.inv.organization;
+    let total: usize = by_reason.values().map(Vec::len).sum();
+    let mut parts = Vec::new();
+    for (reason, targets) in &by_reason {
+        // The message names a few; `data` has them all.
+        let shown: Vec<String> = targets.iter().take(5).map(|t| t.to_string()).collect();
+        let more = if targets.len() > shown.len() {
+            format!(" and {} more", targets.len() - shown.len())
+        } else {
+            String::new()
+        };
+        parts.push(format!("{} under {reason} ({}): {}{more}", targets.len(), exemption_text(reason), list(&shown)));
+    }
+    let counts: BTreeMap<&str, usize> = by_reason.iter().map(|(r, t)| (*r, t.len())).collect();
+    // Art. 5(4) is open only to handlers that are not CIIOs: an unstated status is an assumption.
+    let assumption = if by_reason.contains_key(VOLUME_EXEMPTION) && org.ciio.is_none() {
+        " (Art. 5(4) assumes the organization is not a CIIO: `ciio` is not stated)"
+    } else {
+        ""
+    };
+    out.push(
+        Finding::new(
+            &EXEMPT,
+            &org.id,
+            org.loc,
+            format!(
+                "{total} export flow{} from CN need{} no mechanism (N = {}, S = {}, tier {}): {}{assumption}. Check that each exemption really applies",
+                if total == 1 { "" } else { "s" },
+                if total == 1 { "s" } else { "" },
+                group_digits(tier.n),
+                group_digits(tier.s),
+                tier.kind.as_str(),
+                parts.join("; ")
+            ),
+        )
+        .with("ciio", json!(org.ciio))
+        .with("N", tier.n)
+        .with("S", tier.s)
+        .with("tier", tier.kind.as_str())
+        .with("exempt", json!(counts))
+        .with("flows", json!(by_reason)),
+    );
 }
 
 /// Countries as `CN/DE`, written where they are needed without building the text first (a
@@ -584,27 +730,156 @@ impl std::fmt::Display for Slashed<'_> {
     }
 }
 
-fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
+/// Individuals counted against one of the organization's thresholds: the sum of the known
+/// volumes, and the groups whose volume is unknown (so the sum is only a lower bound).
+struct HeadCount {
+    known: u64,
+    unknown: Vec<String>,
+}
+
+impl HeadCount {
+    fn of<'a>(groups: impl Iterator<Item = &'a crate::model::Subject>) -> HeadCount {
+        let (mut known, mut unknown) = (0u64, Vec::new());
+        for s in groups {
+            match s.volume {
+                Some(v) => known = known.saturating_add(v),
+                None => unknown.push(s.id.clone()),
+            }
+        }
+        HeadCount { known, unknown }
+    }
+}
+
+/// A duty of the organization that a head-count sets off.
+struct Duty<'c> {
+    rule: &'static Rule,
+    count: &'c HeadCount,
+    /// The known volumes already reach the threshold.
+    reached: bool,
+    /// The duty's other condition holds (no officer, no filing, no recent audit).
+    owed: bool,
+    /// The threshold, as messages name it.
+    what: &'static str,
+}
+
+/// An organization threshold rule: fires with the rule's severity when the known volumes already
+/// reach the threshold and the duty is owed; when they do not and some volume is unknown, a note
+/// with the same code says the threshold could not be decided — never silence resting on a
+/// missing number.
+fn threshold(g: &FlowGraph, duty: Duty<'_>, fired: std::fmt::Arguments<'_>, out: &mut Vec<Finding>) {
+    let Duty { rule, count, reached, owed, what } = duty;
+    if !owed {
+        return;
+    }
+    let org = &g.inv.organization;
+    if reached {
+        out.push(
+            Finding::new(rule, &org.id, org.loc, fired.to_string())
+                .with("individuals", count.known)
+                .with("decided", json!(true)),
+        );
+    } else if !count.unknown.is_empty() {
+        let mut f = Finding::new(
+            rule,
+            &org.id,
+            org.loc,
+            format!(
+                "`{}`: the known volumes give {} individuals, below {what}, but {} declare{} no `volume`: whether the threshold is reached cannot be decided; declare the volumes",
+                org.id,
+                group_digits(count.known),
+                list(&count.unknown),
+                if count.unknown.len() == 1 { "s" } else { "" }
+            ),
+        )
+        .with("individuals", count.known)
+        .with("lower_bound", json!(true))
+        .with("decided", json!(false))
+        .with("groups_without_volume", count.unknown.clone());
+        f.severity = Severity::Note;
+        out.push(f);
+    }
+}
+
+/// The first day an absent `last_audit` is late: two years after the Audit Measures took effect.
+const FIRST_AUDIT_DUE: crate::model::Date = crate::model::Date { year: 2027, month: 5, day: 1 };
+
+fn organization(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
+    use crate::model::FilingKind;
     let inv = g.inv;
     if !g.edges.iter().any(|e| e.regimes().pipl) {
         return;
     }
     let org = &inv.organization;
-    let total: u64 = inv.subjects.iter().filter_map(|s| s.volume).fold(0, u64::saturating_add);
+    let all = HeadCount::of(inv.subjects.iter());
     // Art. 12 of the Measures says 100万人以上, and 以上 includes the number itself.
-    if total >= 1_000_000 && org.officer.is_none() {
-        out.push(
-            Finding::new(
-                &OFFICER,
-                &org.id,
-                org.loc,
-                format!(
-                    "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
-                    org.id,
-                    group_digits(total)
-                ),
-            )
-            .with("individuals", total),
+    let million = all.known >= 1_000_000;
+    threshold(
+        g,
+        Duty { rule: &OFFICER, count: &all, reached: million, owed: org.officer.is_none(), what: "1,000,000" },
+        format_args!(
+            "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and names no `officer`: appoint a PI protection officer and file them with the city-level CAC",
+            org.id,
+            group_digits(all.known)
+        ),
+        out,
+    );
+    threshold(
+        g,
+        Duty {
+            rule: &OFFICER_FILING,
+            count: &all,
+            reached: million,
+            owed: org.officer.is_some() && !org.has_filing(FilingKind::Officer),
+            what: "1,000,000",
+        },
+        format_args!(
+            "`{}` handles PI of {} individuals (sum of subject volumes), 1,000,000 or more, and records no `filings` entry of kind `officer`: report the officer to the city-level CAC within 30 working days and record the filing",
+            org.id,
+            group_digits(all.known)
+        ),
+        out,
+    );
+    // Art. 4 of the Audit Measures says 超过1000万人: more than, so 10,000,000 itself is not.
+    let (stale, audit_state) = match org.last_audit {
+        Some(d) if d.add_years(2) < ctx.as_of => {
+            (true, format!("its last audit ({d}) is more than two years before {}", ctx.as_of))
+        }
+        Some(_) => (false, String::new()),
+        None if ctx.as_of >= FIRST_AUDIT_DUE => {
+            (true, format!("it records no `last_audit`, and the first two-year cycle ended on {FIRST_AUDIT_DUE}"))
+        }
+        None => (false, String::new()),
+    };
+    threshold(
+        g,
+        Duty { rule: &AUDIT, count: &all, reached: all.known > 10_000_000, owed: stale, what: "more than 10,000,000" },
+        format_args!(
+            "`{}` handles PI of {} individuals (sum of subject volumes), more than 10,000,000, and {audit_state}: carry out a PI protection compliance audit and record `last_audit`",
+            org.id,
+            group_digits(all.known)
+        ),
+        out,
+    );
+    let face = face_stored(g);
+    if !face.is_empty() {
+        let count = HeadCount::of(face.iter().map(|&s| &inv.subjects[s as usize]));
+        let groups: Vec<String> = face.iter().map(|&s| inv.subjects[s as usize].id.clone()).collect();
+        threshold(
+            g,
+            Duty {
+                rule: &FACE_FILING,
+                count: &count,
+                reached: count.known >= 100_000,
+                owed: !org.has_filing(FilingKind::FaceRecognition),
+                what: "100,000",
+            },
+            format_args!(
+                "`{}` stores face data of {} individuals ({}), 100,000 or more, and records no `filings` entry of kind `face-recognition`: file with the provincial-level CAC within 30 working days and record the filing",
+                org.id,
+                group_digits(count.known),
+                list(&groups)
+            ),
+            out,
         );
     }
     let cn_subjects = inv.subjects.iter().any(|s| s.country.contains("CN"));
@@ -619,6 +894,85 @@ fn organization(g: &FlowGraph, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// The subject groups whose face data (`biometric.face`) reaches the organization's own systems
+/// or its processors along PIPL flows, in index order. Face data is followed on its own (not by
+/// each flow's provenance, which merges all its fields): a group counts when a path of flows that
+/// carry face data leads from it (or from a flow that names it in `subjects`) to such a node.
+fn face_stored(g: &FlowGraph) -> Vec<u32> {
+    use crate::graph::Node;
+    let inv = g.inv;
+    let is_face: Vec<bool> = inv.fields.iter().map(|f| f.category == "biometric.face").collect();
+    let face_edges: Vec<&Edge> =
+        g.edges.iter().filter(|e| e.regimes().pipl && g.fields(e).iter().any(|&f| is_face[f as usize])).collect();
+    if face_edges.is_empty() {
+        return Vec::new();
+    }
+    let words = inv.subjects.len().div_ceil(64).max(1);
+    let nodes = g.graph.node_count();
+    let mut reach = vec![0u64; nodes * words];
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); nodes];
+    for (i, e) in face_edges.iter().enumerate() {
+        out_edges[e.from.index()].push(i);
+    }
+    // What an edge carries: its source's groups, the source itself when it is a group, and the
+    // groups the flow names.
+    let carried = |e: &Edge, reach: &[u64]| -> Vec<u64> {
+        let n = e.from.index();
+        let mut bits = reach[n * words..(n + 1) * words].to_vec();
+        if let Node::Subject(s) = g.graph[e.from] {
+            bits[s as usize / 64] |= 1 << (s % 64);
+        }
+        if let Origin::Flow(i) = e.origin() {
+            for id in &inv.flows[i as usize].subjects {
+                if let Some(idx) = g.node_of(id)
+                    && let Node::Subject(s) = g.graph[idx]
+                {
+                    bits[s as usize / 64] |= 1 << (s % 64);
+                }
+            }
+        }
+        bits
+    };
+    // Propagate to a fixed point; sets only grow, so this ends.
+    let mut queue: Vec<usize> = (0..nodes).filter(|&n| !out_edges[n].is_empty()).collect();
+    let mut queued = vec![false; nodes];
+    for &n in &queue {
+        queued[n] = true;
+    }
+    while let Some(n) = queue.pop() {
+        queued[n] = false;
+        for &i in &out_edges[n] {
+            let e = face_edges[i];
+            let bits = carried(e, &reach);
+            let to = e.to.index();
+            let mut grew = false;
+            for (w, b) in bits.into_iter().enumerate() {
+                let slot = &mut reach[to * words + w];
+                grew |= *slot | b != *slot;
+                *slot |= b;
+            }
+            if grew && !queued[to] && !out_edges[to].is_empty() {
+                queued[to] = true;
+                queue.push(to);
+            }
+        }
+    }
+    let mut stored = vec![0u64; words];
+    for e in &face_edges {
+        let keeps = match g.graph[e.to] {
+            Node::System(_) => true,
+            Node::Party(p) => inv.parties[p as usize].role == Role::Processor,
+            Node::Subject(_) => false,
+        };
+        if keeps {
+            for (w, b) in carried(e, &reach).into_iter().enumerate() {
+                stored[w] |= b;
+            }
+        }
+    }
+    (0..inv.subjects.len() as u32).filter(|&s| stored[s as usize / 64] >> (s % 64) & 1 == 1).collect()
 }
 
 /// What calls for a PI protection impact assessment (Art. 55), in the order findings name them
