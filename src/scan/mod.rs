@@ -19,6 +19,7 @@ mod mobile;
 pub mod personal;
 pub mod suggest;
 mod walk;
+pub mod yaml;
 
 pub use db::{Database, Signature};
 pub use walk::{ScanOptions, scan};
