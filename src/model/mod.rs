@@ -4,11 +4,13 @@
 //! judge nothing. Loading fills in each entity's [`Loc`] so that every later stage can point a
 //! user at the line that declared it.
 
+pub mod app_type;
 mod countries;
 mod date;
 mod name;
 pub mod taxonomy;
 
+pub use app_type::{APP_TYPES, AppType, app_type};
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
 pub use name::{Name, NameMap, NameSet, name};
@@ -463,10 +465,56 @@ pub struct Organization {
     pub ciio: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<Regime>,
+    /// 1.1: the date of the last completed PI protection compliance audit (PIPL Art. 54).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_audit: Option<Date>,
+    /// 1.1: filings made with the CAC (the officer's, face recognition's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filings: Vec<Filing>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
+}
+
+impl Organization {
+    /// Whether a filing of this kind is recorded.
+    pub fn has_filing(&self, kind: FilingKind) -> bool {
+        self.filings.iter().any(|f| f.kind == kind)
+    }
+}
+
+/// What a filing with the CAC was about (1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FilingKind {
+    /// The PI protection officer's details (CAC announcement of 2025-07-18).
+    Officer,
+    /// Use of face recognition technology (CAC/MPS Order 19, Art. 15).
+    FaceRecognition,
+}
+
+impl FilingKind {
+    pub const ALL: [FilingKind; 2] = [FilingKind::Officer, FilingKind::FaceRecognition];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilingKind::Officer => "officer",
+            FilingKind::FaceRecognition => "face-recognition",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FilingKind> {
+        FilingKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A filing made with the CAC (1.1): what it was about, when, and its reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Filing {
+    pub kind: FilingKind,
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -497,6 +545,9 @@ pub struct Field {
     pub sensitive: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<String>,
+    /// 1.1: the authorities have notified or published it as important data (重要数据).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub important: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
@@ -516,6 +567,10 @@ pub struct System {
     pub owner: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security: Vec<String>,
+    /// 1.1: for an app or mini-program, a key of the necessary-PI table ([`APP_TYPES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "app_type_schema")]
+    pub app_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
@@ -568,6 +623,9 @@ pub struct Purpose {
     pub retention: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<String>,
+    /// 1.1: the app's basic function service (基本功能服务).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub basic: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
@@ -689,8 +747,9 @@ pub struct Flow {
     #[schemars(with = "Vec<String>")]
     pub subjects: NameList,
     // Boxed twice (8 bytes, not 16): notes are rare, and a million flows would each hold the
-    // room for one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // room for one. 1.1 gives every entity a `description`; a flow's is its `note`, so either
+    // key is read (both at once is a duplicate) and `note` is written.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "description")]
     #[schemars(with = "Option<String>")]
     pub note: Option<Box<Box<str>>>,
     #[serde(skip)]
@@ -713,6 +772,8 @@ pub struct Waiver {
     pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -720,6 +781,11 @@ pub struct Waiver {
 /// ISO 3166-1 alpha-2 codes, for editors' completion and validation.
 fn country_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"type": "string", "enum": ISO_3166_ALPHA2, "description": "ISO 3166-1 alpha-2 country code, upper case (CN is mainland China; HK, MO, TW are separate)"})
+}
+
+fn app_type_schema(_: &mut SchemaGenerator) -> Schema {
+    let keys: Vec<&str> = APP_TYPES.iter().map(|t| t.key).collect();
+    json_schema!({"type": "string", "enum": keys, "description": "the app's type in the 2021 Provisions on necessary PI (rules.md)"})
 }
 
 fn category_schema(_: &mut SchemaGenerator) -> Schema {
