@@ -72,11 +72,13 @@ fn flows_of(g: &Graph) -> Vec<Flow> {
         Shape::Chain => pairs.extend((1..g.systems).map(|i| (sys(i - 1), sys(i)))),
         Shape::Ring => {
             pairs.extend((0..g.systems).map(|i| (sys(i), sys((i + 1) % g.systems))));
-            pairs.extend((0..g.systems).filter(|_| rng.chance(30)).map(|i| (sys(i), sys((i + g.systems / 2) % g.systems))));
+            pairs.extend(
+                (0..g.systems).filter(|_| rng.chance(30)).map(|i| (sys(i), sys((i + g.systems / 2) % g.systems))),
+            );
         }
-        Shape::Clique => {
-            pairs.extend((0..g.systems).flat_map(|i| (0..g.systems).filter(move |&j| j != i).map(move |j| (sys(i), sys(j)))))
-        }
+        Shape::Clique => pairs.extend(
+            (0..g.systems).flat_map(|i| (0..g.systems).filter(move |&j| j != i).map(move |j| (sys(i), sys(j)))),
+        ),
         Shape::Random => {
             for _ in 0..g.systems * 2 {
                 pairs.push((sys(rng.below(g.systems)), sys(rng.below(g.systems))));
@@ -133,7 +135,8 @@ fn inventory(g: &Graph, flows: &[Flow]) -> Value {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let mut v = json!({"id": format!("flow-{i}"), "from": f.from, "to": f.to, "fields": f.fields, "purpose": "u"});
+            let mut v =
+                json!({"id": format!("flow-{i}"), "from": f.from, "to": f.to, "fields": f.fields, "purpose": "u"});
             if !f.subjects.is_empty() {
                 v["subjects"] = json!(f.subjects);
             }
@@ -202,7 +205,14 @@ fn graph() -> impl Strategy<Value = Graph> {
         prop_oneof![Just(Shape::Chain), Just(Shape::Ring), Just(Shape::Clique), Just(Shape::Random)],
         any::<u64>(),
     )
-        .prop_map(|(subjects, systems, parties, fields, shape, seed)| Graph { subjects, systems, parties, fields, shape, seed })
+        .prop_map(|(subjects, systems, parties, fields, shape, seed)| Graph {
+            subjects,
+            systems,
+            parties,
+            fields,
+            shape,
+            seed,
+        })
 }
 
 fn check(g: &Graph) -> Result<(), TestCaseError> {

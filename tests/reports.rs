@@ -120,8 +120,7 @@ fn trace_reaches_each_destination_once() {
     assert_eq!(node("users")["reached"]["how"], "collected");
     assert_eq!(node("db")["reached"], serde_json::json!({"how": "flow", "flow": "f-store", "from": "app"}));
     assert_eq!(node("db")["step"], 2);
-    let finals: Vec<&str> =
-        nodes.iter().filter(|n| n["final"] == true).map(|n| n["id"].as_str().unwrap()).collect();
+    let finals: Vec<&str> = nodes.iter().filter(|n| n["final"] == true).map(|n| n["id"].as_str().unwrap()).collect();
     assert_eq!(finals, ["sms", "cdn-us", "police"]);
     assert_eq!(node("cdn-us")["country"], serde_json::json!(["US"]));
     // Each flow carrying the field once, `f-store` too though both groups' data take it.

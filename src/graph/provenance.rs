@@ -215,7 +215,8 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
                 if set != SetStore::EMPTY {
                     hop_sets.push((e, set));
                 }
-                let names_subjects = named_set.is_some() && matches!(g.graph[NodeIndex::new(n as usize)], Node::Party(_));
+                let names_subjects =
+                    named_set.is_some() && matches!(g.graph[NodeIndex::new(n as usize)], Node::Party(_));
                 if in_range[n as usize] == (0, 0) && !names_subjects {
                     nowhere.entry(e).or_default().push(f as u32);
                 }

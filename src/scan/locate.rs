@@ -104,7 +104,9 @@ impl<'a> Text<'a> {
             return self.find_plain(needle, from);
         }
         let runs = self.runs.get_or_init(|| Runs::new(self.text));
-        let Some((at, offsets)) = runs_of(needle).map(|(at, run)| (at, runs.0.get(run))).min_by_key(|(_, o)| o.map_or(0, Vec::len)) else {
+        let Some((at, offsets)) =
+            runs_of(needle).map(|(at, run)| (at, runs.0.get(run))).min_by_key(|(_, o)| o.map_or(0, Vec::len))
+        else {
             // No name character in the needle: nothing to look up by.
             return self.find_plain(needle, from);
         };
