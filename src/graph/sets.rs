@@ -187,22 +187,22 @@ mod tests {
             let mut store = SetStore::new(words);
             let ids: Vec<u32> = sets.iter().map(|s| store.intern(&bits(words, s))).collect();
             for (s, &id) in sets.iter().zip(&ids) {
-                prop_assert_eq!(store.get(id), bits(words, s).as_slice());
+                prop_assert_eq!(store.get(id).to_vec(), bits(words, s));
                 prop_assert_eq!(store.intern(&bits(words, s)), id);
             }
             for (i, a) in sets.iter().enumerate() {
                 for (j, b) in sets.iter().enumerate() {
                     let u = store.union(ids[i], ids[j]);
-                    prop_assert_eq!(store.get(u), bits(words, &(a | b)).as_slice());
+                    prop_assert_eq!(store.get(u).to_vec(), bits(words, &(a | b)));
                 }
             }
             let all: BTreeSet<u32> = sets.iter().flatten().copied().collect();
             let mut list = ids.clone();
             let u = store.union_all(&mut list);
-            prop_assert_eq!(store.get(u), bits(words, &all).as_slice());
+            prop_assert_eq!(store.get(u).to_vec(), bits(words, &all));
             if let Some(&m) = all.iter().next() {
                 let single = store.single(m);
-                prop_assert_eq!(store.get(single), bits(words, &BTreeSet::from([m])).as_slice());
+                prop_assert_eq!(store.get(single).to_vec(), bits(words, &BTreeSet::from([m])));
             }
         }
     }
