@@ -20,6 +20,7 @@ mod notice;
 #[path = "report.rs"]
 mod reports;
 mod scan;
+mod store;
 mod tools;
 
 pub use error::{EXIT_INVALID, Error, Outcome, Result};
@@ -66,6 +67,9 @@ pub enum Command {
     Diagram(reports::DiagramArgs),
     /// Follow one field from collection to every final destination.
     Trace(reports::TraceArgs),
+    /// Write an app's store privacy labels: Google Play's Data safety CSV, a PrivacyInfo.xcprivacy
+    /// draft and the App Privacy answers, with what the inventory leaves open.
+    StoreLabels(store::StoreLabelsArgs),
     #[command(flatten)]
     Scan(scan::Commands),
     #[command(flatten)]
@@ -376,6 +380,7 @@ fn run_command(cli: &Cli) -> Result<Outcome> {
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),
+        Command::StoreLabels(args) => store::store_labels(args),
         Command::Scan(cmd) => scan::run(cmd),
         Command::Notice(cmd) => notice::run(cmd),
         Command::Tools(cmd) => tools::run(cmd),

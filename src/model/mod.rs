@@ -125,7 +125,23 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The legal regimes piflow judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "UPPERCASE", ascii_case_insensitive)]
 pub enum Regime {
     #[serde(rename = "PIPL")]
     Pipl,
@@ -136,17 +152,11 @@ pub enum Regime {
 impl Regime {
     pub const ALL: [Regime; 2] = [Regime::Pipl, Regime::Gdpr];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Regime::Pipl => "PIPL",
-            Regime::Gdpr => "GDPR",
-        }
+        self.into()
     }
+    /// `PIPL` or `GDPR`, in any case.
     pub fn parse(s: &str) -> Option<Regime> {
-        match s.to_ascii_uppercase().as_str() {
-            "PIPL" => Some(Regime::Pipl),
-            "GDPR" => Some(Regime::Gdpr),
-            _ => None,
-        }
+        s.parse().ok()
     }
 }
 
@@ -203,8 +213,24 @@ impl<'de> Deserialize<'de> for Countries {
 }
 
 /// A lawful basis. One vocabulary serves both regimes; each regime's rules say which it knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Basis {
     Consent,
     Contract,
@@ -219,31 +245,10 @@ pub enum Basis {
 
 impl Basis {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Consent => "consent",
-            Basis::Contract => "contract",
-            Basis::LegalObligation => "legal-obligation",
-            Basis::VitalInterests => "vital-interests",
-            Basis::PublicTask => "public-task",
-            Basis::LegitimateInterests => "legitimate-interests",
-            Basis::NewsReporting => "news-reporting",
-            Basis::PublicInformation => "public-information",
-            Basis::OtherLaw => "other-law",
-        }
+        self.into()
     }
-    pub const ALL: [Basis; 9] = [
-        Basis::Consent,
-        Basis::Contract,
-        Basis::LegalObligation,
-        Basis::VitalInterests,
-        Basis::PublicTask,
-        Basis::LegitimateInterests,
-        Basis::NewsReporting,
-        Basis::PublicInformation,
-        Basis::OtherLaw,
-    ];
     pub fn parse(s: &str) -> Option<Basis> {
-        Basis::ALL.into_iter().find(|b| b.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -340,8 +345,24 @@ impl<'de> Deserialize<'de> for BasisSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum SystemKind {
     Web,
     App,
@@ -354,8 +375,24 @@ pub enum SystemKind {
 }
 
 /// What an outside party is to us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Role {
     /// Acts on our instructions (PIPL "entrusted party", GDPR processor).
     Processor,
@@ -367,17 +404,28 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Processor => "processor",
-            Role::Controller => "controller",
-            Role::Authority => "authority",
-            Role::Public => "public",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ConsentKind {
     General,
     /// PIPL 单独同意.
@@ -390,18 +438,29 @@ pub enum ConsentKind {
 
 impl ConsentKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentKind::General => "general",
-            ConsentKind::Separate => "separate",
-            ConsentKind::Explicit => "explicit",
-            ConsentKind::Guardian => "guardian",
-        }
+        self.into()
     }
 }
 
 /// What a consent is given for (`for`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Requirement {
     Processing,
     Sensitive,
@@ -413,19 +472,28 @@ pub enum Requirement {
 
 impl Requirement {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Requirement::Processing => "processing",
-            Requirement::Sensitive => "sensitive",
-            Requirement::Provide => "provide",
-            Requirement::Disclose => "disclose",
-            Requirement::CrossBorder => "cross-border",
-            Requirement::Children => "children",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum MechanismKind {
     CnSecurityAssessment,
     CnStandardContract,
@@ -437,14 +505,7 @@ pub enum MechanismKind {
 
 impl MechanismKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            MechanismKind::CnSecurityAssessment => "cn-security-assessment",
-            MechanismKind::CnStandardContract => "cn-standard-contract",
-            MechanismKind::CnCertification => "cn-certification",
-            MechanismKind::EuScc => "eu-scc",
-            MechanismKind::EuBcr => "eu-bcr",
-            MechanismKind::EuDerogation => "eu-derogation",
-        }
+        self.into()
     }
 }
 
@@ -485,8 +546,24 @@ impl Organization {
 }
 
 /// What a filing with the CAC was about (1.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum FilingKind {
     /// The PI protection officer's details (CAC announcement of 2025-07-18).
     Officer,
@@ -495,15 +572,11 @@ pub enum FilingKind {
 }
 
 impl FilingKind {
-    pub const ALL: [FilingKind; 2] = [FilingKind::Officer, FilingKind::FaceRecognition];
     pub fn as_str(self) -> &'static str {
-        match self {
-            FilingKind::Officer => "officer",
-            FilingKind::FaceRecognition => "face-recognition",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<FilingKind> {
-        FilingKind::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -897,6 +970,33 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
+
+    /// strum's names (as_str, parse) are the names serde reads and writes, for every variant.
+    fn same_names<T>()
+    where
+        T: VariantArray + Copy + Serialize + std::fmt::Debug + PartialEq + Into<&'static str> + std::str::FromStr,
+    {
+        for &v in T::VARIANTS {
+            let text: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(text), "{v:?}");
+            assert!(text.parse::<T>().ok() == Some(v), "{text} parses back");
+        }
+    }
+
+    #[test]
+    fn enum_names_agree_with_serde() {
+        same_names::<Regime>();
+        same_names::<Basis>();
+        same_names::<SystemKind>();
+        same_names::<Role>();
+        same_names::<ConsentKind>();
+        same_names::<Requirement>();
+        same_names::<MechanismKind>();
+        same_names::<FilingKind>();
+        assert_eq!(Regime::parse("pipl"), Some(Regime::Pipl));
+        assert_eq!(Basis::parse("Consent"), None, "bases are exact");
+    }
 
     fn flow(json: &str) -> Flow {
         serde_json::from_str(json).expect("a valid flow")

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod records;
 pub mod ropa;
 pub mod sarif;
+pub mod store;
 pub mod table;
 pub mod table_csv;
 pub mod table_html;
