@@ -120,12 +120,16 @@ def npm(n, out):
         json.dump({"name": "app", "version": "1.0.0", "lockfileVersion": 3, "packages": packages}, fh, indent=2)
 
 
+def lines(out, name, head, item, n, tail):
+    """A text file: `head`, `item(i)` for each of `n` packages, `tail`."""
+    with open(os.path.join(out, name), "w") as fh:
+        fh.write(head + "".join(item(i) for i in range(n)) + tail)
+
+
 def pnpm(n, out):
-    with open(os.path.join(out, "pnpm-lock.yaml"), "w") as fh:
-        fh.write("lockfileVersion: '9.0'\n\npackages:\n\n")
-        for i in range(n):
-            fh.write(f"  pkg-{i}@1.0.{i}:\n    resolution: {{integrity: sha512-AAAA}}\n\n")
-        fh.write("  '@sentry/browser@7.0.0':\n    resolution: {integrity: sha512-AAAA}\n")
+    lines(out, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n\npackages:\n\n",
+          lambda i: f"  pkg-{i}@1.0.{i}:\n    resolution: {{integrity: sha512-AAAA}}\n\n", n,
+          "  '@sentry/browser@7.0.0':\n    resolution: {integrity: sha512-AAAA}\n")
 
 
 def swiftpm(n, out):
@@ -138,11 +142,8 @@ def swiftpm(n, out):
 
 
 def cocoapods(n, out):
-    with open(os.path.join(out, "Podfile.lock"), "w") as fh:
-        fh.write("PODS:\n")
-        for i in range(n):
-            fh.write(f"  - Pod{i} (1.0.{i})\n")
-        fh.write("  - FirebaseAnalytics (10.0.0)\n\nDEPENDENCIES:\n  - FirebaseAnalytics\n\nCOCOAPODS: 1.12.0\n")
+    lines(out, "Podfile.lock", "PODS:\n", lambda i: f"  - Pod{i} (1.0.{i})\n", n,
+          "  - FirebaseAnalytics (10.0.0)\n\nDEPENDENCIES:\n  - FirebaseAnalytics\n\nCOCOAPODS: 1.12.0\n")
 
 
 def yaml(n, out):
