@@ -101,8 +101,10 @@ fn flows_of(g: &Graph) -> Vec<Flow> {
             pairs.push((format!("p{p}"), format!("p{}", rng.below(g.parties))));
         }
     }
+    // A flow connects two different nodes (load refuses a loop).
     pairs
         .into_iter()
+        .filter(|(from, to)| from != to)
         .map(|(from, to)| {
             let mut fields: Vec<String> = (0..g.fields).filter(|_| rng.chance(50)).map(|f| format!("f{f}")).collect();
             if fields.is_empty() || rng.chance(10) {

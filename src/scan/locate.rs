@@ -171,7 +171,9 @@ mod tests {
         assert_eq!(t.find("\"node_modules/a\"", 1), Some(3));
         assert_eq!(t.find("- Pod (1.0)", 1), Some(4));
         assert_eq!(t.find("common", 3), None);
-        assert_eq!(t.find("a", 1), Some(3));
+        // `a` in `node_modules/a` is part of a name (`/` continues one).
+        assert_eq!(t.find("a", 1), None);
+        assert_eq!(t.find("a", 1), t.find_plain("a", 1));
         assert_eq!(t.find("", 1), None);
         assert_eq!(t.find("(", 1), Some(4));
     }
