@@ -350,3 +350,171 @@ fn sarif_output_carries_notice_lines() {
             && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 14)
     );
 }
+
+/// A data term inside a word that names a right or a setting is not that datum: 肖像权 is the
+/// right to one's likeness, not a collected portrait; 位置设定 is a setting. The near miss — the
+/// datum itself in a collecting sentence — still counts.
+#[test]
+fn data_terms_inside_rights_and_settings_are_not_data() {
+    // As an app policy words it: a clause on rights that also speaks of collecting.
+    let right =
+        format!("{}\n六、其他\n我们尊重并保护您的肖像权、名誉权，并仅收集为处理投诉所必需的材料。\n", complete());
+    assert!(hits(&check_text(&right, "txt", INV), "notice-field-extra").is_empty(), "肖像权 is a right");
+    let datum = format!("{}\n六、其他\n我们会收集您上传的肖像照片。\n", complete());
+    assert_eq!(targets(&check_text(&datum, "txt", INV), "notice-field-extra"), ["identity.photo"]);
+
+    // A field the notice names only inside a right is not named.
+    let (_dir, inv) = inventory_with(|v| {
+        v["fields"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"id": "avatar", "name": "用户形象", "category": "identity.photo"}));
+        v["flows"].as_array_mut().unwrap().push(
+            serde_json::json!({"id": "collect-avatar", "from": "users", "to": "app", "fields": ["avatar"], "purpose": "login"}),
+        );
+    });
+    let only_right = format!("{}\n六、其他\n我们尊重您的肖像权。\n", complete());
+    assert_eq!(targets(&check_text(&only_right, "txt", &inv), "notice-field-unmentioned"), ["avatar"]);
+    let named = format!("{}\n六、其他\n登录时我们收集您的肖像。\n", complete());
+    assert!(hits(&check_text(&named, "txt", &inv), "notice-field-unmentioned").is_empty());
+
+    // A setting is not a datum either: with no location field, 位置设定 claims nothing.
+    let (_dir2, no_gps) = inventory_with(|v| {
+        v["flows"].as_array_mut().unwrap().retain(|f| !f["fields"].as_array().unwrap().iter().any(|x| x == "gps"));
+    });
+    // (Line 9's GPS is then a claim of its own; the setting on line 23 is not.)
+    let setting = format!("{}\n六、其他\n您可以在系统的位置设定中查看定位状态，我们据此获取。\n", complete());
+    let f = check_text(&setting, "txt", &no_gps);
+    let lines: Vec<&Value> =
+        hits(&f, "notice-field-extra").iter().flat_map(|f| f["data"]["lines"].as_array().unwrap()).collect();
+    assert!(!lines.is_empty() && !lines.iter().any(|l| **l == 23), "a setting is not a location: {lines:?}");
+}
+
+/// Wi-Fi SSID/BSSID and the other device and network identifiers SDK notices list (IMSI, ICCID,
+/// the carrier) are data: a notice that says an SDK collects them claims a collection.
+#[test]
+fn wifi_and_network_identifiers_are_collected_data() {
+    let sdk = format!(
+        "{}\n六、第三方SDK\n友盟+统计SDK会收集您的设备信息，包括 Wi-Fi 信息（SSID、BSSID）、IMSI 和运营商信息。\n",
+        complete()
+    );
+    let f = check_text(&sdk, "txt", INV);
+    let extra = targets(&f, "notice-field-extra");
+    assert!(extra.contains(&"device.mac".to_owned()), "{extra:?}");
+    // The inventory has device identifiers (OAID): IMSI is of the same family, no claim.
+    assert!(!extra.contains(&"device.id".to_owned()), "{extra:?}");
+    assert!(extra.contains(&"device.model".to_owned()), "the carrier is device information: {extra:?}");
+    // The same words in a Wi-Fi-only sentence that collects nothing: no claim.
+    let download = format!("{}\n六、其他\n建议您在 Wi-Fi 环境下更新应用。\n", complete());
+    assert!(hits(&check_text(&download, "txt", INV), "notice-field-extra").is_empty());
+    // An inventory that declares the Wi-Fi data: named, no claim.
+    let (_dir, inv) = inventory_with(|v| {
+        v["fields"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"id": "wifi", "name": "Wi-Fi 信息", "category": "device.mac"}));
+        v["sdks"][0]["fields"].as_array_mut().unwrap().push("wifi".into());
+    });
+    assert!(!targets(&check_text(&sdk, "txt", &inv), "notice-field-extra").contains(&"device.mac".to_owned()));
+}
+
+/// Two legal entities of one brand are two recipients: a party named as one entity is not
+/// named by a notice that names the other, in Chinese or English. The brand alone still names
+/// it, and so does the entity written without its place in parentheses.
+#[test]
+fn different_entities_of_one_vendor_are_different_recipients() {
+    let other_zh = complete().replace("Tencent Cloud", "腾讯云计算（深圳）有限责任公司");
+    let (_dir, zh_only) = inventory_with(|v| v["parties"][1]["name"] = "腾讯云计算（北京）有限责任公司".into());
+    assert_eq!(targets(&check_text(&other_zh, "txt", &zh_only), "notice-recipient-unnamed"), ["tencent"]);
+    for same in
+        ["腾讯云计算（北京）有限责任公司", "腾讯云计算(北京)有限责任公司", "腾讯云计算有限责任公司", "腾讯云计算"]
+    {
+        let text = complete().replace("Tencent Cloud", same);
+        assert!(hits(&check_text(&text, "txt", &zh_only), "notice-recipient-unnamed").is_empty(), "{same}");
+    }
+
+    let (_dir2, en) = inventory_with(|v| v["parties"][3]["name"] = "MapCo LLC".into());
+    let other_en = complete().replace("MapCo", "MapCo Ireland Limited").replace("dpo@mapco.example", "dpo@example.ie");
+    assert_eq!(targets(&check_text(&other_en, "txt", &en), "notice-recipient-unnamed"), ["maps-us"]);
+    let same_en = complete().replace("MapCo", "MapCo LLC");
+    assert!(hits(&check_text(&same_en, "txt", &en), "notice-recipient-unnamed").is_empty());
+    // The brand in a sentence that goes on to name someone else is still the brand.
+    let brand = complete().replace("MapCo", "MapCo，并委托某某有限公司");
+    assert!(hits(&check_text(&brand, "txt", &en), "notice-recipient-unnamed").is_empty());
+}
+
+/// A finding points at the matched words, line and column, in a text notice and in an HTML one
+/// (where the text is rebuilt from markup).
+#[test]
+fn findings_point_at_the_real_column() {
+    let claim = format!("{}\n六、其他\n此外，我们会收集您的护照信息。\n", complete());
+    let f = check_text(&claim, "txt", INV);
+    let extra = hits(&f, "notice-field-extra");
+    assert_eq!(extra.len(), 1);
+    let (_, human, _) = {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("n.txt");
+        std::fs::write(&path, &claim).unwrap();
+        run(&["notice-check", path.to_str().unwrap(), INV, "--as-of", "2026-11-23", "--color", "never"])
+    };
+    // 此外，我们会收集您的 = 10 characters before 护照 on line 23.
+    assert!(human.contains("n.txt:23:11"), "{human}");
+
+    let (_, human, _) =
+        run(&["notice-check", "tests/fixtures/notice/gaps.en.html", INV, "--as-of", "2026-11-23", "--color", "never"]);
+    // `<p>We also collect your passport details…` on line 14: "passport" starts at column 25.
+    assert!(human.contains("gaps.en.html:14:25"), "{human}");
+}
+
+/// On the five real policies: every finding that points into the notice points at the words it
+/// is about (a claimed term starts at its line and column), and a sentence in the way app
+/// policies list what an SDK collects (Wi-Fi SSID/BSSID) is read as a claim on every seed whose
+/// inventory does not declare Wi-Fi data, and never as one where it does.
+#[test]
+fn seed_policies_findings_point_at_their_words() {
+    use piflow::graph::FlowGraph;
+    use piflow::load::{self, LoadOptions};
+    use piflow::notice::text::{Format, Notice};
+    let opts = LoadOptions { rule_codes: piflow::rules::codes(), release_text: false };
+    let as_of: piflow::model::Date = "2026-11-23".parse().expect("date");
+    let mut claims = 0;
+    for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        let loaded = load::load(&root().join("inventory").join(seed), &opts).unwrap_or_else(|_| panic!("{seed} loads"));
+        let graph = FlowGraph::build(&loaded.inventory);
+        let policy = std::fs::read_to_string(root().join(format!("tests/fixtures/notice/seeds/{seed}.txt"))).unwrap();
+        let sdk_line = "第三方SDK在您使用时会收集您的 Wi-Fi 信息（SSID、BSSID）。";
+        let text = format!("{policy}\n{sdk_line}\n");
+        let notice = Notice::parse(format!("{seed}.txt"), text.clone(), Format::Text);
+        let findings = piflow::notice::check::check(&graph, &notice, 99, as_of);
+        let lines: Vec<&str> = text.split('\n').collect();
+        for f in findings.iter().filter(|f| f.location.file == 99) {
+            let line = lines[f.location.line as usize - 1];
+            let from: String = line.chars().skip(f.location.col as usize - 1).collect();
+            let at_offset = &text[f.location.offset as usize..];
+            assert!(
+                at_offset.starts_with(&from[..from.len().min(at_offset.len())]),
+                "{seed} {}: offset and column disagree",
+                f.code
+            );
+            if let Some(term) = f.data.get("term").and_then(|t| t.as_str()) {
+                let norm = piflow::notice::text::normalize(&from).0;
+                assert!(norm.starts_with(term), "{seed} {} points at {from:?}, not at `{term}`", f.code);
+            }
+        }
+        let declares_wifi = loaded.inventory.fields.iter().any(|f| f.category == "device.mac");
+        let wifi = findings.iter().any(|f| f.code == "notice-field-extra" && &*f.target == "device.mac");
+        assert_eq!(wifi, !declares_wifi, "{seed}");
+        claims += usize::from(wifi);
+    }
+    assert!(claims >= 4, "{claims}");
+}
+
+/// The handler, too, is named only as itself: a sibling entity of its group is another handler.
+#[test]
+fn handler_named_as_another_entity_of_its_group_is_not_named() {
+    let (_dir, inv) = inventory_with(|v| v["organization"]["name"] = "艾克米科技（北京）有限公司".into());
+    let sibling = complete().replace("艾克米科技有限公司", "艾克米科技（上海）有限公司");
+    assert_eq!(targets(&check_text(&sibling, "txt", &inv), "notice-handler-identity"), ["acme"]);
+    let same = complete().replace("艾克米科技有限公司", "艾克米科技（北京）有限公司");
+    assert!(hits(&check_text(&same, "txt", &inv), "notice-handler-identity").is_empty());
+}

@@ -17,10 +17,15 @@ fn piflow() -> Command {
 
 /// Run `piflow report` on a fixture into a fresh temp dir.
 fn report(name: &str, extra: &[&str]) -> tempfile::TempDir {
+    report_at(&format!("tests/fixtures/{name}"), extra)
+}
+
+/// Run `piflow report` on an inventory (a path from the repository root) into a fresh temp dir.
+fn report_at(inventory: &str, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("tempdir");
     piflow()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["report", &format!("tests/fixtures/{name}"), "--out"])
+        .args(["report", inventory, "--out"])
         .arg(out.path())
         .args(["--as-of", AS_OF])
         .args(extra)
@@ -181,7 +186,13 @@ fn xlsx_is_byte_identical_and_reads_back() {
 
     let mut wb: Xlsx<_> = open_workbook(a.path().join("report.xlsx")).expect("open xlsx");
     let names = wb.sheet_names().to_vec();
-    assert_eq!(names, ["organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"]);
+    assert_eq!(names, ["cover", "organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"]);
+    let cover = wb.worksheet_range("cover").expect("cover sheet");
+    let cover: Vec<Vec<String>> = cover.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert!(
+        cover.iter().any(|r| r.len() >= 2 && r[0] == "文件版本 / Document version" && r[1] == "未填写 / not given"),
+        "{cover:?}"
+    );
     let range = wb.worksheet_range("shared").expect("sheet");
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "第三方名称 / Recipient")), "{rows:?}");
@@ -428,14 +439,17 @@ fn diagram_collapses_large_inventories() {
         .stderr(predicates::str::contains("Did you mean `cdn-us`?"));
 }
 
-/// The printed record (headless Chromium, A4 landscape): a sane page count, and the processing
-/// table's header repeated on the pages the table continues on. Skips where chromium or
-/// pdftotext is missing (a fresh machine has only Rust).
+/// The printed record (headless Chromium, A4 landscape), read back page by page: the cover block
+/// on page 1, landscape pages, a sane page count, the processing table's header repeated (and
+/// whole, not wrapped a letter a line) on the pages the table continues on, and no page ending
+/// with a section's heading. Skips where chromium or pdftotext is missing (a fresh machine has
+/// only Rust).
 #[test]
-fn printed_record_repeats_table_headers() {
+fn printed_record_reads_as_a_document() {
+    // poppler's tools answer `-v` (their `--version` exits 1, which once skipped this test).
     let have =
-        |tool: &str| std::process::Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    if !have("chromium") || !have("pdftotext") {
+        |tool: &str, flag: &str| std::process::Command::new(tool).arg(flag).output().is_ok_and(|o| o.status.success());
+    if !have("chromium", "--version") || !have("pdftotext", "-v") {
         eprintln!("skipped: chromium or pdftotext not installed");
         return;
     }
@@ -443,7 +457,8 @@ fn printed_record_repeats_table_headers() {
     let out = dir.path().join("onewo");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_piflow"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["report", "inventory/onewo", "--format", "html", "--lang", "zh", "--as-of", "2026-11-23", "--out"])
+        .args(["report", "inventory/onewo", "--format", "html", "--lang", "zh", "--as-of", "2026-11-23"])
+        .args(["--version", "2.1", "--approver", "王五", "--date", "2026-11-30", "--out"])
         .arg(&out)
         .status()
         .expect("piflow");
@@ -459,6 +474,9 @@ fn printed_record_repeats_table_headers() {
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--no-pdf-header-footer",
+            // The same switch before Chromium 120.
+            "--print-to-pdf-no-header",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -467,13 +485,35 @@ fn printed_record_repeats_table_headers() {
         .status()
         .expect("chromium");
     assert!(status.success() && pdf.exists(), "chromium printed nothing");
+    if let Ok(info) = std::process::Command::new("pdfinfo").arg(&pdf).output() {
+        let info = String::from_utf8_lossy(&info.stdout);
+        let size = info.lines().find(|l| l.starts_with("Page size:")).unwrap_or_default().to_owned();
+        let nums: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        assert!(nums.len() >= 2 && nums[0] > nums[1], "pages are not landscape: {size}");
+    }
     let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
     let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
     assert!((3..=60).contains(&pages.len()), "{} pages", pages.len());
-    // The PIPL record's header cell; the table runs over several pages, each must show it.
+    let numbered = format!("1 / {}", pages.len());
+    assert!(pages[0].contains(&numbered), "page 1 is not numbered `{numbered}`");
+    for label in ["组织", "文件版本", "2.1", "文件日期", "2026-11-30", "批准人", "王五", "评估基准日（截至）"]
+    {
+        assert!(pages[0].contains(label), "the cover lacks {label}: {}", pages[0]);
+    }
+    // The PIPL record's header cell; the table runs over several pages, each must show it whole.
     let with_header = pages.iter().filter(|p| p.contains("个人信息种类")).count();
     assert!(with_header >= 2, "the table header is on {with_header} page(s)");
+    // A section heading is never the last thing on its page.
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    let titles: Vec<&str> = html.split("<h2>").skip(1).filter_map(|h| h.split("</h2>").next()).collect();
+    assert!(titles.len() >= 5, "{titles:?}");
+    for (i, page) in pages.iter().enumerate() {
+        // The last line of text above the page number (the `N / M` footer).
+        let footer = |l: &str| l.trim().chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ');
+        let last = page.lines().rev().find(|l| !footer(l)).unwrap_or_default().trim();
+        assert!(!titles.iter().any(|t| last.contains(t)), "page {} ends with the heading {last:?}", i + 1);
+    }
 }
 
 #[test]
@@ -491,5 +531,153 @@ fn no_findings_leaves_out_the_findings_column() {
         assert!(cmd.status().expect("piflow").success());
         let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
         assert_eq!(html.contains("<th scope=\"col\">问题</th>"), expect, "{flag:?}");
+    }
+}
+
+/// The `sensitive` cells of `piflow report --format json --lang zh` for an inventory: (table id,
+/// field cell, category cell, sensitive cell) for the collected list, and the PIPL record's
+/// sensitive column.
+fn sensitivity_cells(inventory: &Path) -> (Vec<(String, String, String)>, Vec<String>) {
+    let out = report_at(inventory.to_str().expect("utf-8 path"), &["--format", "json", "--lang", "zh"]);
+    let json: serde_json::Value = serde_json::from_str(&read(out.path(), "report.json")).expect("json");
+    let table = |id: &str| json["tables"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
+    let collected = table("collected")["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+            (s("field"), s("category"), s("sensitive"))
+        })
+        .collect();
+    let pipl = table("ropa-pipl")["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sensitive"].as_str().unwrap().to_owned())
+        .collect();
+    (collected, pipl)
+}
+
+/// A row never shows 否 for a category sensitive by default unless the field overrides it, and
+/// then it says so; a field declared sensitive on a non-sensitive category says that too; data of
+/// children is sensitive whatever the category.
+#[test]
+fn sensitivity_never_contradicts_the_category_silently() {
+    use piflow::model::taxonomy::CATEGORIES;
+    let sensitive_labels: Vec<&str> = CATEGORIES.iter().filter(|c| c.sensitive).map(|c| c.zh).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        let (collected, _) = sensitivity_cells(&root.join("inventory").join(seed));
+        for (field, category, sensitive) in &collected {
+            if sensitive_labels.contains(&category.as_str()) && sensitive.starts_with('否') {
+                assert_eq!(sensitive, "否（已覆盖默认：敏感）", "{seed}: {field} [{category}]");
+            }
+        }
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inventory.json");
+    let mut inv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("report-basic/inventory.json")).unwrap()).unwrap();
+    for f in inv["fields"].as_array_mut().unwrap() {
+        match f["id"].as_str().unwrap() {
+            "face" => f["sensitive"] = false.into(),
+            "device" => f["sensitive"] = true.into(),
+            _ => {}
+        }
+    }
+    std::fs::write(&path, serde_json::to_string(&inv).unwrap()).unwrap();
+    let (collected, pipl) = sensitivity_cells(&path);
+    let cell = |id: &str| collected.iter().filter(|r| r.0.contains(id)).map(|r| r.2.clone()).collect::<Vec<_>>();
+    let (face, device, phone) = ("Face template 人脸", "Device ID 设备标识", "Mobile number 手机号");
+    assert!(
+        !cell(face).is_empty()
+            && cell(face).iter().all(|c| c == "否（已覆盖默认：敏感）" || c.starts_with("是（含不满十四")),
+        "{:?}",
+        cell(face)
+    );
+    assert!(
+        cell(device).iter().all(|c| c == "是（字段声明；类别默认不敏感）" || c.starts_with("是（含不满十四")),
+        "{:?}",
+        cell(device)
+    );
+    assert!(
+        !cell(phone).is_empty() && cell(phone).iter().all(|c| c == "否" || c == "是（含不满十四周岁未成年人信息）"),
+        "{:?}",
+        cell(phone)
+    );
+    assert!(pipl.iter().any(|c| c.contains(&format!("{face}: 否（已覆盖默认：敏感）"))), "{pipl:?}");
+}
+
+/// The SDK list carries what MIIT-style lists carry: the vendor's legal entity, purpose, data,
+/// permissions (from the bundled SDK database when the inventory is silent, marked so), whether
+/// the data leaves the country (from the sdk's flows), the vendor's contact and policy link.
+#[test]
+fn sdk_list_has_the_miit_columns() {
+    let out = report("report-basic", &["--format", "csv", "--lang", "zh"]);
+    let mut rd = csv::Reader::from_path(out.path().join("sdks.csv")).expect("sdks.csv");
+    let header: Vec<String> =
+        rd.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_owned()).collect();
+    for col in [
+        "SDK名称",
+        "第三方主体",
+        "使用目的",
+        "收集的个人信息",
+        "申请的系统权限",
+        "是否出境",
+        "第三方联系方式",
+        "隐私政策链接",
+    ] {
+        assert!(header.iter().any(|h| h == col), "no column {col}: {header:?}");
+    }
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    let cell = |row: &csv::StringRecord, col: &str| row[header.iter().position(|h| h == col).unwrap()].to_owned();
+    assert_eq!(rows.len(), 1);
+    let perms = cell(&rows[0], "申请的系统权限");
+    assert!(perms.contains("READ_PHONE_STATE") && perms.ends_with("（据内置SDK库）"), "{perms}");
+    assert_eq!(cell(&rows[0], "是否出境"), "否");
+    assert_eq!(cell(&rows[0], "隐私政策链接"), "https://www.umeng.com/policy");
+
+    // kunjicloud's Google components send Gmail data to the US with no mechanism; its SDKs
+    // without package coordinates have no known permissions, and say so.
+    let out = report_at("inventory/kunjicloud", &["--format", "csv", "--lang", "zh"]);
+    let text = read(out.path(), "sdks.csv");
+    let google = text.lines().find(|l| l.starts_with("谷歌组件")).expect("google row");
+    assert!(google.contains("是: US (无出境机制)") && google.contains(",未说明,"), "{google}");
+}
+
+/// 【】 a policy puts around a product's name are typographic quotes, not part of the name.
+#[test]
+fn lists_print_names_without_the_policys_brackets() {
+    let out = report_at("inventory/onewo", &["--format", "csv", "--lang", "zh"]);
+    for f in ["ropa-pipl", "collected", "shared"] {
+        let text = read(out.path(), &format!("{f}.csv"));
+        assert!(text.contains("弹性定价开源共创平台"), "{f}");
+        assert!(!text.contains("【弹性定价开源共创】平台（"), "{f} keeps the brackets");
+    }
+}
+
+/// `trace` (and `diagram --field`) of an unknown field says what was probably meant: the closest
+/// id, the field whose name was typed, the fields of a category typed as one; exit 2.
+#[test]
+fn trace_of_an_unknown_field_suggests_one() {
+    for (typed, expect) in [
+        ("phnoe", "Did you mean `phone`?"),
+        ("手机号", "`手机号` is in the name of `phone`; give the id."),
+        ("biometric.face", "`biometric.face` is a category; its fields are `face`."),
+        ("zzzzzzzz", "Field ids include `device`, `face`, `phone`."),
+    ] {
+        for cmd in [
+            vec!["trace", typed, "tests/fixtures/report-basic"],
+            vec!["diagram", "tests/fixtures/report-basic", "--field", typed],
+        ] {
+            piflow()
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(&cmd)
+                .assert()
+                .code(2)
+                .stderr(predicates::str::contains(format!("no field has the id `{typed}`. {expect}")));
+        }
     }
 }

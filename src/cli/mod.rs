@@ -359,6 +359,44 @@ fn convert(input: &Path, output: &Path, to: ConvertTo) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// The index of the field with id `typed`, or an error that says what was probably meant: the
+/// closest id, else the fields whose name is what was typed (a DPO types 手机号码 for `mobile`),
+/// else those of the category typed (`contact.phone`), else the first ids there are.
+fn field_index(inv: &piflow::model::Inventory, typed: &str) -> Result<u32> {
+    if let Some(i) = inv.fields.iter().position(|f| f.id == typed) {
+        return Ok(i as u32);
+    }
+    const SHOWN: usize = 8;
+    let list = |ids: Vec<&str>| {
+        let more = ids.len().saturating_sub(SHOWN);
+        let mut s = ids.iter().take(SHOWN).map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+        if more > 0 {
+            s.push_str(&format!(" and {more} more"));
+        }
+        s
+    };
+    let typed_lower = typed.to_lowercase();
+    let named: Vec<&str> = inv
+        .fields
+        .iter()
+        .filter(|f| !typed.trim().is_empty() && f.name.to_lowercase().contains(typed_lower.trim()))
+        .map(|f| f.id.as_str())
+        .collect();
+    let of_category: Vec<&str> = inv.fields.iter().filter(|f| f.category == typed).map(|f| f.id.as_str()).collect();
+    let hint = if let Some(close) = load::did_you_mean(typed, inv.fields.iter().map(|f| f.id.as_str())) {
+        format!(" Did you mean `{close}`?")
+    } else if !named.is_empty() {
+        format!(" `{typed}` is in the name of {}; give the id.", list(named))
+    } else if !of_category.is_empty() {
+        format!(" `{typed}` is a category; its fields are {}.", list(of_category))
+    } else if inv.fields.is_empty() {
+        " The inventory has no fields.".to_owned()
+    } else {
+        format!(" Field ids include {}.", list(inv.fields.iter().map(|f| f.id.as_str()).collect()))
+    };
+    Err(Error::msg(format!("no field has the id `{typed}`.{hint}")))
+}
+
 /// Run the command line; `main` turns the outcome or the error into the exit code.
 pub fn run(cli: Cli) -> Result<Outcome> {
     if let Ok(v) = std::env::var("PIFLOW_THREADS")

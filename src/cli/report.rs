@@ -68,6 +68,15 @@ pub struct ReportArgs {
     /// Leave out the findings (问题) column: the copy of the record that leaves the company.
     #[arg(long)]
     pub no_findings: bool,
+    /// The document's version, printed on the record's cover (piflow's own is `piflow --version`).
+    #[arg(long = "version", value_name = "VERSION")]
+    pub doc_version: Option<String>,
+    /// Who approved this version of the record, printed on its cover.
+    #[arg(long, value_name = "NAME")]
+    pub approver: Option<String>,
+    /// The document's date on the cover (YYYY-MM-DD); default the as-of date.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<Date>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +251,11 @@ pub fn report(args: &ReportArgs) -> Result<Outcome> {
     let graph = FlowGraph::build(&loaded.inventory);
     let found = findings(&graph, as_of, args.adequate.as_ref());
     let mut doc = records::build(&graph, &found, as_of, args.lang.into(), &display_path(&args.path));
+    doc.cover = table::Cover {
+        version: args.doc_version.clone(),
+        approver: args.approver.clone(),
+        date: args.date.map(|d| d.to_string()),
+    };
     if args.no_findings {
         for t in &mut doc.tables {
             t.drop_column("findings");
@@ -303,7 +317,7 @@ pub fn diagram(args: &DiagramArgs) -> Result<Outcome> {
     let graph = FlowGraph::build(inv);
     let mut filter = dia::Filter { regime: args.regime, ..Default::default() };
     if let Some(f) = &args.field {
-        filter.field = Some(lookup("field", f, inv.fields.iter().map(|x| x.id.as_str()))?);
+        filter.field = Some(super::field_index(inv, f)?);
     }
     if let Some(p) = &args.purpose {
         filter.purpose = Some(lookup("purpose", p, inv.purposes.iter().map(|x| x.id.as_str()))?);
@@ -350,7 +364,7 @@ fn render(dot: &str, format: DiagramFormat) -> Result<Vec<u8>> {
 pub fn trace(args: &TraceArgs) -> Result<Outcome> {
     let loaded = load_writing_to(&args.path, args.output.as_deref(), args.force_inside)?;
     let inv = &loaded.inventory;
-    let field = lookup("field", &args.field, inv.fields.iter().map(|x| x.id.as_str()))?;
+    let field = super::field_index(inv, &args.field)?;
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let graph = FlowGraph::build(inv);
     let found = findings(&graph, as_of, None);

@@ -124,6 +124,29 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// An enum of the inventory's vocabulary, written in kebab-case (`legal-obligation`): serde reads
+/// and writes the words, strum gives them as `as_str` and parses them back, and a test holds the
+/// two to the same words.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+        #[serde(rename_all = "kebab-case")]
+        #[strum(serialize_all = "kebab-case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+        }
+
+        impl $name {
+            /// The word the inventory writes.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    };
+}
+
 /// The legal regimes piflow judges.
 #[derive(
     Debug,
@@ -212,41 +235,22 @@ impl<'de> Deserialize<'de> for Countries {
     }
 }
 
-/// A lawful basis. One vocabulary serves both regimes; each regime's rules say which it knows.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Basis {
-    Consent,
-    Contract,
-    LegalObligation,
-    VitalInterests,
-    PublicTask,
-    LegitimateInterests,
-    NewsReporting,
-    PublicInformation,
-    OtherLaw,
+vocabulary! {
+    /// A lawful basis. One vocabulary serves both regimes; each regime's rules say which it knows.
+    pub enum Basis {
+        Consent,
+        Contract,
+        LegalObligation,
+        VitalInterests,
+        PublicTask,
+        LegitimateInterests,
+        NewsReporting,
+        PublicInformation,
+        OtherLaw,
+    }
 }
 
 impl Basis {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     pub fn parse(s: &str) -> Option<Basis> {
         s.parse().ok()
     }
@@ -345,167 +349,63 @@ impl<'de> Deserialize<'de> for BasisSpec {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum SystemKind {
-    Web,
-    App,
-    MiniProgram,
-    Service,
-    Database,
-    Saas,
-    File,
-    Other,
-}
-
-/// What an outside party is to us.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Role {
-    /// Acts on our instructions (PIPL "entrusted party", GDPR processor).
-    Processor,
-    /// Decides its own purposes (PIPL "other handler", GDPR controller).
-    Controller,
-    Authority,
-    Public,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+vocabulary! {
+    pub enum SystemKind {
+        Web,
+        App,
+        MiniProgram,
+        Service,
+        Database,
+        Saas,
+        File,
+        Other,
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum ConsentKind {
-    General,
-    /// PIPL 单独同意.
-    Separate,
-    /// GDPR explicit consent.
-    Explicit,
-    /// Given by a parent or guardian.
-    Guardian,
-}
-
-impl ConsentKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+vocabulary! {
+    /// What an outside party is to us.
+    pub enum Role {
+        /// Acts on our instructions (PIPL "entrusted party", GDPR processor).
+        Processor,
+        /// Decides its own purposes (PIPL "other handler", GDPR controller).
+        Controller,
+        Authority,
+        Public,
     }
 }
 
-/// What a consent is given for (`for`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Requirement {
-    Processing,
-    Sensitive,
-    Provide,
-    Disclose,
-    CrossBorder,
-    Children,
-}
-
-impl Requirement {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+vocabulary! {
+    pub enum ConsentKind {
+        General,
+        /// PIPL 单独同意.
+        Separate,
+        /// GDPR explicit consent.
+        Explicit,
+        /// Given by a parent or guardian.
+        Guardian,
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum MechanismKind {
-    CnSecurityAssessment,
-    CnStandardContract,
-    CnCertification,
-    EuScc,
-    EuBcr,
-    EuDerogation,
+vocabulary! {
+    /// What a consent is given for (`for`).
+    pub enum Requirement {
+        Processing,
+        Sensitive,
+        Provide,
+        Disclose,
+        CrossBorder,
+        Children,
+    }
 }
 
-impl MechanismKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+vocabulary! {
+    pub enum MechanismKind {
+        CnSecurityAssessment,
+        CnStandardContract,
+        CnCertification,
+        EuScc,
+        EuBcr,
+        EuDerogation,
     }
 }
 
@@ -545,36 +445,17 @@ impl Organization {
     }
 }
 
-/// What a filing with the CAC was about (1.1).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum FilingKind {
-    /// The PI protection officer's details (CAC announcement of 2025-07-18).
-    Officer,
-    /// Use of face recognition technology (CAC/MPS Order 19, Art. 15).
-    FaceRecognition,
+vocabulary! {
+    /// What a filing with the CAC was about (1.1).
+    pub enum FilingKind {
+        /// The PI protection officer's details (CAC announcement of 2025-07-18).
+        Officer,
+        /// Use of face recognition technology (CAC/MPS Order 19, Art. 15).
+        FaceRecognition,
+    }
 }
 
 impl FilingKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     pub fn parse(s: &str) -> Option<FilingKind> {
         s.parse().ok()
     }

@@ -330,36 +330,38 @@ fn fuzzy_mention(n: &Notice, name: &str) -> Option<usize> {
     None
 }
 
+/// Company forms that end a legal entity's name, longest first where one ends another.
+const COMPANY_FORMS: &[&str] = &[
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "集团",
+    "公司",
+    "co., ltd.",
+    "co.,ltd.",
+    "co., ltd",
+    "co.,ltd",
+    "ltd.",
+    "ltd",
+    "limited",
+    "inc.",
+    "inc",
+    "llc",
+    "gmbh",
+    "corporation",
+    "corp.",
+    "s.a.",
+    "b.v.",
+    "pte. ltd.",
+    "pte ltd",
+];
+
 fn strip_company_form(s: &str) -> &str {
-    const FORMS: &[&str] = &[
-        "股份有限公司",
-        "有限责任公司",
-        "有限公司",
-        "集团公司",
-        "集团",
-        "公司",
-        "co., ltd.",
-        "co.,ltd.",
-        "co., ltd",
-        "co.,ltd",
-        "ltd.",
-        "ltd",
-        "limited",
-        "inc.",
-        "inc",
-        "llc",
-        "gmbh",
-        "corporation",
-        "corp.",
-        "s.a.",
-        "b.v.",
-        "pte. ltd.",
-        "pte ltd",
-    ];
     let mut s = s.trim().trim_end_matches([',', '.', ' ']);
     loop {
         let before = s;
-        for f in FORMS {
+        for f in COMPANY_FORMS {
             if let Some(rest) = s.strip_suffix(f) {
                 s = rest.trim_end_matches([',', '.', ' ']);
             }
@@ -370,14 +372,83 @@ fn strip_company_form(s: &str) -> &str {
     }
 }
 
+/// What, written right after a data term, makes it name something else: a right (肖像权, 姓名权,
+/// "portrait right"), a setting (位置设定, 定位开关). A permission (权限) is handled apart: it
+/// says where data comes from, so it names the field but claims no collection.
+const NOT_DATA_AFTER: &[&str] = &["权", "设定", "设置", "开关", " right", " setting", " toggle"];
+
+/// Whether the term at `at` (of `len` bytes) of `norm` is the first part of a word that names a
+/// right or a setting, not a datum.
+fn names_right_or_setting(norm: &str, at: usize, len: usize) -> bool {
+    let rest = &norm[at + len..];
+    NOT_DATA_AFTER.iter().any(|w| rest.starts_with(w) && !(*w == "权" && rest.starts_with("权限")))
+}
+
+/// Where a legal entity's name ends: its company form, as [`strip_company_form`] knows them.
+fn entity_end(window: &str) -> Option<usize> {
+    COMPANY_FORMS.iter().filter_map(|f| super::text::find_all(window, f).first().map(|&p| p + f.len())).min()
+}
+
+/// What may stand between a brand and its company form inside one entity's name: a place in
+/// parentheses, a line of business (`腾讯科技（北京）有限公司`, `Google Ireland Limited`), but no
+/// clause break and none of the words that start the next part of a sentence.
+fn entity_window(rest: &str) -> &str {
+    const STOPS: &[&str] = &[
+        "，", ",", "。", "；", ";", "、", "：", ":", "\n", "和", "与", "及", "或", "的", "将", "向", "给", "对", "等",
+        "提供", "收集", " and ", " or ", " to ", " with ", " will ", " may ", " for ", " by ", " is ", " which ",
+        " that ",
+    ];
+    let mut end = rest.len().min(48);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    for s in STOPS {
+        if let Some(p) = rest[..end].find(s) {
+            end = p;
+        }
+    }
+    &rest[..end]
+}
+
+/// A legal entity's name as compared: normalized, parentheses and spaces dropped when `loose`.
+fn entity_key(name: &str, loose: bool) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' | '（' => {
+                depth += 1;
+                if !loose {
+                    out.push('(');
+                }
+            }
+            ')' | '）' => {
+                depth = depth.saturating_sub(1);
+                if !loose {
+                    out.push(')');
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ if loose && depth > 0 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn contains_any(hay: &str, words: &[&str]) -> bool {
     words.iter().any(|w| !super::text::find_all(hay, w).is_empty())
 }
 
 impl Cx<'_, '_> {
     fn loc(&self, at: usize) -> Loc {
-        let p = self.n.position(at);
-        Loc { file: self.file, offset: p.offset as u32, line: p.line, col: 1 }
+        self.loc_of(at, 0)
+    }
+
+    /// Where a match of `len` bytes of the normalized text is in the file, to the column.
+    fn loc_of(&self, at: usize, len: usize) -> Loc {
+        let p = self.n.locate(at, len);
+        Loc { file: self.file, offset: p.offset as u32, line: p.line, col: p.col }
     }
 
     fn top(&self) -> Loc {
@@ -387,6 +458,47 @@ impl Cx<'_, '_> {
     /// First position where the notice uses any of these names.
     fn first_of(&self, names: &[String]) -> Option<usize> {
         names.iter().filter_map(|v| self.n.find(v).first().copied()).min()
+    }
+
+    /// First position where the notice names this party (or vendor) by any of its name's
+    /// variants — except where the words found are the start of a *different* legal entity's
+    /// name: a party named as an entity (`腾讯科技（深圳）有限公司`, `Google LLC`) is not named by
+    /// `腾讯科技（北京）有限公司` or `Google Ireland Limited`, which share its brand. A brand alone
+    /// (`Google`) still counts, as a reader would take it.
+    fn names_party(&self, name: &str) -> Option<usize> {
+        let ours = normalize(name).0;
+        let entity = strip_company_form(&ours).len() < ours.trim_end_matches([',', '.', ' ']).len();
+        let (strict, loose) = (entity_key(&ours, false), entity_key(&ours, true));
+        let mut best: Option<usize> = None;
+        for v in name_variants(name) {
+            // A variant that is itself an entity's name (ending in its company form) names ours.
+            let whole = strip_company_form(&v).len() < v.len();
+            for at in self.n.find(&v) {
+                if best.is_some_and(|b| b <= at) {
+                    break;
+                }
+                let found = if entity && !whole {
+                    let rest = &self.n.norm[at + v.len()..];
+                    let window = entity_window(rest);
+                    match entity_end(window) {
+                        None => true,
+                        Some(end) => {
+                            let theirs = &self.n.norm[at..at + v.len() + end];
+                            let (ts, tl) = (entity_key(theirs, false), entity_key(theirs, true));
+                            // The same entity, written with or without its place in parentheses.
+                            ts == strict || (tl == loose && (ts == tl || strict == loose))
+                        }
+                    }
+                } else {
+                    true
+                };
+                if found {
+                    best = Some(at);
+                    break;
+                }
+            }
+        }
+        best
     }
 
     /// The clause (up to `,` `;` `:` or the sentence start) before `at`, and whether it negates.
@@ -411,7 +523,8 @@ impl Cx<'_, '_> {
 
     fn handler(&self, out: &mut Vec<Finding>) {
         let org = &self.g.inv.organization;
-        let named = self.first_of(&name_variants(&org.name)).is_some();
+        // Named as itself, not as another entity of its group.
+        let named = self.names_party(&org.name).is_some();
         let contact = org.contact.as_deref().map(|c| {
             let mut v: Vec<String> = c
                 .split(['；', ';', ',', '，', '、', '\n'])
@@ -458,7 +571,11 @@ impl Cx<'_, '_> {
                 continue;
             }
             let terms = self.field_terms(field);
-            let mut mentions: Vec<usize> = terms.iter().flat_map(|t| self.n.find(t)).collect();
+            let norm = &self.n.norm;
+            let mut mentions: Vec<usize> = terms
+                .iter()
+                .flat_map(|t| self.n.find(t).into_iter().filter(|&at| !names_right_or_setting(norm, at, t.len())))
+                .collect();
             if mentions.is_empty() {
                 mentions.extend(fuzzy_mention(self.n, &field.name));
             }
@@ -513,12 +630,12 @@ impl Cx<'_, '_> {
             .collect();
         let field_names: Vec<String> = inv.fields.iter().map(|f| normalize(&f.name).0).collect();
         // Every lexicon match in the notice; overlapping matches keep the longest (IP地址 over 地址).
-        let mut matches: Vec<(usize, usize, &str, bool, &str)> = Vec::new();
+        let mut matches: Vec<(usize, usize, &str, bool, &str, bool)> = Vec::new();
         for e in LEXICON {
             for raw in e.terms {
                 let (t, strong) = lexicon::term(raw);
                 for at in self.n.find(t) {
-                    matches.push((at, at + t.len(), e.key, strong, t));
+                    matches.push((at, at + t.len(), e.key, strong, t, lexicon::exact(raw)));
                 }
             }
         }
@@ -532,16 +649,18 @@ impl Cx<'_, '_> {
             }
         }
         let mut claims: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
-        for (at, _, key, strong, term) in kept {
+        for (at, _, key, strong, term, exact) in kept {
             if !strong || key == "other" {
                 continue;
             }
             let has = used.contains(key)
-                || lexicon::family(key).iter().any(|k| used.contains(k))
+                || (!exact && lexicon::family(key).iter().any(|k| used.contains(k)))
                 || field_names.iter().any(|n| n.contains(term));
-            // "开启通讯录权限" asks for a permission; what it yields is said elsewhere.
+            // "开启通讯录权限" asks for a permission; what it yields is said elsewhere. "肖像权" is
+            // a right and "位置设定" a setting: neither is a datum.
             let permission = ["权限", " permission"].iter().any(|p| self.n.norm[at + term.len()..].starts_with(p));
-            if has || permission || !self.sentence_has(at, COLLECT_VERBS) || self.negated(at) {
+            let not_data = names_right_or_setting(&self.n.norm, at, term.len());
+            if has || permission || not_data || !self.sentence_has(at, COLLECT_VERBS) || self.negated(at) {
                 continue;
             }
             claims.entry(key).or_default().push((at, term));
@@ -554,7 +673,7 @@ impl Cx<'_, '_> {
                 Finding::new(
                     &FIELD_EXTRA,
                     key,
-                    self.loc(at),
+                    self.loc_of(at, term.len()),
                     format!(
                         "the notice says `{term}` is collected (line {line}) but the inventory has no field of category {key}"
                     ),
@@ -577,15 +696,14 @@ impl Cx<'_, '_> {
             if matches!(party.role, Role::Authority | Role::Public) || !seen.insert(party.id.as_str()) {
                 continue;
             }
-            let mut names = name_variants(&party.name);
-            names.extend(party.hosts.iter().map(|h| normalize(h.trim_start_matches("*.")).0));
+            let mut names: Vec<String> = party.hosts.iter().map(|h| normalize(h.trim_start_matches("*.")).0).collect();
             // An inventory that models "our affiliates" as one party (its name says so) is matched
             // by a notice that names them the same collective way; a named affiliate company is not.
             let collective = normalize(&party.name).0;
             if party.affiliate && AFFILIATE_WORDS.iter().any(|w| collective.contains(w)) {
                 names.extend(AFFILIATE_WORDS.iter().map(|w| (*w).to_owned()));
             }
-            if self.first_of(&names).is_none() {
+            if self.names_party(&party.name).is_none() && self.first_of(&names).is_none() {
                 let role = match party.role {
                     Role::Processor => "entrusted processor",
                     _ => "recipient handler",
@@ -607,11 +725,11 @@ impl Cx<'_, '_> {
         let inv = self.g.inv;
         for sdk in &inv.sdks {
             let mut names = name_variants(&sdk.name);
-            if let Some(node) = self.g.node_of(&sdk.vendor)
-                && let Some(vendor) = self.g.party(node)
-            {
-                names.extend(name_variants(&vendor.name));
-            }
+            let vendor_named = self
+                .g
+                .node_of(&sdk.vendor)
+                .and_then(|node| self.g.party(node))
+                .is_some_and(|vendor| self.names_party(&vendor.name).is_some());
             for p in &sdk.packages {
                 let coord = p.split_once(':').map_or(p.as_str(), |(_, c)| c);
                 names.push(normalize(coord).0);
@@ -621,7 +739,7 @@ impl Cx<'_, '_> {
                 }
             }
             names.extend(sdk.hosts.iter().map(|h| normalize(h.trim_start_matches("*.")).0));
-            if self.first_of(&names).is_none() {
+            if !vendor_named && self.first_of(&names).is_none() {
                 out.push(Finding::new(
                     &SDK_UNNAMED,
                     sdk.id.clone(),

@@ -161,7 +161,8 @@ impl Gen<'_, '_> {
             let places: BTreeSet<&str> =
                 edges.iter().filter(|e| e.kind == FlowKind::Collect).map(|e| self.g.node_name(e.to)).collect();
             if !places.is_empty() {
-                let places: Vec<String> = places.into_iter().map(str::to_owned).collect();
+                // 【】 a policy put around a product's name are its typography, not the name.
+                let places: Vec<String> = places.into_iter().map(crate::report::context::plain_name).collect();
                 let _ = write!(
                     p,
                     "{}",

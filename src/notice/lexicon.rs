@@ -4,7 +4,9 @@
 //! category lists the words that name it. A term written `~term` is *weak*: it counts as naming a
 //! field the inventory has (so the field is not reported as unmentioned), but it is too general to
 //! prove that the notice claims a collection the inventory lacks (姓名 in "企业名称", "account" in
-//! "account settings"). Only strong terms raise `notice-field-extra`.
+//! "account settings"). Only strong terms raise `notice-field-extra`. A term written `!term` is
+//! strong and *exact*: only a field of its own category covers it, not one of the category's
+//! [`family`] (an OAID does not make Wi-Fi BSSIDs declared).
 //!
 //! Terms are matched after [`super::text::normalize`]: lower case, no spaces next to Chinese
 //! characters, and ASCII terms only on word boundaries.
@@ -177,6 +179,14 @@ pub const LEXICON: &[Entry] = &[
             "设备id",
             "设备号",
             "唯一设备",
+            "imsi",
+            "iccid",
+            "sim卡信息",
+            "sim卡序列号",
+            "硬件序列号",
+            "设备序列号",
+            "serial number",
+            "~序列号",
             "cookie",
             "cookies",
             "device identifier",
@@ -187,7 +197,33 @@ pub const LEXICON: &[Entry] = &[
     e("device.idfa", &["idfa", "广告标识符", "advertising identifier"]),
     e("device.imei", &["imei", "meid", "国际移动设备识别码"]),
     e("device.ip", &["ip地址", "ip address", "ip"]),
-    e("device.mac", &["mac地址", "mac address", "mac"]),
+    // Wi-Fi SSID/BSSID: the BSSID is the access point's MAC address, and SDK notices list both
+    // with the device's network data (a Wi-Fi access point named for positioning is a location,
+    // below). Exact (`!`): a device identifier of another kind does not cover them.
+    e(
+        "device.mac",
+        &[
+            "mac地址",
+            "mac address",
+            "mac",
+            "!bssid",
+            "!ssid",
+            "!wi-fi信息",
+            "!wifi信息",
+            "!wlan信息",
+            "!wi-fi列表",
+            "!wifi列表",
+            "!wi-fi名称",
+            "!wifi名称",
+            "!wi-fi状态",
+            "!wifi状态",
+            "!wi-fi information",
+            "!wifi information",
+            "~wi-fi",
+            "~wifi",
+            "~wlan",
+        ],
+    ),
     e(
         "device.model",
         &[
@@ -198,11 +234,17 @@ pub const LEXICON: &[Entry] = &[
             "浏览器类型",
             "浏览器的类型",
             "软硬件特征",
+            "运营商信息",
+            "网络类型",
+            "网络状态",
+            "~运营商",
             "~浏览器",
             "device model",
             "device information",
             "operating system",
             "browser type",
+            "network type",
+            "carrier information",
             "~browser",
         ],
     ),
@@ -313,7 +355,6 @@ pub const LEXICON: &[Entry] = &[
             "地区信息",
             "粗略位置",
             "大致位置",
-            "位置设定",
             "coarse location",
             "approximate location",
             "~location",
@@ -331,6 +372,12 @@ pub const LEXICON: &[Entry] = &[
             "位置信息",
             "经纬度",
             "基站",
+            "wi-fi接入点",
+            "wifi接入点",
+            "wlan接入点",
+            "附近的wi-fi",
+            "附近wi-fi",
+            "wi-fi access point",
             "precise location",
             "geolocation",
             "gps location",
@@ -363,12 +410,17 @@ pub fn entry(key: &str) -> Option<&'static Entry> {
     LEXICON.binary_search_by(|e| e.key.cmp(key)).ok().map(|i| &LEXICON[i])
 }
 
-/// A term as matched (without the weak marker) and whether it is strong.
+/// A term as matched (without its marker) and whether it is strong.
 pub fn term(raw: &'static str) -> (&'static str, bool) {
     match raw.strip_prefix('~') {
         Some(t) => (t, false),
-        None => (raw, true),
+        None => (raw.strip_prefix('!').unwrap_or(raw), true),
     }
+}
+
+/// Whether a term is covered only by its own category, not by its family.
+pub fn exact(raw: &str) -> bool {
+    raw.starts_with('!')
 }
 
 /// Categories a notice may name with the same words: when the inventory has one, a notice naming

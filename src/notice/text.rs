@@ -45,8 +45,6 @@ impl Format {
 struct LineOrigin {
     /// Byte where the line starts in [`Notice::text`].
     text_start: usize,
-    /// 1-based line in the file.
-    line: u32,
     /// Byte in the file where the line's text starts.
     offset: usize,
     /// The extracted line is a verbatim copy of the file's line, so offsets inside it are exact.
@@ -69,12 +67,16 @@ pub struct Notice {
     norm_map: Vec<u32>,
     /// Sentence ranges in `norm`.
     sentences: Vec<Range<usize>>,
+    /// Line starts of `source`, for columns.
+    index: crate::source::lines::LineIndex,
 }
 
 /// Where in the notice file something was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub line: u32,
+    /// 1-based, in characters.
+    pub col: u32,
     pub offset: usize,
 }
 
@@ -201,20 +203,57 @@ impl Notice {
         let paragraph_breaks = format == Format::Html;
         let (norm, norm_map) = normalize_lines(&text, &lines, paragraph_breaks);
         let sentences = split_sentences(&norm);
-        Notice { path, source, text, lines, norm, norm_map, sentences }
+        let index = crate::source::lines::LineIndex::new(source.as_bytes());
+        Notice { path, source, text, lines, norm, norm_map, sentences, index }
     }
 
     /// Where the byte `at` of [`Notice::norm`] is in the file.
     pub fn position(&self, at: usize) -> Position {
+        self.locate(at, 0)
+    }
+
+    /// Where the match of `len` bytes at `at` of [`Notice::norm`] is in the file, to its line
+    /// and column. A line extracted verbatim maps exactly; one rebuilt from markup (HTML blocks,
+    /// Markdown) is searched for the matched text, the same occurrence of it, from where the
+    /// block starts in the file; failing that, the block's start is the answer.
+    pub fn locate(&self, at: usize, len: usize) -> Position {
         let text_at = self.norm_map.get(at).or(self.norm_map.last()).copied().unwrap_or(0) as usize;
         let idx = self.lines.partition_point(|l| l.text_start <= text_at).saturating_sub(1);
-        match self.lines.get(idx) {
-            Some(l) => {
-                let offset = if l.exact { l.offset + (text_at - l.text_start) } else { l.offset };
-                Position { line: l.line, offset: offset.min(self.source.len()) }
-            }
-            None => Position { line: 1, offset: 0 },
+        let Some(l) = self.lines.get(idx) else { return Position { line: 1, col: 1, offset: 0 } };
+        let offset = if l.exact {
+            l.offset + (text_at - l.text_start)
+        } else {
+            let text_end = self.norm_map.get(at + len.max(1)).map_or(self.text.len(), |&e| e as usize);
+            self.find_in_source(l, idx, text_at, text_end.max(text_at)).unwrap_or(l.offset)
+        };
+        let offset = offset.min(self.source.len());
+        let (line, col) = self.index.line_col(&self.source, offset);
+        Position { line: line as u32, col: col as u32, offset }
+    }
+
+    /// The source offset of the text `text[from..to]` of extracted line `l` (index `idx`), found
+    /// in the file between the line's start and the next line's.
+    fn find_in_source(&self, l: &LineOrigin, idx: usize, from: usize, to: usize) -> Option<usize> {
+        // Up to the first space or character markup may have encoded: what the file holds as is.
+        let snippet: &str = self.text.get(from..to)?;
+        let cut = snippet
+            .find(|c: char| c.is_whitespace() || matches!(c, '&' | '<' | '>' | '"' | '\''))
+            .unwrap_or(snippet.len());
+        let snippet = &snippet[..cut];
+        if snippet.is_empty() {
+            return None;
         }
+        // Which occurrence in the line it is, so a word named twice points at the right one.
+        let nth = self.text.get(l.text_start..from)?.matches(snippet).count();
+        const WINDOW: usize = 1 << 16;
+        let next = self.lines.get(idx + 1).map_or(self.source.len(), |n| n.offset);
+        let mut end = if next > l.offset { next } else { l.offset + WINDOW };
+        end = end.min(self.source.len());
+        while !self.source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = self.source.get(l.offset..end)?;
+        window.match_indices(snippet).nth(nth).map(|(p, _)| l.offset + p)
     }
 
     /// The sentence (range of `norm`) holding byte `at`.
@@ -246,10 +285,10 @@ fn plain_lines(source: &str, strip: impl Fn(&str) -> (String, usize, bool)) -> (
     let mut text = String::with_capacity(source.len());
     let mut lines = Vec::new();
     let mut offset = 0;
-    for (n, raw) in source.split('\n').enumerate() {
+    for raw in source.split('\n') {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let (stripped, dropped, exact) = strip(line);
-        lines.push(LineOrigin { text_start: text.len(), line: n as u32 + 1, offset: offset + dropped, exact });
+        lines.push(LineOrigin { text_start: text.len(), offset: offset + dropped, exact });
         text.push_str(&stripped);
         text.push('\n');
         offset += raw.len() + 1;
@@ -390,8 +429,6 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
     }
     flush(&mut current, &mut first_text, &mut blocks);
 
-    let index = crate::source::lines::LineIndex::new(source.as_bytes());
-    let line_of = |offset: usize| index.line(offset) as u32;
     let mut cursor = 0;
     let mut text = String::new();
     let mut lines = Vec::with_capacity(blocks.len());
@@ -408,7 +445,7 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
         {
             cursor += p;
         }
-        lines.push(LineOrigin { text_start: text.len(), line: line_of(cursor), offset: cursor, exact: false });
+        lines.push(LineOrigin { text_start: text.len(), offset: cursor, exact: false });
         text.push_str(&block);
         text.push('\n');
     }

@@ -71,7 +71,12 @@ impl<'g, 'a> Ctx<'g, 'a> {
     }
 
     pub fn node_label(&self, n: petgraph::graph::NodeIndex) -> String {
-        format!("{} ({})", self.g.node_name(n), self.g.node_countries(n).join(", "))
+        format!("{} ({})", self.node_name(n), self.g.node_countries(n).join(", "))
+    }
+
+    /// A node's name as a list prints it ([`plain_name`]).
+    pub fn node_name(&self, n: petgraph::graph::NodeIndex) -> String {
+        plain_name(self.g.node_name(n))
     }
 
     pub fn field_names(&self, fields: impl IntoIterator<Item = u32>) -> String {
@@ -83,6 +88,30 @@ impl<'g, 'a> Ctx<'g, 'a> {
             Some(c) => self.t(c.zh, c.en),
             None => key.to_owned(),
         }
+    }
+
+    /// Whether a field is sensitive, in words that never hide a departure from the category's
+    /// default: a field that sets `sensitive: false` on a category sensitive by default reads
+    /// "否（已覆盖默认：敏感）", so a reviewer sees the override; `children` (the data is of
+    /// children under 14) makes it sensitive whatever the field says (PIPL Art. 28).
+    pub fn sensitivity(&self, f: &crate::model::Field, children: bool) -> String {
+        let default = taxonomy::category(&f.category).is_some_and(|c| c.sensitive);
+        if children && !f.is_sensitive() {
+            return self.t("是（含不满十四周岁未成年人信息）", "yes (includes data of children under 14)");
+        }
+        match (f.sensitive, default) {
+            (Some(false), true) => self.t("否（已覆盖默认：敏感）", "no (overrides the default: sensitive)"),
+            (Some(true), false) => self.t(
+                "是（字段声明；类别默认不敏感）",
+                "yes (declared on the field; the category's default: not sensitive)",
+            ),
+            _ => self.lang.yes_no(f.is_sensitive()),
+        }
+    }
+
+    /// Whether a field overrides its category's sensitive default to "not sensitive".
+    pub fn overrides_sensitive(f: &crate::model::Field) -> bool {
+        f.sensitive == Some(false) && taxonomy::category(&f.category).is_some_and(|c| c.sensitive)
     }
 
     pub fn kind(&self, e: &Edge) -> String {
@@ -187,7 +216,41 @@ impl<'g, 'a> Ctx<'g, 'a> {
     }
 }
 
+/// A name as a list prints it: 【】 that a policy puts around a product's name as typographic
+/// quotes (`【弹性定价开源共创】平台`) are dropped, as a DPO writes the name in a table. Only a
+/// balanced pair is dropped; anything else is kept as written.
+pub fn plain_name(name: &str) -> String {
+    let open = name.matches('【').count();
+    if open == 0 || open != name.matches('】').count() {
+        return name.to_owned();
+    }
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '【' => depth += 1,
+            '】' if depth == 0 => return name.to_owned(),
+            '】' => depth -= 1,
+            _ => {}
+        }
+    }
+    name.replace(['【', '】'], "")
+}
+
 /// Whether an edge starts at an own system (used by the lists).
 pub fn from_system(ctx: &Ctx, e: &Edge) -> bool {
     matches!(ctx.g.graph[e.from], Node::System(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_name;
+
+    #[test]
+    fn typographic_brackets_are_dropped_only_when_balanced() {
+        assert_eq!(plain_name("【弹性定价开源共创】平台（含后台与数据库）"), "弹性定价开源共创平台（含后台与数据库）");
+        assert_eq!(plain_name("【A】与【B】"), "A与B");
+        assert_eq!(plain_name("】A【"), "】A【");
+        assert_eq!(plain_name("【A"), "【A");
+        assert_eq!(plain_name("Plain name"), "Plain name");
+    }
 }

@@ -1,7 +1,7 @@
 //! The MIIT "two lists" (《个人信息收集使用清单》 and 《与第三方共享个人信息清单》, MIIT App PI
 //! protection rules; GB/T 41391-2022) and the SDK list (第三方SDK清单).
 
-use super::context::{Ctx, from_system};
+use super::context::{Ctx, from_system, plain_name};
 use super::table::{Column, Table, col, join};
 use crate::graph::{Edge, FlowKind, Node, Origin};
 use crate::model::Regime;
@@ -40,6 +40,7 @@ pub fn collected(ctx: &Ctx) -> Table {
         scenario: BTreeSet<String>,
         source: BTreeSet<String>,
         basis: BTreeSet<String>,
+        children: bool,
     }
     let mut acc: BTreeMap<(u32, u32), Acc> = BTreeMap::new();
     for e in &ctx.g.edges {
@@ -50,11 +51,12 @@ pub fn collected(ctx: &Ctx) -> Table {
             let a = acc.entry((f, e.purpose)).or_default();
             a.scenario.insert(ctx.node_label(e.to));
             let source = match ctx.g.graph[e.from] {
-                Node::Subject(_) => ctx.g.node_name(e.from).to_owned(),
-                _ => format!("{} ({})", ctx.g.node_name(e.from), ctx.t("间接收集", "indirect")),
+                Node::Subject(_) => ctx.node_name(e.from),
+                _ => format!("{} ({})", ctx.node_name(e.from), ctx.t("间接收集", "indirect")),
             };
             a.source.insert(source);
             a.basis.extend(edge_bases(ctx, e));
+            a.children |= e.children();
         }
     }
     let rows = acc
@@ -67,7 +69,7 @@ pub fn collected(ctx: &Ctx) -> Table {
                 field.name.clone(),
                 field.id.clone(),
                 ctx.category(&field.category),
-                ctx.lang.yes_no(field.is_sensitive()),
+                ctx.sensitivity(field, a.children),
                 format!("{} ({})", purpose.name, purpose.id),
                 join(a.scenario),
                 join(a.source),
@@ -138,7 +140,7 @@ pub fn shared(ctx: &Ctx) -> Table {
             continue;
         }
         let way = if onward {
-            format!("{} {}", ctx.t("转交自", "onward from"), ctx.g.node_name(e.from))
+            format!("{} {}", ctx.t("转交自", "onward from"), ctx.node_name(e.from))
         } else {
             how(ctx, e)
         };
@@ -156,7 +158,7 @@ pub fn shared(ctx: &Ctx) -> Table {
             let purpose = &ctx.g.inv.purposes[p as usize];
             let none = ctx.t("未提供", "not given");
             Some(vec![
-                party.name.clone(),
+                plain_name(&party.name),
                 party.country.clone(),
                 ctx.role(party.role),
                 way,
@@ -183,42 +185,93 @@ pub fn shared(ctx: &Ctx) -> Table {
     }
 }
 
-const SDK_COLUMNS: [Column; 9] = [
+const SDK_COLUMNS: [Column; 12] = [
     col("sdk", "SDK名称", "SDK", 24),
-    col("vendor", "第三方主体", "Third party", 28),
-    col("purpose", "目的", "Purpose", 28),
-    col("fields", "收集的个人信息", "Personal information collected", 40),
-    col("policy", "隐私政策链接", "Privacy policy", 32),
-    col("systems", "所在产品", "Embedded in", 24),
-    col("country", "第三方所在国家/地区", "Vendor country", 12),
-    col("packages", "组件标识", "Packages", 32),
-    col("findings", "问题", "Findings", 30),
+    col("vendor", "第三方主体", "Vendor (legal entity)", 28),
+    col("purpose", "使用目的", "Purpose", 28),
+    col("fields", "收集的个人信息", "Personal information collected", 36),
+    col("permissions", "申请的系统权限", "System permissions", 30),
+    col("cross_border", "是否出境", "Leaves CN / EEA", 22),
+    col("contact", "第三方联系方式", "Vendor contact", 28),
+    col("policy", "隐私政策链接", "Vendor privacy policy", 32),
+    col("systems", "所在产品", "Embedded in", 22),
+    col("country", "第三方所在国家/地区", "Vendor country", 10),
+    col("packages", "组件标识", "Packages", 28),
+    col("findings", "问题", "Findings", 28),
 ];
 
-/// 第三方SDK清单: one row per declared SDK.
+/// The bundled SDK database's entry for a declared sdk, by its package coordinates, else by
+/// its hosts: the source of facts the inventory does not record (the permissions it asks for)
+/// and of the vendor's published contact and policy when the party lacks them.
+fn known_sdk(s: &crate::model::Sdk) -> Option<&'static crate::scan::db::Signature> {
+    let db = crate::scan::db::Database::bundled();
+    s.packages
+        .iter()
+        .find_map(|p| db.by_package(p).into_iter().next())
+        .or_else(|| s.hosts.iter().find_map(|h| db.by_host(h.trim_start_matches("*.")).into_iter().next()))
+}
+
+/// Whether the sdk's data leaves China (or the EEA), from its flows: where to, and under which
+/// mechanism.
+fn sdk_export(ctx: &Ctx, i: usize) -> String {
+    let mut out = BTreeSet::new();
+    for e in ctx.g.edges.iter().filter(|e| matches!(e.origin(), Origin::Sdk(s) if s as usize == i)) {
+        if !(e.cn_export() || e.eea_transfer()) {
+            continue;
+        }
+        let regime = if e.cn_export() { Regime::Pipl } else { Regime::Gdpr };
+        let m: Vec<String> = ctx.mechanisms(e, regime).into_iter().map(|m| ctx.mechanism(m)).collect();
+        let m = if m.is_empty() { ctx.t("无出境机制", "no mechanism") } else { join(m) };
+        out.insert(format!("{} ({m})", ctx.g.node_countries(e.to).join(", ")));
+    }
+    if out.is_empty() { ctx.lang.yes_no(false) } else { format!("{}: {}", ctx.lang.yes_no(true), join(out)) }
+}
+
+/// 第三方SDK清单 (MIIT style): one row per declared SDK — its name, the vendor's legal entity,
+/// purpose, the data it collects, the permissions it asks for, whether the data leaves the
+/// country, and the vendor's contact and privacy policy.
 pub fn sdks(ctx: &Ctx) -> Table {
     let inv = ctx.g.inv;
+    let from_db = ctx.t("（据内置SDK库）", " (bundled SDK database)");
     let rows = inv
         .sdks
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             let vendor = ctx.g.node_of(&s.vendor).and_then(|n| ctx.g.party(n));
+            let known = known_sdk(s);
             let purpose = ctx.g.purpose_of(&s.purpose).map(|p| &inv.purposes[p as usize]);
             let fields: Vec<u32> = s.fields.iter().filter_map(|f| ctx.g.field_of(f)).collect();
-            let systems = s
-                .in_systems
-                .iter()
-                .map(|id| ctx.g.node_of(id).map_or_else(|| id.to_string(), |n| ctx.g.node_name(n).to_owned()));
-            let mut sdk = s.name.clone();
+            let systems =
+                s.in_systems.iter().map(|id| ctx.g.node_of(id).map_or_else(|| id.to_string(), |n| ctx.node_name(n)));
+            let mut sdk = plain_name(&s.name);
             if let Some(v) = &s.version {
                 sdk.push_str(&format!(" {v}"));
             }
+            // The inventory's own facts first; the database's only where the inventory is silent,
+            // and marked as such. Unknown stays unknown.
+            let not_stated = ctx.t("未说明", "not stated");
+            let permissions = match known.filter(|k| !k.permissions.is_empty()) {
+                Some(k) => {
+                    let short = k.permissions.iter().map(|p| p.strip_prefix("android.permission.").unwrap_or(p));
+                    format!("{}{from_db}", join(short))
+                }
+                None => not_stated.clone(),
+            };
+            let vendor_fact = |own: Option<&String>, db: Option<&String>| match (own, db) {
+                (Some(v), _) => v.clone(),
+                (None, Some(v)) => format!("{v}{from_db}"),
+                (None, None) => ctx.t("未提供", "not given"),
+            };
             vec![
                 sdk,
-                vendor.map_or_else(|| s.vendor.to_string(), |v| v.name.clone()),
+                vendor.map_or_else(|| s.vendor.to_string(), |v| plain_name(&v.name)),
                 purpose.map_or_else(|| s.purpose.to_string(), |p| format!("{} ({})", p.name, p.id)),
                 ctx.field_names(fields),
-                vendor.and_then(|v| v.policy.clone()).unwrap_or_else(|| ctx.t("未提供", "not given")),
+                permissions,
+                sdk_export(ctx, i),
+                vendor_fact(vendor.and_then(|v| v.contact.as_ref()), known.and_then(|k| k.vendor.contact.as_ref())),
+                vendor_fact(vendor.and_then(|v| v.policy.as_ref()), known.and_then(|k| k.vendor.policy.as_ref())),
                 join(systems),
                 vendor.map(|v| v.country.clone()).unwrap_or_default(),
                 join(&s.packages),

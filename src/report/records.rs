@@ -2,7 +2,7 @@
 //! (`lists`) into one [`Document`], each table read from the same [`Ctx`].
 
 use super::context::Ctx;
-use super::table::{Document, Lang, Table};
+use super::table::{Cover, Document, Lang, Table};
 use super::{lists, ropa};
 use crate::finding::Finding;
 use crate::graph::FlowGraph;
@@ -20,6 +20,7 @@ pub fn build(g: &FlowGraph, findings: &[Finding], as_of: Date, lang: Lang, inven
         organization: g.inv.organization.name.clone(),
         as_of: as_of.to_string(),
         inventory: inventory.to_owned(),
+        cover: Cover::default(),
         tables,
     }
 }

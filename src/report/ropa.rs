@@ -3,7 +3,7 @@
 //! that governs it (a purpose under both regimes has a row in each, since bases, recipients'
 //! status and transfer rules differ).
 
-use super::context::Ctx;
+use super::context::{Ctx, plain_name};
 use super::table::{Column, Table, col, join};
 use crate::graph::{Edge, FlowKind, Origin};
 use crate::model::{Purpose, Regime, adequacy};
@@ -98,7 +98,7 @@ fn subjects(ctx: &Ctx, edges: &[&Edge]) -> String {
     }
     join(set.into_iter().map(|s| {
         let s = &ctx.g.inv.subjects[s as usize];
-        let mut label = s.name.clone();
+        let mut label = plain_name(&s.name);
         if s.children {
             label.push_str(&format!(" ({})", ctx.t("含儿童", "incl. children")));
         }
@@ -180,7 +180,10 @@ fn recipients(ctx: &Ctx, edges: &[&Edge]) -> String {
     let mut out = BTreeSet::new();
     for e in to_party(ctx, edges) {
         let Some(p) = ctx.g.party(e.to) else { continue };
-        out.insert((p.id.as_str(), format!("{} — {}, {} ({})", p.name, ctx.role(p.role), ctx.kind(e), p.country)));
+        out.insert((
+            p.id.as_str(),
+            format!("{} — {}, {} ({})", plain_name(&p.name), ctx.role(p.role), ctx.kind(e), p.country),
+        ));
     }
     if out.is_empty() { ctx.t("无", "none") } else { join(out.into_iter().map(|(_, line)| line)) }
 }
@@ -263,7 +266,7 @@ pub fn gdpr(ctx: &Ctx) -> Table {
                         if m.is_empty() { ctx.t("无保障措施", "no safeguard") } else { join(m) }
                     }
                 };
-                format!("{} ({country}): {safeguard}", ctx.g.node_name(e.to))
+                format!("{} ({country}): {safeguard}", ctx.node_name(e.to))
             })
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -335,7 +338,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
         let systems: BTreeSet<u32> = edges.iter().flat_map(|e| ctx.systems_of(e)).collect();
         let systems = join(systems.into_iter().map(|s| {
             let s = &ctx.g.inv.systems[s as usize];
-            format!("{} ({})", s.name, s.country)
+            format!("{} ({})", plain_name(&s.name), s.country)
         }));
         let sensitive: Vec<String> = fields
             .iter()
@@ -348,6 +351,14 @@ pub fn pipl(ctx: &Ctx) -> Table {
         } else {
             format!("{}: {}", ctx.lang.yes_no(true), join(sensitive))
         };
+        // A field that overrides its category's sensitive default is named, so the row's 否
+        // never stands unexplained beside a category sensitive by default.
+        for &f in &fields {
+            let field = &ctx.g.inv.fields[f as usize];
+            if Ctx::overrides_sensitive(field) {
+                sens.push_str(&format!("; {}: {}", field.name, ctx.sensitivity(field, false)));
+            }
+        }
         if children {
             sens.push_str(&format!("; {}", ctx.t("含不满十四周岁未成年人信息", "includes data of children under 14")));
         }
@@ -370,7 +381,7 @@ pub fn pipl(ctx: &Ctx) -> Table {
             .map(|e| {
                 let m: Vec<String> = ctx.mechanisms(e, Regime::Pipl).into_iter().map(|m| ctx.mechanism(m)).collect();
                 let m = if m.is_empty() { ctx.t("无出境机制", "no mechanism") } else { join(m) };
-                format!("{} ({}): {m}", ctx.g.node_name(e.to), ctx.g.node_countries(e.to).join(", "))
+                format!("{} ({}): {m}", ctx.node_name(e.to), ctx.g.node_countries(e.to).join(", "))
             })
             .collect();
         let tier_cell = if exports.is_empty() {

@@ -61,7 +61,17 @@ pub fn render(doc: &Document) -> String {
 pub fn write(doc: &Document, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape(&doc.title()));
-    let _ = writeln!(out, "{}\n", escape(&doc.subtitle()));
+    // The cover block (document control), as a two-column table.
+    let _ = writeln!(
+        out,
+        "| {} | {} |\n|---|---|",
+        escape(&doc.lang.text("项目", "Item")),
+        escape(&doc.lang.text("内容", "Value"))
+    );
+    for (label, value) in doc.cover_rows() {
+        let _ = writeln!(out, "| {} | {} |", escape(&label), escape(&value));
+    }
+    out.push('\n');
     for t in &doc.tables {
         table(&mut out, doc, t);
         w.write_all(out.as_bytes())?;

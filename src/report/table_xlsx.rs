@@ -1,4 +1,4 @@
-//! XLSX (rust_xlsxwriter): a sheet per table with a bold, frozen, filterable header row and set
+//! XLSX (rust_xlsxwriter): a cover sheet (document control), then a sheet per table with a bold, frozen, filterable header row and set
 //! column widths. Cells are written as string cells, never formulas, so inventory text such as
 //! `=HYPERLINK(…)` is stored and shown as the text it is. The document's creation date is fixed to the report's as-of
 //! date, so the same inventory gives byte-identical files.
@@ -76,6 +76,22 @@ fn sheet(wb: &mut Workbook, doc: &Document, t: &Table, name: String) -> Result<(
     Ok(())
 }
 
+/// The first sheet: the document's title and its cover block (document control).
+fn cover(wb: &mut Workbook, doc: &Document, name: String) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    ws.write_string_with_format(0, 0, doc.title(), &Format::new().set_bold().set_font_size(14))?;
+    let label = Format::new().set_bold().set_align(FormatAlign::Top).set_background_color(0xE8EEF5);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (r, (l, v)) in doc.cover_rows().into_iter().enumerate() {
+        ws.write_string_with_format(2 + r as u32, 0, l, &label)?;
+        ws.write_string_with_format(2 + r as u32, 1, fit(&v), &wrap)?;
+    }
+    ws.set_column_width(0, 28)?;
+    ws.set_column_width(1, 80)?;
+    Ok(())
+}
+
 /// Render the document; `as_of` (YYYY-MM-DD) becomes the fixed creation date.
 pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
@@ -87,6 +103,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
         .set_creation_datetime(&created);
     wb.set_properties(&props);
     let mut taken: Vec<String> = Vec::new();
+    let name = sheet_name("cover", &taken);
+    taken.push(name.clone());
+    cover(&mut wb, doc, name)?;
     for t in &doc.tables {
         let name = sheet_name(t.id, &taken);
         taken.push(name.clone());

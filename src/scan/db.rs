@@ -312,7 +312,7 @@ mod tests {
     #[test]
     fn bundled_database_parses_and_is_consistent() {
         let db = Database::parse(BUNDLED).expect("data/sdk-signatures.json must parse");
-        assert!(db.sdks.len() >= 150, "at least 150 SDKs");
+        assert!(db.sdks.len() >= 600, "at least 600 SDKs");
         let ids_set: BTreeSet<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
         let mut ids: Vec<&str> = db.sdks.iter().map(|s| s.id.as_str()).collect();
         ids.sort_unstable();
@@ -372,6 +372,15 @@ mod tests {
         assert_eq!(db.product(accs, &present).id, "umeng-push");
         let alone: BTreeSet<&str> = ["alibaba-accs"].into_iter().collect();
         assert_eq!(db.product(accs, &alone).id, "alibaba-accs", "no carrier present: the part itself");
+        // An aggregator's vendor channel and an NDK add-on count for their product too.
+        let getui_huawei = db.by_marker("com.igexin.sdk.HmsPushMessageService")[0];
+        assert_eq!(getui_huawei.id, "getui-push-huawei");
+        for (part, carrier) in
+            [(getui_huawei, "getui-push"), (db.by_file("libcrashlytics.so")[0], "firebase-crashlytics")]
+        {
+            let both: BTreeSet<&str> = [carrier, part.id.as_str()].into_iter().collect();
+            assert_eq!(db.product(part, &both).id, carrier, "{} counts for {carrier}", part.id);
+        }
         // A bare UMENG_APPKEY is the common component, not analytics; the AMap key is not the map.
         assert_eq!(db.by_marker("UMENG_APPKEY")[0].id, "umeng-common");
         assert_eq!(db.by_marker("com.amap.api.v2.apikey")[0].id, "amap-foundation");
@@ -418,5 +427,140 @@ mod tests {
         let hits = db.by_package("maven:com.tencent.bugly:crashreport_upgrade:2.0");
         assert_eq!(hits.first().map(|s| s.id.as_str()), Some("tencent-bugly"));
         assert!(db.by_package("maven:com.tencent.buglyx:crashreport").is_empty());
+    }
+
+    /// A binary's evidence (a class package, a native library, a component, a framework) must
+    /// name one SDK, or the scan would report two products for one file. API-key `meta-data`
+    /// names are shared on purpose (AMap's key serves its map, search and navigation SDKs).
+    #[test]
+    fn binary_markers_belong_to_one_sdk_each() {
+        let db = Database::parse(BUNDLED).unwrap();
+        let mut seen: BTreeMap<(&str, String), &str> = BTreeMap::new();
+        for s in &db.sdks {
+            let a = &s.android;
+            let marks = a
+                .dex
+                .iter()
+                .map(|m| ("dex", m.clone()))
+                .chain(a.components.iter().map(|m| ("component", m.clone())))
+                .chain(a.native.iter().chain(&s.ios.frameworks).map(|m| ("file", m.to_ascii_lowercase())))
+                .chain(a.jars.iter().map(|m| ("jar", m.to_ascii_lowercase())));
+            for (kind, m) in marks {
+                if let Some(other) = seen.insert((kind, m.clone()), &s.id) {
+                    assert_eq!(other, s.id, "{kind} `{m}` is listed by both {other} and {}", s.id);
+                }
+            }
+            for d in &a.dex {
+                let ok =
+                    d.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                assert!(ok, "{}: `{d}` is not a Java package prefix", s.id);
+            }
+        }
+    }
+
+    /// The SDKs Chinese apps commonly embed are all known, each by its own product id.
+    #[test]
+    fn chinese_market_sdks_are_covered() {
+        let db = Database::bundled();
+        for id in [
+            "umeng-common",
+            "umeng-analytics",
+            "umeng-push",
+            "umeng-share",
+            "umeng-verify",
+            "umeng-apm",
+            "talkingdata",
+            "growingio",
+            "sensorsdata",
+            "zhugeio",
+            "baidu-mobstat",
+            "tencent-mta",
+            "tencent-beacon",
+            "hms-push",
+            "xiaomi-push",
+            "oppo-push",
+            "vivo-push",
+            "honor-push",
+            "meizu-push",
+            "jpush",
+            "getui-push",
+            "aliyun-push",
+            "tencent-tpns",
+            "cmcc-number-auth",
+            "cucc-number-auth",
+            "ctcc-number-auth",
+            "jverification",
+            "chuanglan-shanyan",
+            "aliyun-number-auth",
+            "netease-yidun-quicklogin",
+            "alipay-app-sdk",
+            "wechat-opensdk",
+            "unionpay-sdk",
+            "jdpay-sdk",
+            "qq-connect",
+            "weibo-sdk",
+            "douyin-opensdk",
+            "mob-sharesdk",
+            "amap-location",
+            "amap-map",
+            "amap-search",
+            "amap-navi",
+            "baidu-map",
+            "baidu-location",
+            "tencent-map",
+            "tencent-location",
+            "tencent-bugly",
+            "tingyun",
+            "bonree",
+            "firebase-crashlytics",
+            "sentry-android",
+            "pangle-cn",
+            "tencent-gdt",
+            "kuaishou-ads",
+            "baidu-mobads",
+            "sigmob",
+            "google-admob",
+            "unity-ads",
+            "applovin",
+            "easemob-im",
+            "rongcloud-im",
+            "netease-yunxin-im",
+            "tencent-im",
+            "agora-rtc",
+            "zego-express",
+            "tencent-trtc",
+            "shumei-fingerprint",
+            "tongdun-fraudmetrix",
+            "alibaba-security-guard",
+            "msa-oaid",
+            "aliyun-oss",
+            "tencent-cos",
+            "qiniu",
+            "meiqia",
+            "sobot",
+            "netease-qiyu",
+            "aliyun-player",
+            "tencent-liteav-player",
+            "tencent-tbs-x5",
+        ] {
+            assert!(db.get(id).is_some(), "`{id}` is in the database");
+        }
+        // The CocoaPods names issue 22 found missed, new entries, and binaries that name one product.
+        for (coordinate, id) in [
+            ("cocoapods:Zhugeio", "zhugeio"),
+            ("cocoapods:AMap2DMap", "amap-map"), // 2D and 3D are one map product
+            ("cocoapods:AMap3DMap", "amap-map"),
+            ("maven:com.huawei.hms:maps:6.11.0.304", "hms-map"),
+            ("cocoapods:HyphenateLite", "easemob-im"),
+            ("cocoapods:UMCPush", "umeng-push"),
+            ("cocoapods:UMCSecurityPlugins", "umeng-security"),
+            ("cocoapods:WeChatSDK-iOS", "wechat-opensdk"),
+            ("vendored:libweibosdkcore.so", "weibo-sdk"),
+            ("vendored:libtencentloc.so", "tencent-location"), // the location SDK, not the map
+        ] {
+            assert_eq!(db.by_package(coordinate).first().map(|s| s.id.as_str()), Some(id), "{coordinate}");
+        }
+        // Umeng+'s SDK notices name Beijing Ruixun Lingtong as the operator.
+        assert_eq!(db.get("umeng-analytics").unwrap().vendor.zh, "北京锐讯灵通科技有限公司");
     }
 }
