@@ -2,16 +2,18 @@
 //! the inventory implies about each edge — its kind, whose data it carries (provenance), which
 //! regimes govern it, and whether it crosses a border. Built once; every rule reads it.
 //!
-//! Provenance is computed per field by one worklist propagation over the flows that carry that
-//! field, with subject groups as bit sets, so a million flows cost a few passes, not a search per
-//! flow.
+//! Provenance is computed per field over the strongly connected components of the flows that
+//! carry it, with each distinct set of subject groups stored once (`graph/provenance.rs`), so
+//! the cost is a few passes over the flows whatever the graph's shape or the number of groups.
 
 use crate::model::{Inventory, Name, NameMap, Party, Regime, Role, is_eea, name};
 use crate::parallel;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+
+mod provenance;
+mod sets;
 
 /// An id to look up in the graph: an interned name as it is, or a text. A text that was never
 /// interned names nothing declared (every declared id is interned when the graph is built), so
@@ -542,159 +544,10 @@ impl<'a> FlowGraph<'a> {
         let inv = self.inv;
         let n_subjects = inv.subjects.len();
         let words = n_subjects.div_ceil(64).max(1);
-        let n_nodes = self.graph.node_count();
         let n_edges = self.edges.len();
 
-        // Edges by field: an index (CSR) per run of edges, built on all cores. A field's edges
-        // are its lists in the runs' order, so ascending, as one index over all edges would give.
-        // Each entry is a hop, (source, destination, edge), not the edge alone: the propagation
-        // reads a field's hops straight through, where looking up each edge's ends would be a
-        // cache miss apiece (a field's edges lie scattered over the 32 MB edge array).
-        let n_fields = inv.fields.len();
-        let by_run = parallel::in_parallel(parallel::runs(n_edges), |run| {
-            let edges = &self.edges[run.clone()];
-            let mut start = vec![0u32; n_fields + 1];
-            for edge in edges {
-                for &f in self.fields(edge) {
-                    start[f as usize + 1] += 1;
-                }
-            }
-            for i in 0..n_fields {
-                start[i + 1] += start[i];
-            }
-            let mut list = vec![(0u32, 0u32, 0u32); start[n_fields] as usize];
-            let mut fill = start.clone();
-            for (e, edge) in (run.start..).zip(edges) {
-                let hop = (edge.from.index() as u32, edge.to.index() as u32, e as u32);
-                for &f in self.fields(edge) {
-                    list[fill[f as usize] as usize] = hop;
-                    fill[f as usize] += 1;
-                }
-            }
-            (start, list)
-        });
-        let edges_of =
-            |f: usize| by_run.iter().flat_map(move |(start, list)| &list[start[f] as usize..start[f + 1] as usize]);
-
-        // Each field propagates on its own, so the fields are shared out among cores. They OR
-        // their bits into one provenance array: an edge carrying fields of two runs is written by
-        // both, and one array per run would cost a megabyte per hundred thousand edges per core.
-        let prov: Vec<AtomicU64> = (0..n_edges * words).map(|_| AtomicU64::new(0)).collect();
-        // Most inventories name no subjects on any flow: then no hop looks them up.
-        let named_subjects = |e: u32| if explicit.is_empty() { None } else { explicit.get(&e) };
-        let propagate = |fields: std::ops::Range<usize>| -> FxHashMap<u32, Vec<u32>> {
-            let or = |i: usize, bits: u64| {
-                if bits != 0 {
-                    prov[i].fetch_or(bits, Ordering::Relaxed);
-                }
-            };
-            let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-            let mut reach = vec![0u64; n_nodes * words];
-            let mut has_in = vec![false; n_nodes];
-            let mut out_range: Vec<(u32, u32)> = vec![(0, 0); n_nodes];
-            let mut queued = vec![false; n_nodes];
-            let mut touched: Vec<u32> = Vec::new();
-            // The field's hops, sorted by source and walked in place.
-            let mut hops: Vec<(u32, u32, u32)> = Vec::new();
-            let mut queue: Vec<u32> = Vec::new();
-
-            for f in fields {
-                if by_run.iter().all(|(start, _)| start[f] == start[f + 1]) {
-                    continue;
-                }
-                hops.clear();
-                hops.extend(edges_of(f));
-                hops.sort_unstable_by_key(|h| h.0);
-                // Out-edge ranges per source node, and seeds.
-                let mut i = 0;
-                while i < hops.len() {
-                    let n = hops[i].0 as usize;
-                    let j = i + hops[i..].iter().take_while(|h| h.0 as usize == n).count();
-                    out_range[n] = (i as u32, j as u32);
-                    touched.push(n as u32);
-                    if let Node::Subject(s) = self.graph[NodeIndex::new(n)] {
-                        reach[n * words + s as usize / 64] |= 1 << (s % 64);
-                    }
-                    queued[n] = true;
-                    queue.push(n as u32);
-                    i = j;
-                }
-                for &(_, to, _) in &hops {
-                    let to = to as usize;
-                    if !has_in[to] {
-                        has_in[to] = true;
-                        touched.push(to as u32);
-                    }
-                }
-                // Propagate to a fixed point; sets only grow, so this ends.
-                let mut contribution = vec![0u64; words];
-                while let Some(n) = queue.pop() {
-                    let n = n as usize;
-                    queued[n] = false;
-                    let (a, b) = out_range[n];
-                    for &(_, to, e) in &hops[a as usize..b as usize] {
-                        contribution.copy_from_slice(&reach[n * words..(n + 1) * words]);
-                        if let Some(bits) = named_subjects(e) {
-                            for (c, x) in contribution.iter_mut().zip(bits) {
-                                *c |= x;
-                            }
-                        }
-                        let to = to as usize;
-                        let mut grew = false;
-                        for w in 0..words {
-                            let old = reach[to * words + w];
-                            let new = old | contribution[w];
-                            if new != old {
-                                reach[to * words + w] = new;
-                                grew = true;
-                            }
-                        }
-                        if grew && out_range[to].1 > out_range[to].0 && !queued[to] {
-                            queued[to] = true;
-                            queue.push(to as u32);
-                        }
-                    }
-                }
-                // From the hops, not the edge array: a field's edges lie scattered over it, and
-                // each would be a cache miss to read. An edge from a subject group carries that
-                // group whatever the field (nothing flows into a subject): its provenance is set
-                // when the edges are judged, without a locked write per field here.
-                for &(n, _, e) in &hops {
-                    let n = n as usize;
-                    let explicit_bits = named_subjects(e);
-                    let source = self.graph[NodeIndex::new(n)];
-                    if matches!(source, Node::Subject(_)) {
-                        continue;
-                    }
-                    for w in 0..words {
-                        or(e as usize * words + w, reach[n * words + w] | explicit_bits.map_or(0, |b| b[w]));
-                    }
-                    let named = explicit_bits.is_some() && matches!(source, Node::Party(_));
-                    if !has_in[n] && !named {
-                        nowhere.entry(e).or_default().push(f as u32);
-                    }
-                }
-                for &n in &touched {
-                    let n = n as usize;
-                    reach[n * words..(n + 1) * words].fill(0);
-                    has_in[n] = false;
-                    out_range[n] = (0, 0);
-                }
-                touched.clear();
-            }
-            nowhere
-        };
-        let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for more in crate::parallel::in_parallel(crate::parallel::runs(n_fields), propagate) {
-            // Runs cover ascending ranges of fields, so each edge's list stays in field order.
-            for (e, fs) in more {
-                nowhere.entry(e).or_default().extend(fs);
-            }
-        }
-        let mut prov: Vec<u64> = prov.into_iter().map(AtomicU64::into_inner).collect();
-        let mut from_nowhere: Vec<(u32, Vec<u32>)> = nowhere.into_iter().collect();
-        from_nowhere.sort_unstable();
-        self.from_nowhere = from_nowhere;
+        let provenance = provenance::propagate(self, explicit);
+        self.from_nowhere = provenance.from_nowhere;
 
         // Masks of subject groups by place and age.
         let mut cn = vec![0u64; words];
@@ -733,36 +586,25 @@ impl<'a> FlowGraph<'a> {
                 Place { in_cn: countries.iter().any(|c| c == "CN"), in_eea: countries.iter().any(|c| is_eea(c)) }
             })
             .collect();
-        // Each edge's facts on all cores, runs of edges at a time. A run numbers the distinct
-        // provenance sets it meets in order of first appearance; the runs' numbers are then
-        // mapped to global ones in run order, so set ids are those a single pass would give.
+        // Whose data an edge carries decides its regimes and whether it carries children's:
+        // worked out once per distinct set, not per edge.
+        let set_facts: Vec<(Regimes, bool)> = provenance
+            .sets
+            .iter()
+            .map(|bits| {
+                let regimes =
+                    fixed.unwrap_or(Regimes { pipl: org_cn || meets(bits, &cn), gdpr: org_eea || meets(bits, &eea) });
+                (regimes, meets(bits, &kids))
+            })
+            .collect();
+        // Each edge's facts on all cores, runs of edges at a time.
         let mut edges = std::mem::take(&mut self.edges);
         let run_len = n_edges.div_ceil(parallel::threads() * 2).max(1);
         let this = &*self;
-        // A run's distinct sets, each as the first of its edges that has it.
-        let judge = |(start, edges, prov): (usize, &mut [Edge], &mut [u64])| -> Vec<u32> {
-            // Edges from a subject group: the group, and any subjects the flow names, when the
-            // edge carries a declared field (as the propagation gives the others).
-            for (e, (edge, bits)) in (start..).zip(edges.iter().zip(prov.chunks_exact_mut(words))) {
-                if let Node::Subject(s) = this.graph[edge.from]
-                    && !edge.fields.is_empty()
-                {
-                    if let Some(named) = named_subjects(e as u32) {
-                        bits.copy_from_slice(named);
-                    }
-                    bits[s as usize / 64] |= 1 << (s % 64);
-                }
-            }
-            let prov = &*prov;
-            let mut local: FxHashMap<&[u64], u32> = FxHashMap::default();
-            let mut sets = Vec::new();
-            for (i, (edge, bits)) in edges.iter_mut().zip(prov.chunks_exact(words)).enumerate() {
-                edge.provenance = *local.entry(bits).or_insert_with(|| {
-                    sets.push(i as u32);
-                    sets.len() as u32 - 1
-                });
-                let regimes =
-                    fixed.unwrap_or(Regimes { pipl: org_cn || meets(bits, &cn), gdpr: org_eea || meets(bits, &eea) });
+        let judge = |(edges, sets): (&mut [Edge], &[u32])| {
+            for (edge, &set) in edges.iter_mut().zip(sets) {
+                edge.provenance = set;
+                let (regimes, children) = set_facts[set as usize];
                 let (from, to) = (place[edge.from.index()], place[edge.to.index()]);
                 let cn_export = from.in_cn && !to.in_cn;
                 let eea_transfer = matches!(this.graph[edge.to], Node::Party(_)) && from.in_eea && !to.in_eea;
@@ -773,7 +615,6 @@ impl<'a> FlowGraph<'a> {
                     special |= facts.special;
                     criminal |= facts.criminal;
                 }
-                let children = meets(bits, &kids);
                 edge.facts = [
                     (regimes.pipl, PIPL),
                     (regimes.gdpr, GDPR),
@@ -788,41 +629,11 @@ impl<'a> FlowGraph<'a> {
                 .filter(|&(yes, _)| yes)
                 .fold(0, |facts, (_, bit)| facts | bit);
             }
-            sets
         };
-        let runs: Vec<(usize, &mut [Edge], &mut [u64])> = (0..)
-            .step_by(run_len)
-            .zip(edges.chunks_mut(run_len).zip(prov.chunks_mut(run_len * words)))
-            .map(|(start, (edges, prov))| (start, edges, prov))
-            .collect();
-        let run_sets = parallel::in_parallel(runs, judge);
-        let mut set_ids: FxHashMap<&[u64], u32> = FxHashMap::default();
-        let empty = vec![0u64; words];
-        set_ids.insert(&empty, 0);
-        let mut subject_sets: Vec<SubjectSet> = vec![empty.clone().into_boxed_slice()];
-        let global: Vec<Vec<u32>> = run_sets
-            .iter()
-            .enumerate()
-            .map(|(run, sets)| {
-                sets.iter()
-                    .map(|&first| {
-                        let e = run * run_len + first as usize;
-                        let bits = &prov[e * words..(e + 1) * words];
-                        *set_ids.entry(bits).or_insert_with(|| {
-                            subject_sets.push(bits.into());
-                            subject_sets.len() as u32 - 1
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
         let runs: Vec<(&mut [Edge], &[u32])> =
-            edges.chunks_mut(run_len).zip(global.iter().map(Vec::as_slice)).collect();
-        parallel::in_parallel(runs, |(edges, ids)| {
-            for edge in edges {
-                edge.provenance = ids[edge.provenance as usize];
-            }
-        });
+            edges.chunks_mut(run_len).zip(provenance.edge_sets.chunks(run_len)).collect();
+        parallel::in_parallel(runs, judge);
+        let subject_sets = provenance.sets;
         self.subject_sets = subject_sets;
         self.edges = edges;
     }

@@ -109,32 +109,31 @@ fn snapshot_diagram_and_trace() {
 }
 
 #[test]
-fn trace_follows_every_path_to_each_destination() {
+fn trace_reaches_each_destination_once() {
     let out = piflow()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["trace", "phone", "tests/fixtures/report-basic", "--format", "json", "--as-of", AS_OF])
         .output()
         .expect("run");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let paths = v["paths"].as_array().expect("paths");
-    let mut dests: Vec<(String, String)> = paths
-        .iter()
-        .map(|p| {
-            let hops = p["hops"].as_array().expect("hops");
-            (hops[0]["from"]["id"].as_str().unwrap().to_owned(), p["destination"]["id"].as_str().unwrap().to_owned())
-        })
-        .collect();
-    dests.sort();
-    // users and kids each reach sms, cdn-us and police through app → db.
-    let expected: Vec<(String, String)> = ["kids", "users"]
-        .iter()
-        .flat_map(|s| ["cdn-us", "police", "sms"].map(|d| (s.to_string(), d.to_string())))
-        .collect();
-    assert_eq!(dests, expected);
-    let to_us = paths.iter().find(|p| p["destination"]["id"] == "cdn-us").expect("path to US");
-    assert_eq!(to_us["countries"].as_array().unwrap().last().unwrap(), "US");
-    assert!(to_us["hops"].as_array().unwrap().iter().any(|h| h["cn_export"] == true));
-    let hop = to_us["hops"].as_array().unwrap().last().unwrap();
+    let nodes = v["nodes"].as_array().expect("nodes");
+    let ids: Vec<&str> = nodes.iter().map(|n| n["id"].as_str().unwrap()).collect();
+    // Each node once, breadth first from the groups it is collected from: users and kids reach
+    // sms, cdn-us and police through app → db.
+    assert_eq!(ids, ["kids", "users", "app", "db", "sms", "cdn-us", "police"]);
+    let node = |id: &str| nodes.iter().find(|n| n["id"] == id).expect("node");
+    assert_eq!(node("users")["reached"]["how"], "collected");
+    assert_eq!(node("db")["reached"], serde_json::json!({"how": "flow", "flow": "f-store", "from": "app"}));
+    assert_eq!(node("db")["step"], 2);
+    let finals: Vec<&str> = nodes.iter().filter(|n| n["final"] == true).map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(finals, ["sms", "cdn-us", "police"]);
+    assert_eq!(node("cdn-us")["country"], serde_json::json!(["US"]));
+    // Each flow carrying the field once, `f-store` too though both groups' data take it.
+    let hops = v["hops"].as_array().expect("hops");
+    let flows: Vec<&str> = hops.iter().map(|h| h["flow"].as_str().unwrap()).collect();
+    assert_eq!(flows, ["f-kids", "f-login", "f-store", "f-sms", "f-cdn", "f-police"]);
+    let hop = hops.iter().find(|h| h["flow"] == "f-cdn").expect("hop to the US");
+    assert_eq!(hop["cn_export"], true);
     assert!(hop["findings"].as_array().unwrap().iter().any(|f| f["code"] == "pipl-21-contract"));
     assert_eq!(hop["basis"]["PIPL"], "contract");
 

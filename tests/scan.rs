@@ -256,3 +256,93 @@ fn suggest_prints_a_part_that_loads_next_to_the_inventory() {
     // Only Getui is left: it is seen through manifest meta-data alone, which --suggest does not cover.
     assert_eq!(undeclared, ["getui-push"]);
 }
+
+/// observed.json places past `MAX_OBSERVED_LINE` (10,000,000) are refused at once, naming the
+/// file; one at the limit is read (issue 19: line 4294967295 took 8 GB and was killed).
+#[test]
+fn observed_lines_past_the_limit_are_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    let obs = scratch.path().join("observed.json");
+    let (c, _, _) = scan(&["tests/fixtures/scan/tree/android", "-o", obs.to_str().unwrap()]);
+    assert_eq!(c, 0);
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&obs).unwrap()).unwrap();
+    for (line, refused) in [(10_000_000u64, false), (10_000_001, true), (4_294_967_295, true)] {
+        let mut v = written.clone();
+        v["packages"][0]["line"] = line.into();
+        std::fs::write(&obs, v.to_string()).unwrap();
+        let out = Command::cargo_bin("piflow")
+            .unwrap()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--observed",
+                obs.to_str().unwrap(),
+                "tests/fixtures/scan/inventory.json",
+            ])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if refused {
+            assert_eq!(out.status.code(), Some(2), "line {line}: {stderr}");
+            assert!(stderr.contains("observed.json") && stderr.contains(&format!("line {line}")), "{stderr}");
+        } else {
+            assert!(matches!(out.status.code(), Some(0 | 1)), "line {line}: {stderr}");
+        }
+    }
+}
+
+/// Files shaped as users' tools write them, not as our fixtures are: a minified HAR with `\/`
+/// escapes, and YAML nested past any real file's depth.
+#[test]
+fn minified_escaped_har_and_deep_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |i: usize| {
+        format!(
+            r#"{{"request":{{"method":"GET","url":"https:\/\/api{i}.example.com\/v1?phone=13800000000","headers":[]}},"response":{{"status":200}}}}"#
+        )
+    };
+    let har =
+        format!(r#"{{"log":{{"version":"1.2","entries":[{}]}}}}"#, (0..3).map(entry).collect::<Vec<_>>().join(","));
+    let path = dir.path().join("min.har");
+    std::fs::write(&path, har).unwrap();
+    let (code, obs, err) = scan(&["--har", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let hosts: Vec<&str> = obs["hosts"].as_array().unwrap().iter().map(|h| h["host"].as_str().unwrap()).collect();
+    assert_eq!(hosts, ["api0.example.com", "api1.example.com", "api2.example.com"]);
+    assert!(obs["hosts"].as_array().unwrap().iter().all(|h| h["line"] == 1));
+
+    let tree = tempfile::tempdir().unwrap();
+    let deep = format!("lockfileVersion: '9.0'\npackages: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(tree.path().join("pnpm-lock.yaml"), deep).unwrap();
+    let out = Command::cargo_bin("piflow")
+        .unwrap()
+        .args(["scan", tree.path().to_str().unwrap()])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("nested more than 128 levels deep"), "{text}");
+}
+
+/// A lockfile of many packages: each package at its own line (the look-up by name runs gives
+/// what a search from the top gives).
+#[test]
+fn large_lockfiles_place_every_package() {
+    let tree = tempfile::tempdir().unwrap();
+    let mut lock = String::from("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\"name\": \"app\"}");
+    for i in 0..2000 {
+        lock.push_str(&format!(",\n    \"node_modules/pkg-{i}\": {{\"version\": \"1.0.{i}\"}}"));
+    }
+    lock.push_str("\n  }\n}\n");
+    std::fs::write(tree.path().join("package-lock.json"), lock).unwrap();
+    let (code, obs, err) = scan(&[tree.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let packages = obs["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 2000);
+    for p in packages {
+        let i: u64 = p["coordinate"].as_str().unwrap().strip_prefix("npm:pkg-").unwrap().parse().unwrap();
+        assert_eq!(p["line"], i + 5, "{p}");
+    }
+}

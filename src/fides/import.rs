@@ -74,6 +74,9 @@ pub fn parse(sources: &[Source]) -> Result<Vec<(String, Manifest)>, ImportError>
             if s.text.trim().is_empty() {
                 return Ok((s.path.clone(), Manifest::default()));
             }
+            if let Err((line, message)) = crate::scan::yaml::check_depth(&s.text) {
+                return Err(ImportError { path: s.path.clone(), line: Some(line as usize), column: None, message });
+            }
             serde_yaml_ng::from_str::<Manifest>(&s.text).map(|m| (s.path.clone(), m)).map_err(|e| {
                 let loc = e.location();
                 ImportError {

@@ -1,175 +1,204 @@
-//! `piflow trace FIELD`: every path one field takes, from where it is collected (or first
-//! appears) to each final destination, with the countries it crosses and, on each hop, the flow
-//! kind, purpose, legal basis per regime and the findings on that flow.
+//! `piflow trace FIELD`: where one field goes, as a hop tree. Starting where it is collected
+//! (or first appears), every system and party it reaches is listed once, in the order reached,
+//! with the flow that first brings the field there, and under it every flow that carries the
+//! field on: kind, purpose, legal basis per regime, border crossings and the findings on it.
+//!
+//! Each node and each flow appears once, so the output is linear in the graph: listing every
+//! path instead would be exponential on rings and cliques (a ring of 2,000 systems with one
+//! chord each has more paths than can be written). Any path can be read back by following the
+//! "from" of each node.
 
 use crate::finding::Finding;
-use crate::graph::{Edge, FlowGraph, Node};
+use crate::graph::{Edge, FlowGraph, Node, Origin};
 use crate::model::{Date, Regime, taxonomy};
 use crate::rules;
 use crate::source::escape::sanitize;
 use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 
-/// Paths past this many are not listed (a dense graph can have exponentially many).
-pub const MAX_PATHS: usize = 10_000;
+/// How the field first reaches a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A subject group: the field is collected from it.
+    Collected,
+    /// Nothing brings the field to this system or party, yet it sends it on.
+    FromNowhere,
+    /// Only on a cycle of flows that nothing outside it feeds (each of its nodes has the field
+    /// from another of them): the first of its nodes, in declaration order.
+    Cycle,
+    /// By this edge, from an earlier node.
+    Hop(u32),
+}
 
-/// The paths of one field.
+/// A node the field reaches.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    pub node: NodeIndex,
+    pub reach: Reach,
+    /// Hops from its start (0 for a start).
+    pub step: u32,
+    /// Its flows carrying the field on: a range of [`Trace::hops`].
+    pub hops: Range<u32>,
+}
+
+/// The hop tree of one field.
 pub struct Trace<'g, 'a> {
     pub g: &'g FlowGraph<'a>,
     pub field: u32,
-    /// Each path is a list of edge indices, first hop first.
-    pub paths: Vec<Vec<u32>>,
-    pub truncated: bool,
+    /// Every node the field reaches, each once, in the order reached (breadth first).
+    pub nodes: Vec<Reached>,
+    /// Edges carrying the field, grouped by source in the order of `nodes`, each once.
+    pub hops: Vec<u32>,
 }
 
-/// Find every path of `field`: starting at each edge that carries it out of a subject, out of a
-/// party nothing brings it to, or out of a system nothing brings it to (data from nowhere), and
-/// following edges that carry it until none leads on (cycles are cut where they close).
+/// The hop tree of `field`: breadth first from the subject groups it is collected from, then
+/// from the nodes nothing brings it to, then from any cycle nothing feeds.
 pub fn trace<'g, 'a>(g: &'g FlowGraph<'a>, field: u32) -> Trace<'g, 'a> {
-    let carries: Vec<u32> =
-        (0..g.edges.len() as u32).filter(|&e| g.fields(&g.edges[e as usize]).contains(&field)).collect();
-    let mut out: BTreeMap<NodeIndex, Vec<u32>> = BTreeMap::new();
-    let mut has_in: BTreeMap<NodeIndex, bool> = BTreeMap::new();
-    for &e in &carries {
-        let edge = &g.edges[e as usize];
-        out.entry(edge.from).or_default().push(e);
-        has_in.insert(edge.to, true);
-    }
-    let starts: Vec<u32> = carries
-        .iter()
-        .copied()
-        .filter(|&e| {
-            let from = g.edges[e as usize].from;
-            matches!(g.graph[from], Node::Subject(_)) || !has_in.get(&from).copied().unwrap_or(false)
-        })
-        .collect();
-    let mut paths = Vec::new();
-    let mut truncated = false;
-    // Iterative DFS over (edge, next child to try, whether any child was taken).
-    for s in starts {
-        let first = &g.edges[s as usize];
-        let mut path: Vec<u32> = vec![s];
-        let mut nodes: Vec<NodeIndex> = vec![first.from, first.to];
-        let mut stack: Vec<(u32, usize, bool)> = vec![(s, 0, false)];
-        while let Some(&(e, next, took)) = stack.last() {
-            let children: &[u32] = out.get(&g.edges[e as usize].to).map_or(&[], Vec::as_slice);
-            let mut k = next;
-            let mut found = None;
-            while k < children.len() {
-                let c = children[k];
-                k += 1;
-                if !nodes.contains(&g.edges[c as usize].to) {
-                    found = Some(c);
-                    break;
-                }
-            }
-            if let Some(top) = stack.last_mut() {
-                top.1 = k;
-                top.2 |= found.is_some();
-            }
-            if let Some(c) = found {
-                stack.push((c, 0, false));
-                path.push(c);
-                nodes.push(g.edges[c as usize].to);
-                continue;
-            }
-            if !took {
-                if paths.len() >= MAX_PATHS {
-                    truncated = true;
-                    break;
-                }
-                paths.push(path.clone());
-            }
-            stack.pop();
-            path.pop();
-            nodes.pop();
-        }
-        if truncated {
-            break;
+    let n_nodes = g.graph.node_count();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); n_nodes];
+    let mut has_in = vec![false; n_nodes];
+    for (e, edge) in g.edges.iter().enumerate() {
+        if g.fields(edge).contains(&field) {
+            out[edge.from.index()].push(e as u32);
+            has_in[edge.to.index()] = true;
         }
     }
-    Trace { g, field, paths, truncated }
-}
+    let sends = |n: usize| !out[n].is_empty();
+    let subjects = (0..n_nodes).filter(|&n| sends(n) && matches!(g.graph[NodeIndex::new(n)], Node::Subject(_)));
+    let nowhere =
+        (0..n_nodes).filter(|&n| sends(n) && !has_in[n] && !matches!(g.graph[NodeIndex::new(n)], Node::Subject(_)));
+    let starts: Vec<(usize, Reach)> =
+        subjects.map(|n| (n, Reach::Collected)).chain(nowhere.map(|n| (n, Reach::FromNowhere))).collect();
 
-fn node_json(g: &FlowGraph, n: NodeIndex) -> Value {
-    let kind = match g.graph[n] {
-        Node::Subject(_) => "subject",
-        Node::System(_) => "system",
-        Node::Party(_) => "party",
-    };
-    json!({"id": g.node_id(n), "name": g.node_name(n), "kind": kind, "country": g.node_countries(n)})
-}
-
-/// Countries along a path, consecutive repeats removed.
-fn countries(g: &FlowGraph, path: &[u32]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |n: NodeIndex| {
-        let c = g.node_countries(n).join("+");
-        if out.last() != Some(&c) {
-            out.push(c);
+    let mut seen = vec![false; n_nodes];
+    let mut nodes: Vec<Reached> = Vec::new();
+    let mut hops = Vec::new();
+    breadth_first(g, &out, &mut seen, &mut nodes, &mut hops, &starts);
+    for n in 0..n_nodes {
+        if sends(n) && !seen[n] {
+            breadth_first(g, &out, &mut seen, &mut nodes, &mut hops, &[(n, Reach::Cycle)]);
         }
-    };
-    if let Some(&first) = path.first() {
-        push(g.edges[first as usize].from);
     }
-    for &e in path {
-        push(g.edges[e as usize].to);
-    }
-    out
+    Trace { g, field, nodes, hops }
 }
 
-fn hop_findings<'f>(findings: &'f [Finding], g: &FlowGraph, e: &Edge) -> Vec<&'f Finding> {
-    let target = g.edge_target(e);
-    findings.iter().filter(|f| !f.waived && &*f.target == target).collect()
+/// Add `roots` and every node they reach, breadth first; `nodes` is the queue.
+fn breadth_first(
+    g: &FlowGraph,
+    out: &[Vec<u32>],
+    seen: &mut [bool],
+    nodes: &mut Vec<Reached>,
+    hops: &mut Vec<u32>,
+    roots: &[(usize, Reach)],
+) {
+    let mut next = nodes.len();
+    for &(n, reach) in roots {
+        if !std::mem::replace(&mut seen[n], true) {
+            nodes.push(Reached { node: NodeIndex::new(n), reach, step: 0, hops: 0..0 });
+        }
+    }
+    while next < nodes.len() {
+        let (n, step) = (nodes[next].node.index(), nodes[next].step);
+        let start = hops.len() as u32;
+        for &e in &out[n] {
+            hops.push(e);
+            let to = g.edges[e as usize].to.index();
+            if !std::mem::replace(&mut seen[to], true) {
+                nodes.push(Reached { node: NodeIndex::new(to), reach: Reach::Hop(e), step: step + 1, hops: 0..0 });
+            }
+        }
+        nodes[next].hops = start..hops.len() as u32;
+        next += 1;
+    }
+}
+
+/// Unwaived findings by target, looked up per hop (not a scan of all findings per hop).
+fn findings_by_target(findings: &[Finding]) -> FxHashMap<&str, Vec<&Finding>> {
+    let mut by: FxHashMap<&str, Vec<&Finding>> = FxHashMap::default();
+    for f in findings.iter().filter(|f| !f.waived) {
+        by.entry(&*f.target).or_default().push(f);
+    }
+    by
 }
 
 fn regimes(e: &Edge) -> Vec<Regime> {
     Regime::ALL.into_iter().filter(|&r| e.regimes().has(r)).collect()
 }
 
+fn kind_of(g: &FlowGraph, n: NodeIndex) -> &'static str {
+    match g.graph[n] {
+        Node::Subject(_) => "subject",
+        Node::System(_) => "system",
+        Node::Party(_) => "party",
+    }
+}
+
+impl Trace<'_, '_> {
+    fn hops_of(&self, r: &Reached) -> &[u32] {
+        &self.hops[r.hops.start as usize..r.hops.end as usize]
+    }
+}
+
 pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> serde_json::Result<String> {
     let g = t.g;
+    let by_target = findings_by_target(findings);
     let field = &g.inv.fields[t.field as usize];
     let cat = taxonomy::category(&field.category);
-    let paths: Vec<Value> = t
-        .paths
+    let nodes: Vec<Value> = t
+        .nodes
         .iter()
-        .map(|p| {
-            let hops: Vec<Value> = p
-                .iter()
-                .map(|&e| {
+        .map(|r| {
+            let reached = match r.reach {
+                Reach::Collected => json!({"how": "collected"}),
+                Reach::FromNowhere => json!({"how": "from-nowhere"}),
+                Reach::Cycle => json!({"how": "cycle"}),
+                Reach::Hop(e) => {
                     let edge = &g.edges[e as usize];
-                    let purpose = &g.inv.purposes[edge.purpose as usize];
-                    let basis: serde_json::Map<String, Value> = regimes(edge)
-                        .into_iter()
-                        .map(|r| (r.as_str().to_owned(), json!(rules::basis(g, edge, r).map(|b| b.as_str()))))
-                        .collect();
-                    let fs: Vec<Value> = hop_findings(findings, g, edge)
-                        .into_iter()
-                        .map(|f| json!({"code": f.code, "severity": f.severity, "regime": f.regime, "message": f.message}))
-                        .collect();
-                    json!({
-                        "flow": g.edge_target(edge),
-                        "sdk": matches!(edge.origin(), crate::graph::Origin::Sdk(_)),
-                        "from": node_json(g, edge.from),
-                        "to": node_json(g, edge.to),
-                        "kind": edge.kind.as_str(),
-                        "purpose": {"id": purpose.id, "name": purpose.name},
-                        "regimes": regimes(edge),
-                        "basis": basis,
-                        "cn_export": edge.cn_export(),
-                        "eea_transfer": edge.eea_transfer(),
-                        "findings": fs,
-                    })
-                })
-                .collect();
-            let last = p.last().map(|&e| g.edges[e as usize].to);
+                    json!({"how": "flow", "flow": g.edge_target(edge), "from": g.node_id(edge.from)})
+                }
+            };
             json!({
-                "destination": last.map(|n| node_json(g, n)),
-                "countries": countries(g, p),
-                "hops": hops,
+                "id": g.node_id(r.node),
+                "name": g.node_name(r.node),
+                "kind": kind_of(g, r.node),
+                "country": g.node_countries(r.node),
+                "step": r.step,
+                "reached": reached,
+                "final": r.hops.is_empty(),
+            })
+        })
+        .collect();
+    let hops: Vec<Value> = t
+        .hops
+        .iter()
+        .map(|&e| {
+            let edge = &g.edges[e as usize];
+            let purpose = &g.inv.purposes[edge.purpose as usize];
+            let basis: serde_json::Map<String, Value> = regimes(edge)
+                .into_iter()
+                .map(|r| (r.as_str().to_owned(), json!(rules::basis(g, edge, r).map(|b| b.as_str()))))
+                .collect();
+            let fs: Vec<Value> = by_target
+                .get(g.edge_target(edge))
+                .into_iter()
+                .flatten()
+                .map(|f| json!({"code": f.code, "severity": f.severity, "regime": f.regime, "message": f.message}))
+                .collect();
+            json!({
+                "flow": g.edge_target(edge),
+                "sdk": matches!(edge.origin(), Origin::Sdk(_)),
+                "from": g.node_id(edge.from),
+                "to": g.node_id(edge.to),
+                "kind": edge.kind.as_str(),
+                "purpose": {"id": purpose.id, "name": purpose.name},
+                "regimes": regimes(edge),
+                "basis": basis,
+                "cn_export": edge.cn_export(),
+                "eea_transfer": edge.eea_transfer(),
+                "findings": fs,
             })
         })
         .collect();
@@ -185,8 +214,8 @@ pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> serde_json::Resu
             "sensitive": field.is_sensitive(),
             "special": field.is_special(),
         },
-        "truncated": t.truncated,
-        "paths": paths,
+        "nodes": nodes,
+        "hops": hops,
     });
     let mut s = serde_json::to_string_pretty(&v)?;
     s.push('\n');
@@ -199,6 +228,7 @@ fn node_text(g: &FlowGraph, n: NodeIndex) -> String {
 
 pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
     let g = t.g;
+    let by_target = findings_by_target(findings);
     let field = &g.inv.fields[t.field as usize];
     let cat =
         taxonomy::category(&field.category).map_or_else(|| field.category.clone(), |c| format!("{} / {}", c.zh, c.en));
@@ -212,16 +242,28 @@ pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
         if field.is_sensitive() { "sensitive" } else { "not sensitive" },
         if field.is_special() { ", GDPR special category" } else { "" }
     );
-    if t.paths.is_empty() {
+    if t.nodes.is_empty() {
         let _ = writeln!(s, "\nno flow carries this field");
         return s;
     }
-    for (i, p) in t.paths.iter().enumerate() {
-        let Some(&first) = p.first() else { continue };
-        let mut chain = vec![node_text(g, g.edges[first as usize].from)];
-        chain.extend(p.iter().map(|&e| node_text(g, g.edges[e as usize].to)));
-        let _ = writeln!(s, "\npath {}: {}", i + 1, chain.join(" → "));
-        for (h, &e) in p.iter().enumerate() {
+    for r in &t.nodes {
+        let how = match r.reach {
+            Reach::Collected => "collected from this subject group".to_owned(),
+            Reach::FromNowhere => "holds it though no flow brings it here".to_owned(),
+            Reach::Cycle => "on a cycle of flows that nothing else feeds".to_owned(),
+            Reach::Hop(e) => {
+                let edge = &g.edges[e as usize];
+                format!(
+                    "step {}, first from {} by `{}`",
+                    r.step,
+                    sanitize(g.node_id(edge.from)),
+                    sanitize(g.edge_target(edge))
+                )
+            }
+        };
+        let end = if r.hops.is_empty() { "; final destination" } else { "" };
+        let _ = writeln!(s, "\n{} — {how}{end}", node_text(g, r.node));
+        for &e in t.hops_of(r) {
             let edge = &g.edges[e as usize];
             let purpose = &g.inv.purposes[edge.purpose as usize];
             let basis: Vec<String> = regimes(edge)
@@ -237,11 +279,9 @@ pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
             }
             let _ = writeln!(
                 s,
-                "  {}. {} → {}  {}  `{}`  purpose `{}` ({})",
-                h + 1,
-                sanitize(g.node_id(edge.from)),
-                sanitize(g.node_id(edge.to)),
-                if matches!(edge.origin(), crate::graph::Origin::Sdk(_)) { "sdk" } else { edge.kind.as_str() },
+                "  → {}  {}  `{}`  purpose `{}` ({})",
+                node_text(g, edge.to),
+                if matches!(edge.origin(), Origin::Sdk(_)) { "sdk" } else { edge.kind.as_str() },
                 sanitize(g.edge_target(edge)),
                 sanitize(&purpose.id),
                 sanitize(&purpose.name),
@@ -252,18 +292,22 @@ pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
                 if basis.is_empty() { "—".to_owned() } else { basis.join(", ") },
                 if border.is_empty() { String::new() } else { format!("; {}", border.join(", ")) }
             );
-            for f in hop_findings(findings, g, edge) {
+            for f in by_target.get(g.edge_target(edge)).into_iter().flatten() {
                 let _ = writeln!(s, "     {} {}: {}", f.severity, f.code, sanitize(&f.message));
             }
         }
-        let _ = writeln!(s, "  countries: {}", countries(g, p).join(" → "));
     }
+    let finals: Vec<String> = t.nodes.iter().filter(|r| r.hops.is_empty()).map(|r| node_text(g, r.node)).collect();
+    let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     let _ = writeln!(
         s,
-        "\n{} path{}{}",
-        t.paths.len(),
-        if t.paths.len() == 1 { "" } else { "s" },
-        if t.truncated { format!(" (stopped at {MAX_PATHS})") } else { String::new() }
+        "\n{} node{} reached by {} flow{}; final destination{}: {}",
+        t.nodes.len(),
+        plural(t.nodes.len(), "", "s"),
+        t.hops.len(),
+        plural(t.hops.len(), "", "s"),
+        plural(finals.len(), "", "s"),
+        if finals.is_empty() { "none (every node passes it on)".to_owned() } else { finals.join(", ") }
     );
     s
 }

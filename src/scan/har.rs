@@ -4,6 +4,7 @@
 use super::locate::Text;
 use super::walk::{ParseResult, Sink};
 use super::{HostUse, PersonalData, personal};
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -120,19 +121,47 @@ fn parameters(req: &Value) -> Vec<(String, String)> {
     out
 }
 
-/// Where an entry's request URL is written, searching forward from the previous entry.
-fn url_line(t: &Text, url: &str, cursor: usize) -> (u32, usize) {
-    let encoded = serde_json::to_string(url).unwrap_or_default();
-    let hay = t.text.get(cursor..).unwrap_or("");
-    let hit = ["\"url\": ", "\"url\":"]
-        .iter()
-        .filter_map(|k| hay.find(&format!("{k}{encoded}")))
-        .min()
-        .or_else(|| hay.find(&encoded));
-    match hit {
-        Some(i) => (t.line_of(cursor + i), cursor + i + 1),
-        None => (t.line_of(cursor), cursor),
+/// Where each `"url"` value is written, by its decoded text: read once, so that finding an
+/// entry's line is a look-up, not a search of the rest of the capture (which, when the URL is
+/// written otherwise than serde_json writes it — `\/` for `/`, no space after the colon — ran
+/// to the end of the file for every entry).
+struct UrlPlaces(FxHashMap<String, Vec<usize>>);
+
+impl UrlPlaces {
+    fn new(text: &str) -> UrlPlaces {
+        let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for key in memchr::memmem::find_iter(text.as_bytes(), b"\"url\"") {
+            let rest = &text[key + 5..];
+            let value = rest.trim_start();
+            let Some(value) = value.strip_prefix(':').map(str::trim_start) else { continue };
+            let at = text.len() - value.len();
+            if let Some(url) = json_string(value) {
+                map.entry(url).or_default().push(at);
+            }
+        }
+        UrlPlaces(map)
     }
+
+    /// The line of `url`'s first place at or after `cursor`, and the cursor for the next entry.
+    fn line(&self, t: &Text, url: &str, cursor: usize) -> (u32, usize) {
+        let places = self.0.get(url).map_or(&[][..], Vec::as_slice);
+        match places.get(places.partition_point(|&p| p < cursor)) {
+            Some(&at) => (t.line_of(at), at + 1),
+            None => (t.line_of(cursor), cursor),
+        }
+    }
+}
+
+/// The JSON string `text` starts with, decoded; `None` when it starts with something else.
+fn json_string(text: &str) -> Option<String> {
+    let body = text.strip_prefix('"')?;
+    let mut escaped = false;
+    let end = body.char_indices().find_map(|(i, c)| {
+        let end = !escaped && c == '"';
+        escaped = !escaped && c == '\\';
+        end.then_some(i)
+    })?;
+    serde_json::from_str(&text[..end + 2]).ok()
 }
 
 pub fn read(t: &Text, first_party: &[String], sink: &mut Sink) -> ParseResult {
@@ -148,11 +177,12 @@ pub fn read(t: &Text, first_party: &[String], sink: &mut Sink) -> ParseResult {
         }
     }
     let mut hosts: BTreeMap<String, HostUse> = BTreeMap::new();
+    let places = UrlPlaces::new(t.text);
     let mut cursor = 0;
     for entry in entries {
         let Some(req) = entry.get("request") else { continue };
         let Some(url) = req.get("url").and_then(Value::as_str) else { continue };
-        let (line, next) = url_line(t, url, cursor);
+        let (line, next) = places.line(t, url, cursor);
         cursor = next;
         let Some(host) = host_of(url) else { continue };
         let mut place = t.place(line);
@@ -201,5 +231,20 @@ mod tests {
         assert_eq!(host_of("https://[::1]:8080/x").as_deref(), Some("::1"));
         assert_eq!(host_of("not a url"), None);
         assert_eq!(decode("a%40b.cn+x"), "a@b.cn x");
+    }
+
+    #[test]
+    fn url_places_read_any_spelling() {
+        let text = "{\"log\":{\"entries\":[\n{\"request\":{\"url\" : \"https:\\/\\/a.cn\\/x\"}},\n{\"request\":{\"url\":\"https://a.cn/x\"}},\n{\"request\":{\"url\":\"https://b.cn/\\u0079\"}}]}}";
+        let t = Text::new("x.har", text);
+        let places = UrlPlaces::new(text);
+        let (line, cursor) = places.line(&t, "https://a.cn/x", 0);
+        assert_eq!(line, 2);
+        assert_eq!(places.line(&t, "https://a.cn/x", cursor).0, 3);
+        assert_eq!(places.line(&t, "https://b.cn/y", 0).0, 4);
+        // Not there: the cursor's line, and the cursor stays.
+        assert_eq!(places.line(&t, "https://c.cn/", cursor), (2, cursor));
+        assert_eq!(json_string("\"a\\\"b\" tail"), Some("a\"b".to_owned()));
+        assert_eq!(json_string("nope"), None);
     }
 }

@@ -10,6 +10,7 @@ pub(crate) fn json(t: &Text) -> Result<Value, (u32, String)> {
 }
 
 pub(crate) fn yaml<T: serde::de::DeserializeOwned>(t: &Text) -> Result<T, (u32, String)> {
+    super::yaml::check_depth(t.text)?;
     serde_yaml_ng::from_str(t.text)
         .map_err(|e| (e.location().map_or(1, |l| l.line() as u32), format!("invalid YAML: {e}")))
 }

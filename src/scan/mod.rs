@@ -22,6 +22,7 @@ pub mod permissions;
 pub mod personal;
 pub mod suggest;
 mod walk;
+pub mod yaml;
 
 pub use db::{Database, Signature};
 pub use walk::{ScanOptions, scan};
