@@ -386,3 +386,144 @@ fn check_refuses_to_write_over_its_inputs() {
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&notice).expect("read"), "我们收集您的手机号码。\n");
 }
+
+/// The rule tests check in-process (tests/common `check`); the binary must give the same JSON
+/// report and the same exit code, on an inventory with findings of every severity.
+#[test]
+fn in_process_check_matches_the_binary() {
+    let mut inv = base();
+    get(&mut inv, "purposes", "login")["basis"] = json!("legitimate-interests");
+    push(&mut inv, "fields", json!({"id": "spare", "name": "Spare", "category": "contact.email"}));
+    get(&mut inv, "parties", "sms")["country"] = json!("US");
+    let (code, in_process) = check(&inv, &["--fail-on", "warning"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.json"), serde_json::to_string_pretty(&inv).unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("piflow")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "inv.json", "--format", "json", "--as-of", AS_OF, "--fail-on", "warning"])
+        .output()
+        .unwrap();
+    let binary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(codes(&binary).len() >= 3, "{binary:#}");
+    assert_eq!(binary, in_process);
+    assert_eq!(out.status.code(), Some(code));
+}
+
+/// An inventory whose `n_flows` flows each carry `n_fields` fields on a consent basis with no
+/// consent: one `pipl-14-consent` per flow, its message and data listing every field.
+fn consent_heavy(n_fields: usize, n_flows: usize) -> Value {
+    let mut inv = base();
+    let ids: Vec<String> = (0..n_fields).map(|i| format!("f{i:05}")).collect();
+    inv["fields"] =
+        ids.iter().map(|id| json!({"id": id, "name": id, "category": "contact.phone", "retention": "P1Y"})).collect();
+    get(&mut inv, "purposes", "login")["basis"] = json!("consent");
+    inv["flows"] = json!([{"id": "collect", "from": "users", "to": "app", "fields": ids, "purpose": "login"}]);
+    for j in 0..n_flows {
+        let p = format!("p{j}");
+        push(&mut inv, "parties", json!({"id": p, "name": "P", "country": "CN", "role": "processor", "contract": "D"}));
+        push(
+            &mut inv,
+            "flows",
+            json!({"id": format!("s{j}"), "from": "app", "to": p, "fields": ids, "purpose": "login"}),
+        );
+    }
+    inv
+}
+
+fn sarif_of(inv: &Value) -> (Value, u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inv.json");
+    std::fs::write(&path, serde_json::to_string(inv).unwrap()).unwrap();
+    let out = dir.path().join("out.sarif");
+    let (code, _, err) =
+        piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", AS_OF, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let size = std::fs::metadata(&out).unwrap().len();
+    (serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap(), size)
+}
+
+fn notes(sarif: &Value) -> Vec<String> {
+    sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .map(|n| n.iter().map(|n| n["message"]["text"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn sarif_stays_within_githubs_10_mb() {
+    // 601 results of about 30 KB each: 18 MB if all were written.
+    let (sarif, size) = sarif_of(&consent_heavy(1500, 600));
+    assert!(size <= 10_000_000, "{size} bytes");
+    assert!(sarif_problems(&sarif).is_empty());
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 250 && results.len() < 601, "{}", results.len());
+    let note = &notes(&sarif)[0];
+    let counts: Vec<usize> = note.split(' ').take(3).filter_map(|w| w.parse().ok()).collect();
+    assert!(counts.len() == 2 && counts[0] + results.len() == counts[1] && counts[1] > 600, "{note}");
+    assert!(note.contains("10 MB"), "{note}");
+    // Kept in the usual order (by target), the most severe first: here all are errors.
+    let targets: Vec<&str> = results.iter().map(|r| r["properties"]["target"].as_str().unwrap()).collect();
+    let mut sorted = targets.clone();
+    sorted.sort_unstable();
+    assert_eq!(targets, sorted);
+}
+
+#[test]
+fn sarif_writes_a_huge_finding_without_its_data() {
+    // One flow's finding lists 5,000 fields: over the per-result budget; the small one keeps its data.
+    let mut inv = consent_heavy(5000, 1);
+    push(&mut inv, "fields", json!({"id": "tiny", "name": "Tiny", "category": "contact.email", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "small", "from": "users", "to": "app", "fields": ["tiny"], "purpose": "login"}),
+    );
+    let (sarif, size) = sarif_of(&inv);
+    assert!(size < 200_000, "{size} bytes");
+    assert!(sarif_problems(&sarif).is_empty());
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let by_target = |t: &str| results.iter().find(|r| r["properties"]["target"] == t).unwrap();
+    assert!(by_target("s0")["properties"].get("data").is_none());
+    assert!(by_target("s0")["properties"]["dataOmitted"].as_str().unwrap().contains("--format json"));
+    assert!(by_target("s0")["message"]["text"].as_str().unwrap().chars().count() < 2_100);
+    assert_eq!(by_target("small")["properties"]["data"]["fields"], json!(["tiny"]));
+    assert!(
+        notes(&sarif).iter().any(|n| n.starts_with("2 results are written without their data")),
+        "{:?}",
+        notes(&sarif)
+    );
+}
+
+#[test]
+fn sarif_paths_are_relative_to_the_repository_root() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(repo.path()).unwrap();
+    git(&root, &["init", "-q"]);
+    std::fs::create_dir_all(root.join("privacy/数据")).unwrap();
+    std::fs::write(root.join("privacy/数据/inv.json"), serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
+    let uri = |cwd: &Path, args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("piflow")
+            .unwrap()
+            .current_dir(cwd)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .args(["check", "--format", "sarif", "--as-of", AS_OF])
+            .args(args)
+            .output()
+            .unwrap();
+        let sarif: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| json!({"stderr": String::from_utf8_lossy(&out.stderr)}));
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone()
+    };
+    // Run from a sub-directory: still relative to the git top level, percent-encoded.
+    assert_eq!(uri(&root.join("privacy"), &["数据/inv.json"]), "privacy/%E6%95%B0%E6%8D%AE/inv.json");
+    assert_eq!(uri(&root.join("privacy/数据"), &["./inv.json"]), "privacy/%E6%95%B0%E6%8D%AE/inv.json");
+    // --root names another base.
+    assert_eq!(uri(&root, &["privacy/数据/inv.json", "--root", "privacy"]), "%E6%95%B0%E6%8D%AE/inv.json");
+    // A missing --root is a usage error.
+    let (code, _, err) =
+        piflow(&["check", "tests/fixtures/report-basic", "--format", "sarif", "--root", "/no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--root") && err.contains("/no/such/dir"), "{err}");
+}

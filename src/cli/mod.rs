@@ -112,9 +112,26 @@ pub struct FindingsOutput {
     /// Colour: auto (only on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// SARIF: write file locations relative to this directory, the repository root code scanning
+    /// resolves them from (default: the git top level of the working directory, else the working
+    /// directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 impl FindingsOutput {
+    /// Where SARIF locations start from: `--root`, else the git top level, else the working
+    /// directory.
+    pub(crate) fn sarif_locate(&self) -> Result<report::sarif::Locate> {
+        let root = match &self.root {
+            Some(dir) => Some(std::fs::canonicalize(dir).map_err(|e| {
+                Error::msg(format!("--root {}: {e}; name the repository's root directory", display_path(dir)))
+            })?),
+            None => git_toplevel(),
+        };
+        Ok(report::sarif::Locate::new(root))
+    }
+
     /// Write the run's findings as asked (JSON and SARIF streamed, human text rendered whole) and say
     /// whether an unwaived finding reaches `--fail-on`.
     pub(crate) fn finish(&self, run: &Run, catalogue: &[&piflow::finding::Rule]) -> Result<Outcome> {
@@ -125,7 +142,10 @@ impl FindingsOutput {
                 let tty = output.is_none() && std::io::stdout().is_terminal();
                 emit(output, &report::human::render(run, &rules::rule, use_color(self.color, tty)))?
             }
-            Format::Sarif => emit_with(output, |w| report::sarif::write(run, catalogue, w))?,
+            Format::Sarif => {
+                let locate = self.sarif_locate()?;
+                emit_with(output, |w| report::sarif::write(run, catalogue, &locate, w))?
+            }
         }
         Ok(Outcome::findings_if(Summary::of(run.findings).fails(self.fail_on.severity())))
     }
@@ -168,6 +188,19 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// The top level of the git work tree holding the working directory, if git is installed and
+/// this is one; git is asked directly, never through a shell.
+fn git_toplevel() -> Option<PathBuf> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let line = String::from_utf8(out.stdout).ok()?;
+    let dir = line.strip_suffix('\n').unwrap_or(&line);
+    (out.status.success() && !dir.is_empty()).then(|| PathBuf::from(dir))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -242,7 +275,8 @@ fn check(args: &CheckArgs) -> Result<Outcome> {
         Err(failed) if args.out.format == Format::Sarif => {
             // The SARIF file is still written (code scanning shows the problems at their lines),
             // and the problems go to stderr for the log.
-            emit_with(args.out.output.as_deref(), |w| report::sarif::write_load_errors(&failed.errors.0, w))?;
+            let locate = args.out.sarif_locate()?;
+            emit_with(args.out.output.as_deref(), |w| report::sarif::write_load_errors(&failed.errors.0, &locate, w))?;
             return Err(Error::load(failed, Format::Human));
         }
         Err(failed) => return Err(Error::load(failed, args.out.format)),

@@ -97,6 +97,6 @@ fn notice_check(args: &NoticeCheckArgs) -> Result<Outcome> {
     let findings = piflow::notice::check::check(&graph, &notice, notice_file, as_of);
     let shown = format!("{} against {}", notice.path, display_path(&args.path));
     let run = Run { findings: &findings, sources: &sources, as_of, inventory: &shown };
-    let catalogue: Vec<_> = piflow::rules::notice::RULES.iter().collect();
+    let catalogue: Vec<_> = piflow::rules::catalogue().filter(|r| piflow::rules::notice::is_notice_rule(r)).collect();
     args.out.finish(&run, &catalogue)
 }

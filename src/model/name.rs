@@ -340,6 +340,49 @@ mod tests {
         assert_eq!(Name::existing("name-test-never-interned"), None);
     }
 
+    /// Names are interned into one process-wide table through per-thread caches: threads that
+    /// intern the same texts at once, in different orders, past the cache's bound and across the
+    /// table's blocks, must all get the same name for the same text and different names for
+    /// different texts, with numbers that are unique.
+    #[test]
+    fn threads_interning_at_once_agree_on_every_name() {
+        const THREADS: usize = 8;
+        // A prime, so every stride below visits each text once.
+        const TEXTS: usize = 20_011;
+        let texts: Vec<String> = (0..TEXTS).map(|i| format!("name-thread-{i}-{}", "x".repeat(i % 40))).collect();
+        let start = std::sync::Barrier::new(THREADS);
+        let per_thread: Vec<Vec<(usize, usize, &'static str)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let (texts, start) = (&texts, &start);
+                    scope.spawn(move || {
+                        start.wait();
+                        // Each thread walks the texts from its own offset and stride.
+                        let mut seen = vec![(0, 0, ""); TEXTS];
+                        for k in 0..TEXTS {
+                            let i = (k * (2 * t + 1) + t * 997) % TEXTS;
+                            let n = name(&texts[i]);
+                            seen[i] = (n.address(), n.number(), n.as_str());
+                        }
+                        seen
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        for (i, text) in texts.iter().enumerate() {
+            let first = per_thread[0][i];
+            assert_eq!(first.2, text);
+            for seen in &per_thread[1..] {
+                assert_eq!(seen[i], first, "{text}: threads disagree");
+            }
+        }
+        let mut numbers: Vec<usize> = per_thread[0].iter().map(|s| s.1).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(numbers.len(), TEXTS, "two texts share a number");
+    }
+
     #[test]
     fn order_and_hash_follow_the_text() {
         let (x, y) = (name("name-test-y"), name("name-test-x"));

@@ -7,8 +7,7 @@ pub mod generate;
 pub mod lexicon;
 pub mod text;
 
-// The `notice-*` catalogue entries live with the other rules, in `crate::rules::notice`.
-pub use crate::rules::notice::RULES;
+// The `notice-*` catalogue entries live with the other rules, in `crate::rules::catalogue`.
 
 /// Chinese and English names of the countries notices most often name as destinations; the
 /// generator prints them and the checker accepts them as naming a transfer's destination.

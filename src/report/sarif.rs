@@ -31,44 +31,35 @@ fn rule_descriptor(r: &Rule) -> Value {
     })
 }
 
-// The document as typed structs, streamed: a hundred thousand results held as JSON trees took
-// gigabytes. Fields are declared in alphabetical order, the order serde_json gives object keys,
-// so the bytes are those the trees gave.
+// The document as typed structs: at most MAX_RESULTS results, each rendered once. Fields are
+// declared in alphabetical order, the order serde_json gives object keys.
 
 #[derive(Serialize)]
-struct Document<'r, 'a> {
+struct Document {
     #[serde(rename = "$schema")]
     schema: &'static str,
-    runs: [SarifRun<'r, 'a>; 1],
+    runs: [SarifRun; 1],
     version: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifRun<'r, 'a> {
+struct SarifRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     invocations: Option<Value>,
     original_uri_base_ids: Value,
     properties: Value,
-    results: Results<'r, 'a>,
+    results: Results,
     tool: Value,
 }
 
-struct Results<'r, 'a> {
-    run: &'r Run<'a>,
-    rule_index: std::collections::HashMap<&'static str, usize>,
-    /// The findings written, by index, when not all fit (see [`MAX_RESULTS`]).
-    kept: Option<Vec<usize>>,
-    base: Option<std::path::PathBuf>,
-}
+/// The results, each rendered once (compact, one line) while the budget was filled, written in
+/// the usual order.
+struct Results(Vec<Box<serde_json::value::RawValue>>);
 
-impl Serialize for Results<'_, '_> {
+impl Serialize for Results {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let one = |f| result(self.run, f, self.rule_index.get(f.code).copied(), self.base.as_deref());
-        match &self.kept {
-            None => s.collect_seq(self.run.findings.iter().map(one)),
-            Some(kept) => s.collect_seq(kept.iter().map(|&i| one(&self.run.findings[i]))),
-        }
+        s.collect_seq(&self.0)
     }
 }
 
@@ -78,17 +69,96 @@ impl Serialize for Results<'_, '_> {
 /// is predictable, and says how many it left out.
 pub const MAX_RESULTS: usize = 5_000;
 
-/// The findings to write when there are more than [`MAX_RESULTS`]: unwaived before waived, errors
-/// before warnings before notes, in the usual order within each; written in the usual order.
-fn keep_most_severe(findings: &[Finding]) -> Option<Vec<usize>> {
-    if findings.len() <= MAX_RESULTS {
-        return None;
+/// GitHub rejects a SARIF upload over 10 MB gzip-compressed. piflow keeps the file itself, not
+/// only its compressed form, within that, so every way of uploading it (compressed or not) is
+/// accepted.
+pub const MAX_BYTES: usize = 10_000_000;
+
+/// A result rendered larger than this (a finding whose `data` lists thousands of fields) is
+/// written without its `data`, which `--format json` still gives; a longer message is cut at
+/// [`MAX_MESSAGE_CHARS`]. One such finding then costs a few hundred bytes, not megabytes.
+pub const MAX_RESULT_BYTES: usize = 32 * 1024;
+const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// Finding indexes in the order results are kept when not all fit: unwaived before waived,
+/// errors before warnings before notes, in the usual order within each. Bucketed, not sorted,
+/// so the cost stays linear in the findings.
+fn priority_order(findings: &[Finding]) -> impl Iterator<Item = usize> + '_ {
+    let rank = |f: &Finding| {
+        let severity = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        };
+        usize::from(f.waived) * 3 + severity
+    };
+    (0..6).flat_map(move |bucket| (0..findings.len()).filter(move |&i| rank(&findings[i]) == bucket))
+}
+
+/// What [`select`] kept, and what it had to leave out or shorten.
+struct Selection {
+    results: Results,
+    /// Findings not written, and whether the size budget (not only the count) left them out.
+    left_out: usize,
+    by_size: bool,
+    /// Results written without their `data` (over [`MAX_RESULT_BYTES`]).
+    shortened: usize,
+}
+
+/// The results to write: the most severe first while at most [`MAX_RESULTS`] fit in `budget`
+/// bytes, each rendered once, then put back in the usual order.
+fn select(run: &Run, rules: &[&Rule], locate: &Locate, budget: usize) -> Selection {
+    let rule_index: std::collections::HashMap<&str, usize> =
+        rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let (mut kept, mut used, mut shortened, mut by_size) = (Vec::new(), 0usize, 0usize, false);
+    for i in priority_order(run.findings) {
+        if kept.len() == MAX_RESULTS {
+            break;
+        }
+        let f = &run.findings[i];
+        let index = rule_index.get(f.code).copied();
+        let mut text = serde_json::to_string(&result(run, f, index, locate, false)).unwrap_or_default();
+        if text.len() > MAX_RESULT_BYTES {
+            text = serde_json::to_string(&result(run, f, index, locate, true)).unwrap_or_default();
+            shortened += 1;
+        }
+        // The comma and line break between results.
+        if used + text.len() + 2 > budget {
+            by_size = true;
+            break;
+        }
+        used += text.len() + 2;
+        if let Ok(raw) = serde_json::value::RawValue::from_string(text) {
+            kept.push((i, raw));
+        }
     }
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by_key(|&i| (findings[i].waived, std::cmp::Reverse(findings[i].severity), i));
-    order.truncate(MAX_RESULTS);
-    order.sort_unstable();
-    Some(order)
+    kept.sort_unstable_by_key(|&(i, _)| i);
+    let left_out = run.findings.len() - kept.len();
+    Selection { results: Results(kept.into_iter().map(|(_, r)| r).collect()), left_out, by_size, shortened }
+}
+
+/// Where artifact URIs start from: the repository root the user named (`--root`, else the git
+/// top level, else the working directory) and the working directory that relative display paths
+/// are relative to.
+pub struct Locate {
+    pub root: Option<std::path::PathBuf>,
+    pub cwd: Option<std::path::PathBuf>,
+}
+
+impl Locate {
+    /// Relative to `root`, resolving relative paths against the working directory.
+    pub fn new(root: Option<std::path::PathBuf>) -> Locate {
+        let cwd = std::env::current_dir().ok();
+        Locate { root: root.or_else(|| cwd.clone()), cwd }
+    }
+
+    fn uri(&self, file: &str) -> String {
+        let path = std::path::Path::new(file);
+        match (&self.cwd, path.is_absolute()) {
+            (Some(cwd), false) => artifact_uri(&cwd.join(path).to_string_lossy(), self.root.as_deref()),
+            _ => artifact_uri(file, self.root.as_deref()),
+        }
+    }
 }
 
 /// Characters percent-encoded in a path segment of an artifact URI (RFC 3986: everything but
@@ -110,12 +180,22 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'|')
     .add(b'}');
 
-/// A file's display path as an artifact URI relative to `base` (the working directory: the
-/// repository root in CI): never absolute, `..` segments for a file outside it, each segment
-/// percent-encoded (spaces, non-ASCII) so code scanning resolves it.
+/// A file's path as an artifact URI relative to `base` (the repository root): never absolute,
+/// `..` segments for a file outside it, each segment percent-encoded (spaces, non-ASCII) so code
+/// scanning resolves it. `.` and `..` inside the path are resolved first, by the text alone.
 pub fn artifact_uri(file: &str, base: Option<&std::path::Path>) -> String {
     use std::path::{Component, Path, PathBuf};
-    let path = Path::new(file);
+    let mut lexical = PathBuf::new();
+    for c in Path::new(file).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(lexical.components().next_back(), Some(Component::Normal(_))) => {
+                lexical.pop();
+            }
+            other => lexical.push(other.as_os_str()),
+        }
+    }
+    let path = lexical.as_path();
     let relative: PathBuf = match base {
         Some(base) if path.is_absolute() => {
             let (a, b): (Vec<_>, Vec<_>) = (path.components().collect(), base.components().collect());
@@ -199,7 +279,10 @@ struct Fingerprints {
 
 #[derive(Serialize)]
 struct Properties<'a> {
-    data: &'a crate::finding::Data,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a crate::finding::Data>,
+    #[serde(rename = "dataOmitted", skip_serializing_if = "Option::is_none")]
+    data_omitted: Option<&'static str>,
     regime: Option<crate::model::Regime>,
     target: &'a str,
 }
@@ -210,7 +293,15 @@ struct Suppression<'a> {
     kind: &'static str,
 }
 
-fn result<'a>(run: &Run, f: &'a Finding, rule_index: Option<usize>, base: Option<&std::path::Path>) -> SarifResult<'a> {
+/// One finding as a result; `shortened` leaves out its `data` and cuts a long message (see
+/// [`MAX_RESULT_BYTES`]).
+fn result<'a>(
+    run: &Run,
+    f: &'a Finding,
+    rule_index: Option<usize>,
+    locate: &Locate,
+    shortened: bool,
+) -> SarifResult<'a> {
     let (file, line) = location(run.sources, f.location)
         .or_else(|| run.sources.files.first().map(|s| (s.path.clone(), 1)))
         .unwrap_or_else(|| (run.inventory.to_owned(), 1));
@@ -223,45 +314,67 @@ fn result<'a>(run: &Run, f: &'a Finding, rule_index: Option<usize>, base: Option
         locations: [Location {
             logical_locations: [Logical { kind: "object", name: &f.target }],
             physical_location: Physical {
-                artifact_location: Artifact { uri: artifact_uri(&file, base), uri_base_id: "%SRCROOT%" },
+                artifact_location: Artifact { uri: locate.uri(&file), uri_base_id: "%SRCROOT%" },
                 region: Region { start_line: line.max(1) },
             },
         }],
-        message: Text { text: format!("{} [{}]", f.message, f.citation) },
+        message: Text { text: message(&f.message, f.citation, shortened) },
         partial_fingerprints: Fingerprints { target: format!("{}:{}", f.code, f.target) },
-        properties: Properties { data: &f.data, regime: f.regime, target: &f.target },
+        properties: Properties {
+            data: (!shortened).then_some(&f.data),
+            data_omitted: shortened.then_some("too large for code scanning: `piflow check --format json` gives it"),
+            regime: f.regime,
+            target: &f.target,
+        },
         rule_id: f.code,
         rule_index,
         suppressions,
     }
 }
 
-/// The SARIF document, streamed into `w`.
-pub fn write(run: &Run, rules: &[&Rule], mut w: impl std::io::Write) -> std::io::Result<()> {
-    let rule_index = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
-    let kept = keep_most_severe(run.findings);
-    let invocations = kept.as_ref().map(|k| {
-        let left = run.findings.len() - k.len();
-        json!([{
-            "executionSuccessful": true,
-            "toolExecutionNotifications": [{
-                "level": "warning",
-                "message": {"text": format!(
-                    "{left} of {} findings are not in this file: GitHub code scanning keeps at most {MAX_RESULTS} results \
-                     of a run, so piflow kept the most severe; `piflow check --format json` lists them all",
-                    run.findings.len()
-                )},
-            }],
-        }])
-    });
-    let base = std::env::current_dir().ok();
-    let document = Document {
+fn message(text: &str, citation: &str, shortened: bool) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) if shortened => format!("{}… [{citation}]", &text[..cut]),
+        _ => format!("{text} [{citation}]"),
+    }
+}
+
+/// The run's notifications: what was left out or shortened, so a reviewer knows the file is not
+/// the whole report and where the rest is.
+fn notifications(total: usize, left_out: usize, by_size: bool, shortened: usize) -> Option<Value> {
+    let mut notes = Vec::new();
+    if left_out > 0 {
+        let limit = if by_size {
+            format!(
+                "GitHub code scanning accepts at most {MAX_RESULTS} results and {} MB per file",
+                MAX_BYTES / 1_000_000
+            )
+        } else {
+            format!("GitHub code scanning keeps at most {MAX_RESULTS} results of a run")
+        };
+        notes.push(json!({"level": "warning", "message": {"text": format!(
+            "{left_out} of {total} findings are not in this file: {limit}, so piflow kept the most severe; \
+             `piflow check --format json` lists them all"
+        )}}));
+    }
+    if shortened > 0 {
+        notes.push(json!({"level": "note", "message": {"text": format!(
+            "{shortened} results are written without their data (each over {} KiB); \
+             `piflow check --format json` gives it", MAX_RESULT_BYTES / 1024
+        )}}));
+    }
+    (!notes.is_empty()).then(|| json!([{"executionSuccessful": true, "toolExecutionNotifications": notes}]))
+}
+
+/// The SARIF document, written into `w`, with artifact URIs from `locate`.
+pub fn write(run: &Run, rules: &[&Rule], locate: &Locate, mut w: impl std::io::Write) -> std::io::Result<()> {
+    let document = |results: Results, invocations: Option<Value>| Document {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [SarifRun {
             invocations,
-            original_uri_base_ids: json!({"%SRCROOT%": {"description": {"text": "The directory piflow was run in (the repository root in CI)."}}}),
+            original_uri_base_ids: json!({"%SRCROOT%": {"description": {"text": "The repository root: `--root`, else the git top level of the directory piflow was run in, else that directory."}}}),
             properties: json!({"as_of": run.as_of.to_string()}),
-            results: Results { run, rule_index, kept, base },
+            results,
             tool: json!({"driver": {
                 "name": "piflow",
                 "version": env!("CARGO_PKG_VERSION"),
@@ -271,18 +384,31 @@ pub fn write(run: &Run, rules: &[&Rule], mut w: impl std::io::Write) -> std::io:
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut w, &document)?;
+    // The document around the results, with the longest notifications it may carry, is what the
+    // results' budget leaves room for.
+    let frame = serde_json::to_vec_pretty(&document(
+        Results(Vec::new()),
+        notifications(usize::MAX, usize::MAX, true, usize::MAX),
+    ))
+    .map_or(0, |v| v.len());
+    let chosen = select(run, rules, locate, MAX_BYTES.saturating_sub(frame + 1024));
+    let invocations = notifications(run.findings.len(), chosen.left_out, chosen.by_size, chosen.shortened);
+    serde_json::to_writer_pretty(&mut w, &document(chosen.results, invocations))?;
     w.write_all(b"\n")
 }
 
+/// [`write`] into a string, URIs relative to the working directory.
 pub fn render(run: &Run, rules: &[&Rule]) -> String {
-    super::written(|w| write(run, rules, w))
+    super::written(|w| write(run, rules, &Locate::new(None), w))
 }
 
 /// SARIF for an inventory that could not be loaded: each load problem a result at its file and
 /// line, so code scanning shows what to fix instead of the upload step failing on a missing file.
-pub fn write_load_errors(errors: &[crate::load::LoadError], mut w: impl std::io::Write) -> std::io::Result<()> {
-    let base = std::env::current_dir().ok();
+pub fn write_load_errors(
+    errors: &[crate::load::LoadError],
+    locate: &Locate,
+    mut w: impl std::io::Write,
+) -> std::io::Result<()> {
     let mut codes: Vec<&'static str> = errors.iter().map(|e| e.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
@@ -314,7 +440,7 @@ pub fn write_load_errors(errors: &[crate::load::LoadError], mut w: impl std::io:
             });
             if let Some(file) = &e.file {
                 r["locations"] = json!([{"physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(file, base.as_deref()), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": locate.uri(file), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": e.line.max(1), "startColumn": e.column.max(1)},
                 }}]);
             }

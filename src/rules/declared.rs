@@ -6,64 +6,14 @@
 //! `packages` and `hosts` extend the database (a vendor the database lacks is still recognised).
 
 use super::Context;
-use crate::finding::{Finding, Rule, Severity};
+pub use super::catalogue::declared::*;
+use crate::finding::Finding;
 use crate::graph::FlowGraph;
 use crate::model::{Inventory, Sdk};
 use crate::scan::db::{host_matches, normalize};
 use crate::scan::{Database, Evidence, HostUse, MarkerKind, PackageUse, Place, Signature};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-
-const fn rule(
-    code: &'static str,
-    severity: Severity,
-    title: &'static str,
-    citation: &'static str,
-    law: &'static str,
-    fix: &'static str,
-) -> Rule {
-    Rule { code, severity, regime: None, title, citation, law, fix }
-}
-
-const TRANSPARENCY: &str = "The handler must tell individuals about every recipient of their data and \
-     obtain the consent each transfer needs; an SDK or host the inventory does not know is a flow \
-     nobody assessed. The MIIT requires apps to list every embedded third-party SDK with its \
-     purpose and the data it collects.";
-
-pub const UNDECLARED_SDK: Rule = rule(
-    "decl-undeclared-sdk",
-    Severity::Error,
-    "A manifest or lockfile names a third-party SDK the inventory does not declare",
-    "PIPL Art. 17, 23; GB/T 35273-2020 §9.7; MIIT 2021 No. 164 (SDK list); GDPR Art. 13(1)(e), 30(1)(d)",
-    TRANSPARENCY,
-    "Declare the SDK in the inventory (`sdks`, with its vendor in `parties`, the fields it collects \
-     and the purpose) — `piflow scan --suggest` prints entries ready to paste — or remove the \
-     dependency. If the inventory already has it under another id, add the coordinate to its `packages`.",
-);
-
-pub const UNDECLARED_HOST: Rule = rule(
-    "decl-undeclared-host",
-    Severity::Error,
-    "Traffic goes to a host no sdk or party of the inventory declares",
-    "PIPL Art. 17, 23, 38; GDPR Art. 13(1)(e), 30(1)(d), 44",
-    TRANSPARENCY,
-    "Add the host to the `hosts` of the party or sdk that receives the data (`*.example.com` covers \
-     the domain and its subdomains), declaring that recipient first if it is new; or stop the \
-     request. Hosts of the site itself are first party: pass `--first-party DOMAIN` to `piflow scan`.",
-);
-
-pub const UNOBSERVED_SDK: Rule = rule(
-    "decl-unobserved-sdk",
-    Severity::Note,
-    "A declared sdk was not found by the scan",
-    "PIPL Art. 7 (openness); GDPR Art. 5(1)(d) (accuracy), 30",
-    "Records of processing must be accurate: an sdk that is no longer shipped should leave the \
-     inventory and the privacy notice's SDK list, or the scan missed the file that brings it in.",
-    "Remove the sdk if the app no longer ships it; else give it the `packages` (e.g. \
-     `maven:group:artifact`, `npm:name`) or `hosts` that reveal it, and scan the tree that holds it.",
-);
-
-pub const RULES: &[Rule] = &[UNDECLARED_HOST, UNDECLARED_SDK, UNOBSERVED_SDK];
 
 /// What the inventory declares, with the database SDKs each sdk stands for.
 pub struct Declared<'a> {

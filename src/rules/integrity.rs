@@ -1,89 +1,10 @@
 //! Integrity: is the map itself complete and consistent? These rules hold under every regime.
 
+pub use super::catalogue::integrity::*;
 use super::{Context, edge_finding, edge_label, field_ids, list, valid};
-use crate::finding::{Finding, Rule, Severity};
+use crate::finding::Finding;
 use crate::graph::{FlowGraph, Node};
 use petgraph::Direction;
-
-const fn rule(
-    code: &'static str,
-    severity: Severity,
-    title: &'static str,
-    citation: &'static str,
-    law: &'static str,
-    fix: &'static str,
-) -> Rule {
-    Rule { code, severity, regime: None, title, citation, law, fix }
-}
-
-pub const FIELD_FROM_NOWHERE: Rule = rule(
-    "inv-field-from-nowhere",
-    Severity::Error,
-    "A flow carries a field out of a system or party that nothing brings it to",
-    "PIPL Art. 51, 55; GDPR Art. 30",
-    "A record of processing must show where data comes from. Data that leaves a system without \
-     ever arriving there means the map is missing a collection or an internal flow, so every \
-     conclusion drawn from the map about that field is unreliable.",
-    "Add the flow that brings the field to the source (for example the collection from the subjects \
-     who provide it), or, for data a party holds on its own, name the `subjects` on the flow out of it.",
-);
-pub const UNUSED_FIELD: Rule = rule(
-    "inv-unused-field",
-    Severity::Warning,
-    "A field is in no flow and no sdk",
-    "PIPL Art. 6 (minimisation); GDPR Art. 5(1)(c)",
-    "Data that is declared but never flows is either not collected (remove it) or collected \
-     somewhere the map does not show (add the flow). Either way the inventory is wrong.",
-    "Add the flows that carry the field, or delete the field.",
-);
-pub const ISOLATED_NODE: Rule = rule(
-    "inv-isolated-node",
-    Severity::Warning,
-    "A system or party is in no flow and no sdk",
-    "PIPL Art. 51; GDPR Art. 30",
-    "A system or recipient that receives and sends nothing is either obsolete or its flows are \
-     missing from the map.",
-    "Add its flows, or remove it from the inventory.",
-);
-pub const NO_RETENTION: Rule = rule(
-    "inv-no-retention",
-    Severity::Warning,
-    "A field is kept with no stated retention",
-    "PIPL Art. 19; GDPR Art. 5(1)(e), 30(1)(f)",
-    "Personal information may be kept only as long as the purpose needs (PIPL Art. 19), and the \
-     record of processing states the envisaged time limits for erasure (GDPR Art. 30(1)(f)).",
-    "State `retention` on the field, or on each purpose it flows for (free text or ISO 8601, e.g. P3Y).",
-);
-pub const MECHANISM_EXPIRED: Rule = rule(
-    "inv-mechanism-expired",
-    Severity::Warning,
-    "A cross-border mechanism is past its `valid_until`",
-    "PIPL Art. 38; CAC Provisions 2024 Art. 9; GDPR Art. 46",
-    "An expired security assessment, standard contract or SCC no longer legitimises a transfer; \
-     piflow then treats it as absent.",
-    "Renew the mechanism and update `valid_until`, or stop the flows that rely on it.",
-);
-pub const WAIVER_EXPIRED: Rule = rule(
-    "inv-waiver-expired",
-    Severity::Warning,
-    "A waiver is past its `until` date",
-    "piflow waivers",
-    "A waiver records an accepted risk for a limited time. Once it expires the finding it hid is \
-     reported again, so the planned fix is not forgotten.",
-    "Fix the finding and delete the waiver, or renew it with a new `until` and reason.",
-);
-pub const CONSENT_UNUSED: Rule = rule(
-    "inv-consent-unused",
-    Severity::Note,
-    "A consent is referenced by no flow, purpose or sdk",
-    "PIPL Art. 14; GDPR Art. 7",
-    "A consent that no processing relies on is either stale or meant to cover flows that do not \
-     list it, in which case those flows are judged without it.",
-    "Reference the consent from the purposes, flows or sdks it covers, or delete it.",
-);
-
-pub const RULES: &[Rule] =
-    &[FIELD_FROM_NOWHERE, UNUSED_FIELD, ISOLATED_NODE, NO_RETENTION, MECHANISM_EXPIRED, WAIVER_EXPIRED, CONSENT_UNUSED];
 
 pub fn check(g: &FlowGraph, ctx: &Context, out: &mut Vec<Finding>) {
     field_from_nowhere(g, out);

@@ -7,29 +7,28 @@ use super::{HostUse, PersonalData, personal};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Second-level labels under which registrations happen one level lower (`example.com.cn`).
-const SECOND_LEVEL: &[&str] = &["com", "net", "org", "gov", "edu", "co", "ac"];
-
-/// The registrable domain of a host (an approximation of the public suffix list that is right for
-/// `x.example.com` and `x.example.com.cn`).
+/// The registrable domain of a host by the Public Suffix List, private suffixes included: the
+/// tenants of `*.github.io` or `*.azurewebsites.net` are different sites, and `x.example.com.cn`
+/// belongs to `example.com.cn`. A host with no known suffix (an intranet name, an IP address)
+/// stands for itself.
 fn registrable(host: &str) -> String {
-    let labels: Vec<&str> = host.split('.').collect();
-    let n = labels.len();
-    let keep = if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVEL.contains(&labels[n - 2]) { 3 } else { 2 };
-    labels[n.saturating_sub(keep)..].join(".")
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match psl::domain_str(&host) {
+        Some(domain) => domain.to_owned(),
+        None => host,
+    }
 }
 
-/// Host of a URL, lower case, without port or credentials.
+/// Host of a URL, lower case (IDNA names as punycode), without port or credentials; `None` for
+/// what is not an absolute URL with a host.
 fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit('@').next()?;
-    let host = if authority.starts_with('[') {
-        authority.split(']').next()?.trim_start_matches('[')
-    } else {
-        authority.split(':').next()?
+    let parsed = url::Url::parse(url).ok()?;
+    let host = match parsed.host()? {
+        url::Host::Domain(d) => d.to_owned(),
+        url::Host::Ipv4(ip) => ip.to_string(),
+        url::Host::Ipv6(ip) => ip.to_string(),
     };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    (!host.is_empty()).then_some(host)
 }
 
 /// Percent-decoding of a query component (`+` is a space in forms).
@@ -194,6 +193,13 @@ mod tests {
         assert_eq!(host_of("https://u:p@API.Example.com:8443/x?y").as_deref(), Some("api.example.com"));
         assert_eq!(registrable("a.b.example.com.cn"), "example.com.cn");
         assert_eq!(registrable("alog.umeng.com"), "umeng.com");
+        // Private suffixes: two GitHub Pages sites are two sites, not one first party.
+        assert_eq!(registrable("alice.github.io"), "alice.github.io");
+        assert_ne!(registrable("alice.github.io"), registrable("mallory.github.io"));
+        assert_eq!(registrable("www.example.co.uk"), "example.co.uk");
+        assert_eq!(registrable("localhost"), "localhost");
+        assert_eq!(host_of("https://[::1]:8080/x").as_deref(), Some("::1"));
+        assert_eq!(host_of("not a url"), None);
         assert_eq!(decode("a%40b.cn+x"), "a@b.cn x");
     }
 }

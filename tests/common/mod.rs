@@ -1,5 +1,5 @@
-//! Helpers for integration tests: build inventories as JSON values, run the real `piflow` binary
-//! on them, and read its JSON output.
+//! Helpers for integration tests: build inventories as JSON values, check them in-process (rule
+//! tests) or run the real `piflow` binary on them (CLI behaviour), and read the JSON output.
 #![allow(dead_code)]
 
 use assert_cmd::Command;
@@ -35,17 +35,58 @@ pub fn get<'a>(inv: &'a mut Value, key: &str, id: &str) -> &'a mut Value {
     inv[key].as_array_mut().expect("array").iter_mut().find(|v| v["id"] == id).expect("entity exists")
 }
 
-/// Run `piflow check --format json --as-of 2026-06-01 ARGS` (ARGS may give another `--as-of`) on the inventory; returns the exit
-/// code and the parsed JSON report.
+/// The day every rule test judges on, unless it passes its own `--as-of`.
+pub const AS_OF: &str = "2026-06-01";
+
+/// Check the inventory in-process (`load` + `rules::check`, rendered by `report::json`) as
+/// `piflow check --format json --as-of 2026-06-01 ARGS` would; returns the exit code the binary
+/// would give and the parsed JSON report. ARGS may be `--as-of`, `--regime`, `--adequate`,
+/// `--fail-on`. An inventory that does not load goes through the real binary, so the test sees
+/// its load-error output. `in_process_check_matches_the_binary` (tests/output.rs) holds the two
+/// paths to the same report.
 pub fn check(inv: &Value, args: &[&str]) -> (i32, Value) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("inv.json");
-    std::fs::write(&path, serde_json::to_string_pretty(inv).expect("json")).expect("write");
-    check_path(&path, args)
+    use piflow::finding::{Severity, Summary};
+    use piflow::rules::Context;
+    let text = serde_json::to_string_pretty(inv).expect("json");
+    let opts = piflow::load::LoadOptions { rule_codes: piflow::rules::codes(), release_text: true };
+    let Ok(loaded) = piflow::load::load_str("inv.json", &text, &opts) else {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inv.json");
+        std::fs::write(&path, text).expect("write");
+        return check_path(&path, args);
+    };
+    let mut ctx = Context { as_of: AS_OF.parse().expect("date"), adequate: None, only: None };
+    let mut fail_on = Severity::Error;
+    let mut rest = args.iter();
+    while let Some(&flag) = rest.next() {
+        let value = *rest.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag {
+            "--as-of" => ctx.as_of = value.parse().expect("--as-of date"),
+            "--regime" => ctx.only = Some(piflow::model::Regime::parse(value).expect("regime")),
+            "--adequate" => ctx.adequate = Some(value.split(',').map(|c| c.trim().to_ascii_uppercase()).collect()),
+            "--fail-on" => {
+                fail_on = match value {
+                    "error" => Severity::Error,
+                    "warning" => Severity::Warning,
+                    "note" => Severity::Note,
+                    other => panic!("--fail-on {other}"),
+                }
+            }
+            other => panic!("in-process check does not know {other}: use check_path for CLI options"),
+        }
+    }
+    let graph = piflow::graph::FlowGraph::build(&loaded.inventory);
+    let findings = piflow::rules::check(&graph, &ctx);
+    let run =
+        piflow::report::Run { findings: &findings, sources: &loaded.sources, as_of: ctx.as_of, inventory: "inv.json" };
+    let report: Value = serde_json::from_str(&piflow::report::json::render(&run)).expect("report is JSON");
+    (i32::from(Summary::of(&findings).fails(fail_on)), report)
 }
 
+/// Run the real `piflow check --format json --as-of 2026-06-01 ARGS` on the file at `path`
+/// (ARGS may give another `--as-of`); returns the exit code and the parsed JSON report.
 pub fn check_path(path: &Path, args: &[&str]) -> (i32, Value) {
-    let as_of: &[&str] = if args.contains(&"--as-of") { &[] } else { &["--as-of", "2026-06-01"] };
+    let as_of: &[&str] = if args.contains(&"--as-of") { &[] } else { &["--as-of", AS_OF] };
     let out = Command::cargo_bin("piflow")
         .expect("binary")
         .arg("check")
@@ -111,4 +152,12 @@ pub fn git(repo: &Path, args: &[&str]) {
         .output()
         .expect("run git");
     assert!(s.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&s.stderr));
+}
+
+/// Targets of unwaived findings with this code, asserting there is at least one: the way a test
+/// says "this rule fires here" (tests/catalogue.rs holds every code to such a test).
+pub fn fires(report: &Value, code: &str) -> Vec<String> {
+    let t = targets(report, code);
+    assert!(!t.is_empty(), "{code} did not fire: {report:#}");
+    t
 }
