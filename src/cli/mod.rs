@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 mod error;
 mod fides;
+mod map;
 // `report` is taken by `piflow::report`; the file keeps the name of the commands it holds.
 mod notice;
 #[path = "report.rs"]
@@ -66,6 +67,8 @@ pub enum Command {
     Diagram(reports::DiagramArgs),
     /// Follow one field from collection to every final destination.
     Trace(reports::TraceArgs),
+    /// Write the interactive data map: one offline HTML page to click, search and filter.
+    Map(map::MapArgs),
     #[command(flatten)]
     Scan(scan::Commands),
     #[command(flatten)]
@@ -376,6 +379,7 @@ fn run_command(cli: &Cli) -> Result<Outcome> {
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),
+        Command::Map(args) => map::run(args),
         Command::Scan(cmd) => scan::run(cmd),
         Command::Notice(cmd) => notice::run(cmd),
         Command::Tools(cmd) => tools::run(cmd),

@@ -211,14 +211,14 @@ pub(crate) fn refuse_over_inputs(inputs: &[&Path], out: Option<&Path>, force_ins
 
 /// [`load`] for a command that writes to `out`: an output inside the inventory is refused
 /// first (unless forced), before any work is done.
-fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
+pub(crate) fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
     if let Some(out) = out {
         refuse_inside(path, out, force_inside)?;
     }
     super::load(path)
 }
 
-fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
+pub(crate) fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
     let ctx = Context {
         as_of,
         adequate: adequate.map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),

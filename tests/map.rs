@@ -1,0 +1,253 @@
+//! `piflow map` through the real binary: one self-contained offline page, the same bytes on
+//! every run, hostile names kept as text, and (where Chromium is installed) a page whose script
+//! runs without an error, loads nothing, and finds a node by a scripted search.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const AS_OF: &str = "2026-11-23";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn piflow(args: &[&str], path_env: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_piflow"));
+    cmd.current_dir(root()).args(args);
+    if let Some(p) = path_env {
+        cmd.env("PATH", p);
+    }
+    cmd.output().expect("run piflow")
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// The map of `inventory` with `layout`, as text.
+fn map(inventory: &str, layout: &str, dir: &Path) -> (PathBuf, String) {
+    let out = dir.join(format!("{}-{layout}.html", inventory.replace('/', "_")));
+    let run = piflow(
+        &["map", inventory, "--as-of", AS_OF, "--layout", layout, "-o", out.to_str().expect("utf-8 path")],
+        None,
+    );
+    assert!(run.status.success(), "map {inventory} {layout}: {}", String::from_utf8_lossy(&run.stderr));
+    let html = std::fs::read_to_string(&out).expect("read the map");
+    (out, html)
+}
+
+fn layouts() -> Vec<&'static str> {
+    if have("dot") {
+        vec!["builtin", "graphviz"]
+    } else {
+        eprintln!("Graphviz `dot` is not installed: only the built-in layout is tested");
+        vec!["builtin"]
+    }
+}
+
+/// The page's data (the JSON script element), parsed.
+fn data(html: &str) -> serde_json::Value {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("script#map-data").unwrap();
+    let script = doc.select(&sel).next().expect("the data element");
+    serde_json::from_str(&script.text().collect::<String>()).expect("the data is JSON")
+}
+
+/// Everything that would make the page reach outside itself or run what it should not.
+fn assert_self_contained(html: &str, what: &str) {
+    let doc = scraper::Html::parse_document(html);
+    let all = scraper::Selector::parse("*").unwrap();
+    let mut scripts = 0;
+    for e in doc.select(&all) {
+        let name = e.value().name().to_ascii_lowercase();
+        assert!(
+            !matches!(name.as_str(), "img" | "iframe" | "link" | "object" | "embed" | "foreignobject" | "a" | "base"),
+            "{what}: <{name}> element"
+        );
+        if name == "script" {
+            scripts += 1;
+            assert!(e.value().attr("src").is_none(), "{what}: external script");
+        }
+        for (a, v) in e.value().attrs() {
+            let a = a.to_ascii_lowercase();
+            assert!(!a.starts_with("on"), "{what}: event attribute {a} on <{name}>");
+            assert!(!matches!(a.as_str(), "src" | "href" | "xlink:href" | "action"), "{what}: {a}={v} on <{name}>");
+            assert!(!v.to_ascii_lowercase().contains("javascript:"), "{what}: {a}={v}");
+        }
+    }
+    assert_eq!(scripts, 2, "{what}: the data and the page's own script, nothing else");
+    assert!(!html.contains("http://") || !html.contains("src=\"http"), "{what}: a remote resource");
+    assert!(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"), "{what}: no CSP");
+    for style in ["@import", "url(http", "url(//"] {
+        assert!(!html.contains(style), "{what}: {style}");
+    }
+}
+
+#[test]
+fn map_is_one_self_contained_page_with_every_node_and_flow() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for layout in layouts() {
+        let (_, html) = map("tests/fixtures/report-basic", layout, dir.path());
+        assert_self_contained(&html, layout);
+        let d = data(&html);
+        assert_eq!(d["layout"], layout);
+        // 7 flows and one SDK in one host system: 8 edges of the graph.
+        assert_eq!(d["flows"].as_array().unwrap().len(), 8, "{layout}");
+        let nodes = d["nodes"].as_array().unwrap();
+        let members: usize = nodes.iter().map(|n| n["members"].as_array().unwrap().len()).sum();
+        assert_eq!(members, 2 + 2 + 4, "every subject, system and party, {layout}");
+        // Each drawn node and edge is an element of the drawing the script can find.
+        let doc = scraper::Html::parse_document(&html);
+        for item in nodes.iter().chain(d["edges"].as_array().unwrap()) {
+            let id = item["svg"].as_str().unwrap();
+            let sel = scraper::Selector::parse(&format!("svg #{id}")).unwrap();
+            assert_eq!(doc.select(&sel).count(), 1, "{layout}: no element {id} in the drawing");
+        }
+        // Findings travel with their flows: the SDK's flow carries pipl-23-provide.
+        let sdk = d["flows"].as_array().unwrap().iter().find(|f| f["id"] == "umeng-sdk").expect("sdk flow");
+        let codes: Vec<&str> = sdk["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| d["findings"][i.as_u64().unwrap() as usize]["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"pipl-23-provide"), "{codes:?}");
+        assert_eq!(sdk["bases"]["PIPL"], "consent");
+        // Graphviz's own titles are the generated ids: the page shows names instead.
+        assert!(!html.contains("<title>y2</title>") && !html.contains("<title>s0&#45;&gt;y2</title>"), "{layout}");
+        assert!(html.contains("<title>Acme app\n"), "{layout}: the node's tooltip names it");
+    }
+}
+
+#[test]
+fn map_bytes_are_deterministic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for layout in layouts() {
+        let (_, a) = map("inventory/kunjicloud", layout, dir.path());
+        let b = {
+            let out = piflow(&["map", "inventory/kunjicloud", "--as-of", AS_OF, "--layout", layout], None);
+            assert!(out.status.success());
+            String::from_utf8(out.stdout).expect("utf-8")
+        };
+        assert_eq!(a, b, "{layout}: two runs differ");
+    }
+}
+
+#[test]
+fn hostile_names_stay_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for layout in layouts() {
+        let (_, html) = map("tests/fixtures/injection", layout, dir.path());
+        assert_self_contained(&html, layout);
+        for raw in [
+            "<script>alert(",
+            "<img src=x",
+            "</td></tr>",
+            "<<b>html-like</b>>",
+            "\u{1b}",
+            "\u{2028}",
+            "\u{2029}",
+            "<!--",
+            "]]> <![CDATA[",
+        ] {
+            assert!(!html.contains(raw), "{layout}: raw payload {raw:?} in the page");
+        }
+        // The names read back exactly from the data, so the panels show them as written.
+        let d = data(&html);
+        let names: Vec<String> = d["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|n| n["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()))
+            .collect();
+        assert!(names.iter().any(|n| n == "<img src=x onerror=alert(2)> \u{202e}flipped\u{202c} \u{2067}rtl\u{2069}"), "{names:?}");
+        assert!(names.iter().any(|n| n == "\"]; evil -> pwn [label=\"x"), "{names:?}");
+        assert_eq!(d["org"], "<script>alert(\"org\")</script> \u{1b}[2J\u{1b}[31mCorp\u{1b}[0m");
+    }
+}
+
+#[test]
+fn map_refuses_to_write_into_the_inventory_and_needs_dot_only_when_asked() {
+    let inv = root().join("tests/fixtures/report-basic");
+    let target = inv.join("map.html");
+    let run = piflow(&["map", inv.to_str().unwrap(), "-o", target.to_str().unwrap()], None);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--force-inside"));
+    assert!(!target.exists());
+    let empty = tempfile::tempdir().expect("tempdir");
+    let run = piflow(&["map", "tests/fixtures/report-basic", "--layout", "graphviz"], Some(empty.path()));
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--layout builtin"));
+    // auto falls back to the built-in layout.
+    let run = piflow(&["map", "tests/fixtures/report-basic", "--as-of", AS_OF], Some(empty.path()));
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(data(&String::from_utf8(run.stdout).unwrap())["layout"], "builtin");
+}
+
+/// The DOM Chromium has after running the page's script, opened at `fragment`.
+fn chromium_dom(page: &Path, fragment: &str) -> String {
+    let profile = tempfile::tempdir().expect("profile");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            // Anything the page tried to fetch from a host would fail to resolve.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--virtual-time-budget=3000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}#{fragment}", page.display()))
+        .stderr(Stdio::null())
+        .output()
+        .expect("chromium");
+    assert!(out.status.success(), "chromium failed");
+    String::from_utf8(out.stdout).expect("utf-8 DOM")
+}
+
+#[test]
+fn map_runs_in_chromium_offline_and_finds_by_search() {
+    if !have("chromium") {
+        eprintln!("skipped map_runs_in_chromium_offline_and_finds_by_search: chromium is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for layout in layouts() {
+        let (page, _) = map("tests/fixtures/report-basic", layout, dir.path());
+        let dom = chromium_dom(&page, "q=umeng");
+        assert!(dom.contains("data-ready=\"1\""), "{layout}: the script did not finish:\n{dom}");
+        assert!(dom.contains("data-errors=\"0\""), "{layout}: a script error:\n{dom}");
+        assert!(dom.contains("data-resources=\"0\""), "{layout}: the page loaded a resource");
+        // The search lists the party by name, and the options were filled from the data.
+        let doc = scraper::Html::parse_document(&dom);
+        let hits: Vec<String> = doc
+            .select(&scraper::Selector::parse("#results li.hit[data-kind=node]").unwrap())
+            .map(|e| e.text().collect())
+            .collect();
+        assert!(hits.iter().any(|h| h.starts_with("Umeng 友盟")), "{layout}: {hits:?}");
+        let fields = doc.select(&scraper::Selector::parse("#f-field option").unwrap()).count();
+        assert_eq!(fields, 1 + 3, "{layout}: a field option each");
+        // Tracing a field: its flows stay lit, the rest are dimmed.
+        let dom = chromium_dom(&page, "field=face");
+        let doc = scraper::Html::parse_document(&dom);
+        let lit = doc.select(&scraper::Selector::parse("svg g.edge.on").unwrap()).count();
+        let dim = doc.select(&scraper::Selector::parse("svg g.edge.dim").unwrap()).count();
+        // face: users → app (merged with login), app → db, db → police.
+        assert_eq!((lit, dim), (3, 4), "{layout}");
+        assert!(dom.contains("trace 流向: 3 flows"), "{layout}");
+    }
+    // The hostile page loads as well, with no element the payloads tried to create.
+    let (page, _) = map("tests/fixtures/injection", "builtin", dir.path());
+    let dom = chromium_dom(&page, "q=evil");
+    assert!(dom.contains("data-ready=\"1\"") && dom.contains("data-errors=\"0\""), "{dom}");
+    let doc = scraper::Html::parse_document(&dom);
+    for tag in ["img", "iframe", "b", "td"] {
+        let n = doc.select(&scraper::Selector::parse(tag).unwrap()).count();
+        assert_eq!(n, 0, "the payload made a <{tag}>");
+    }
+}
