@@ -251,3 +251,59 @@ fn map_runs_in_chromium_offline_and_finds_by_search() {
         assert_eq!(n, 0, "the payload made a <{tag}>");
     }
 }
+
+/// Ten thousand flows among 450 nodes: the drawing collapses by country and role to at most
+/// `--collapse-above` nodes, while the data keeps every flow for the panels.
+#[test]
+fn a_large_inventory_collapses_and_keeps_every_flow() {
+    let countries = ["CN", "US", "DE", "SG", "JP"];
+    let mut inv = serde_json::json!({
+        "piflow": 1,
+        "organization": {"id": "org", "name": "Big Org", "country": "CN"},
+        "purposes": [{"id": "u", "name": "Service", "basis": "contract"}],
+        "fields": [{"id": "email", "name": "Email", "category": "contact.email"}],
+    });
+    let list = |n: usize, f: &dyn Fn(usize) -> serde_json::Value| (0..n).map(f).collect::<Vec<_>>();
+    inv["subjects"] = list(50, &|i| serde_json::json!({"id": format!("s{i}"), "name": format!("Users {i}"), "country": countries[i % 5], "volume": 10}))
+        .into();
+    inv["systems"] =
+        list(100, &|i| serde_json::json!({"id": format!("y{i}"), "name": format!("System {i}"), "country": countries[i % 2]})).into();
+    inv["parties"] = list(300, &|i| {
+        serde_json::json!({"id": format!("p{i}"), "name": format!("Party {i}"), "country": countries[i % 5],
+                           "role": if i % 2 == 0 { "processor" } else { "controller" }, "contract": "c"})
+    })
+    .into();
+    inv["flows"] = list(10_000, &|i| {
+        let (from, to) = match i % 3 {
+            0 => (format!("s{}", i % 50), format!("y{}", i % 100)),
+            1 => (format!("y{}", i % 100), format!("y{}", (i / 3 + 1 + i % 100) % 100)),
+            _ => (format!("y{}", i % 100), format!("p{}", i % 300)),
+        };
+        serde_json::json!({"id": format!("f{i}"), "from": from, "to": to, "fields": ["email"], "purpose": "u"})
+    })
+    .into();
+    // Flows from a system to itself are not flows: drop them.
+    let flows: Vec<serde_json::Value> =
+        inv["flows"].as_array().unwrap().iter().filter(|f| f["from"] != f["to"]).cloned().collect();
+    let count = flows.len();
+    inv["flows"] = flows.into();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, inv.to_string()).expect("write");
+    let out = tempfile::tempdir().expect("tempdir");
+    let page = out.path().join("map.html");
+    let run = piflow(
+        &["map", file.to_str().unwrap(), "--as-of", AS_OF, "--layout", "builtin", "-o", page.to_str().unwrap()],
+        None,
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let html = std::fs::read_to_string(&page).expect("read");
+    let d = data(&html);
+    assert_eq!(d["collapsed"], true);
+    assert!(d["nodes"].as_array().unwrap().len() <= 150, "{}", d["nodes"].as_array().unwrap().len());
+    assert_eq!(d["flows"].as_array().unwrap().len(), count);
+    let members: usize = d["nodes"].as_array().unwrap().iter().map(|n| n["members"].as_array().unwrap().len()).sum();
+    assert_eq!(members, 450);
+    // Linear in the input: a few hundred bytes a flow, not a drawing per flow.
+    assert!(html.len() < count * 600, "{} bytes for {count} flows", html.len());
+}

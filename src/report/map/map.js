@@ -185,7 +185,14 @@
     var hits = [];
     var has = function (s) { return s && String(s).toLowerCase().indexOf(q) >= 0; };
     D.nodes.forEach(function (n, i) {
-      if (has(n.name) || n.members.some(function (m) { return has(m.name) || has(m.id); })) hits.push(["node", i, n.name]);
+      if (n.members.length === 1) {
+        if (has(n.name) || has(n.members[0].id)) hits.push(["node", i, n.name]);
+        return;
+      }
+      // A member of a collapsed group: found by its own name, shown with its group.
+      n.members.forEach(function (m) {
+        if (has(m.name) || has(m.id)) hits.push(["node", i, m.name + " — in " + n.name]);
+      });
     });
     D.fields.forEach(function (f, i) { if (has(f.name) || has(f.id)) hits.push(["field", i, f.name]); });
     D.flows.forEach(function (f, i) { if (has(f.id)) hits.push(["flow", i, f.id + ": " + f.fromName + " → " + f.toName]); });
