@@ -160,7 +160,10 @@ fn hostile_names_stay_text() {
             .iter()
             .flat_map(|n| n["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()))
             .collect();
-        assert!(names.iter().any(|n| n == "<img src=x onerror=alert(2)> \u{202e}flipped\u{202c} \u{2067}rtl\u{2069}"), "{names:?}");
+        assert!(
+            names.iter().any(|n| n == "<img src=x onerror=alert(2)> \u{202e}flipped\u{202c} \u{2067}rtl\u{2069}"),
+            "{names:?}"
+        );
         assert!(names.iter().any(|n| n == "\"]; evil -> pwn [label=\"x"), "{names:?}");
         assert_eq!(d["org"], "<script>alert(\"org\")</script> \u{1b}[2J\u{1b}[31mCorp\u{1b}[0m");
     }
@@ -266,8 +269,11 @@ fn a_large_inventory_collapses_and_keeps_every_flow() {
     let list = |n: usize, f: &dyn Fn(usize) -> serde_json::Value| (0..n).map(f).collect::<Vec<_>>();
     inv["subjects"] = list(50, &|i| serde_json::json!({"id": format!("s{i}"), "name": format!("Users {i}"), "country": countries[i % 5], "volume": 10}))
         .into();
-    inv["systems"] =
-        list(100, &|i| serde_json::json!({"id": format!("y{i}"), "name": format!("System {i}"), "country": countries[i % 2]})).into();
+    inv["systems"] = list(
+        100,
+        &|i| serde_json::json!({"id": format!("y{i}"), "name": format!("System {i}"), "country": countries[i % 2]}),
+    )
+    .into();
     inv["parties"] = list(300, &|i| {
         serde_json::json!({"id": format!("p{i}"), "name": format!("Party {i}"), "country": countries[i % 5],
                            "role": if i % 2 == 0 { "processor" } else { "controller" }, "contract": "c"})

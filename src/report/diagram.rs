@@ -500,7 +500,11 @@ fn edge_text(g: &FlowGraph, d: &Drawing, de: &DrawnEdge, codes: &BTreeSet<&str>)
         fields.iter().map(|&f| g.inv.fields[f as usize].name.as_str()).collect()
     };
     let sdk_prefix = |sdks: &BTreeSet<&str>| {
-        if sdks.is_empty() { String::new() } else { format!("[SDK {}] ", sdks.iter().copied().collect::<Vec<_>>().join(", ")) }
+        if sdks.is_empty() {
+            String::new()
+        } else {
+            format!("[SDK {}] ", sdks.iter().copied().collect::<Vec<_>>().join(", "))
+        }
     };
     let mut label = Vec::new();
     let mut tip = vec![format!("{} → {}", drawn_name(g, &d.nodes[de.from]), drawn_name(g, &d.nodes[de.to]))];
@@ -520,7 +524,8 @@ fn edge_text(g: &FlowGraph, d: &Drawing, de: &DrawnEdge, codes: &BTreeSet<&str>)
     }
     let targets: BTreeSet<&str> = de.edges.iter().map(|&i| g.edge_target(&g.edges[i as usize])).collect();
     let shown: Vec<&str> = targets.iter().copied().take(20).collect();
-    let more = if targets.len() > shown.len() { format!(" +{} more", targets.len() - shown.len()) } else { String::new() };
+    let more =
+        if targets.len() > shown.len() { format!(" +{} more", targets.len() - shown.len()) } else { String::new() };
     tip.push(format!("flows: {}{more}", shown.join(", ")));
     if !codes.is_empty() {
         let codes = codes.iter().copied().collect::<Vec<_>>().join(", ");
@@ -563,7 +568,11 @@ fn legend(collapsed: bool, org: &str, home: &str) -> Stmt {
             attr("color", "#888888"),
             attr("fontsize", "11"),
         ])),
-        Stmt::GAttribute(GraphAttributes::Node(vec![attr("fontsize", "9"), attr("width", "1.9"), attr("height", "0.3")])),
+        Stmt::GAttribute(GraphAttributes::Node(vec![
+            attr("fontsize", "9"),
+            attr("width", "1.9"),
+            attr("height", "0.3"),
+        ])),
         n(
             "legend_subject",
             vec![attr("shape", "ellipse"), attr("fillcolor", SUBJECT_FILL), attr("label", "data subjects 个人")],
@@ -639,7 +648,11 @@ fn legend(collapsed: bool, org: &str, home: &str) -> Stmt {
         sample(0, "flow: purpose: fields\n数据流：目的：字段", vec![]),
         sample(2, "SDK in an own system\nSDK 数据流", vec![attr("style", "dashed")]),
         sample(4, "leaves CN / the EEA\n出境 / 跨境转移", vec![attr("penwidth", "2.5")]),
-        sample(6, "carries an error finding\n有违规问题", vec![attr("color", ERROR_COLOR), attr("fontcolor", ERROR_COLOR)]),
+        sample(
+            6,
+            "carries an error finding\n有违规问题",
+            vec![attr("color", ERROR_COLOR), attr("fontcolor", ERROR_COLOR)],
+        ),
     ]);
     Stmt::Subgraph(Subgraph { id: Id::Plain("cluster_legend".into()), stmts })
 }

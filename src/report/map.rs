@@ -299,8 +299,11 @@ const SVG_ATTRIBUTES: &[&str] = &[
 /// Graphviz's SVG, re-serialised from an allow-list: Graphviz's `<title>`s (generated ids) are
 /// dropped, each tooltip link (`<a xlink:title>`) becomes a group with that text as its title.
 pub fn clean_svg(svg: &str) -> Result<String, String> {
-    let doc = roxmltree::Document::parse_with_options(svg, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
-        .map_err(|e| format!("Graphviz wrote SVG that does not parse: {e}"))?;
+    let doc = roxmltree::Document::parse_with_options(
+        svg,
+        roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+    )
+    .map_err(|e| format!("Graphviz wrote SVG that does not parse: {e}"))?;
     let mut out = String::with_capacity(svg.len());
     fn walk(n: roxmltree::Node, out: &mut String) {
         if n.is_text() {
@@ -322,7 +325,9 @@ pub fn clean_svg(svg: &str) -> Result<String, String> {
             return;
         }
         // Graphviz titles a node or an edge with its DOT id: the tooltip above says more.
-        if !SVG_ELEMENTS.contains(&name) || name == "title" && n.parent().is_some_and(|p| p.attribute("class").is_some()) {
+        if !SVG_ELEMENTS.contains(&name)
+            || name == "title" && n.parent().is_some_and(|p| p.attribute("class").is_some())
+        {
             return;
         }
         out.push('<');
