@@ -122,7 +122,10 @@ pub fn wrap(s: &str, width: usize) -> String {
                 cols = 0;
                 continue;
             }
-            while cols + w > width && cols > 0 {
+            // Closing punctuation never starts a line (CJK line breaking): it overhangs.
+            let closing =
+                matches!(c, '、' | '，' | ',' | '）' | ')' | '；' | ';' | '：' | ':' | '。' | '」' | '】' | '》');
+            while cols + w > width && cols > 0 && !closing {
                 match cut.take() {
                     // A break that would leave the line less than half full is worse than
                     // breaking inside a word.
@@ -543,118 +546,72 @@ pub fn drawn_name(g: &FlowGraph, n: &DrawnNode) -> String {
     }
 }
 
-fn legend(collapsed: bool, org: &str, home: &str) -> Stmt {
-    let n = |id: &str, attrs: Vec<Attribute>| {
-        Stmt::Node(DotNode { id: NodeId(Id::Plain(id.into()), None), attributes: attrs })
+/// The legend: one node whose HTML-like label is a table of samples. Its text is constant but
+/// for the home country's code, escaped; no other inventory text reaches an HTML label. A table
+/// keeps it compact, where sample nodes and edges would each take a rank of the layout.
+fn legend(collapsed: bool, home: &str) -> Stmt {
+    let cell = |fill: &str, border: u8, text: &str| {
+        format!("<TD BGCOLOR=\"{fill}\" BORDER=\"{border}\" ALIGN=\"LEFT\">{text}</TD>")
     };
-    let e = |a: &str, b: &str, attrs: Vec<Attribute>| {
-        Stmt::Edge(DotEdge {
-            ty: EdgeTy::Pair(
-                Vertex::N(NodeId(Id::Plain(a.into()), None)),
-                Vertex::N(NodeId(Id::Plain(b.into()), None)),
-            ),
-            attributes: attrs,
-        })
-    };
-    let party = |role: Role| {
-        let (fill, name) = role_style(role);
-        vec![attr("shape", "box"), attr("fillcolor", fill), attr("label", name)]
-    };
-    let point = || vec![attr("shape", "point"), attr("width", "0.05"), attr("label", "")];
-    let mut stmts = vec![
-        Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr("label", "Legend 图例"),
-            attr("style", "rounded"),
-            attr("color", "#888888"),
-            attr("fontsize", "11"),
-        ])),
-        Stmt::GAttribute(GraphAttributes::Node(vec![
-            attr("fontsize", "9"),
-            attr("width", "1.9"),
-            attr("height", "0.3"),
-        ])),
-        n(
-            "legend_subject",
-            vec![attr("shape", "ellipse"), attr("fillcolor", SUBJECT_FILL), attr("label", "data subjects 个人")],
+    let (processor, controller, authority, public) = (
+        role_style(Role::Processor),
+        role_style(Role::Controller),
+        role_style(Role::Authority),
+        role_style(Role::Public),
+    );
+    let role = |r: (&str, &str)| cell(r.0, 1, &r.1.replace('\n', " "));
+    let mut rows = vec![
+        "<TR><TD COLSPAN=\"2\" BORDER=\"0\"><B>Legend 图例</B></TD></TR>".to_owned(),
+        format!(
+            "<TR>{}{}</TR>",
+            cell(SUBJECT_FILL, 1, "data subjects 个人 (ellipse)"),
+            cell(OWN_FILL, 1, "own system 自有系统 (rounded box)")
         ),
-        n(
-            "legend_system",
-            vec![
-                attr("shape", "box"),
-                attr("style", "rounded,filled"),
-                attr("fillcolor", OWN_FILL),
-                attr("label", "own system 自有系统"),
-            ],
-        ),
-        n(
-            "legend_db",
-            vec![attr("shape", "cylinder"), attr("fillcolor", OWN_FILL), attr("label", "own database 自有数据库")],
-        ),
-        n("legend_processor", party(Role::Processor)),
-        n("legend_controller", party(Role::Controller)),
-        n("legend_authority", party(Role::Authority)),
-        n("legend_public", party(Role::Public)),
-        n(
-            "legend_vendor",
-            vec![
-                attr("shape", "box"),
-                attr("fillcolor", "#ffffff"),
-                attr("peripheries", "2"),
-                attr("label", "SDK vendor SDK 提供方\n(double border, fill = role)"),
-            ],
-        ),
-        n(
-            "legend_frames",
-            vec![
-                attr("shape", "plaintext"),
-                attr("style", ""),
-                attr("fontcolor", BOUNDARY_COLOR),
-                attr(
-                    "label",
-                    &format!(
-                        "blue dashed frame: {} (own systems 本组织)\n\
-                         grey frame: another country 境外国家/地区\n\
-                         no frame: {home}",
-                        wrap(org, NODE_WIDTH)
-                    ),
-                ),
-            ],
+        format!("<TR>{}{}</TR>", cell(OWN_FILL, 1, "own database 自有数据库 (cylinder)"), role(processor)),
+        format!("<TR>{}{}</TR>", role(controller), role(authority)),
+        format!(
+            "<TR>{}{}</TR>",
+            role(public),
+            cell("#ffffff", 3, "SDK vendor SDK 提供方 (double border, fill = role)")
         ),
     ];
-    // Two columns of samples: invisible edges set each pair side by side.
-    let pairs = [
-        ("legend_subject", "legend_system"),
-        ("legend_db", "legend_processor"),
-        ("legend_controller", "legend_authority"),
-        ("legend_public", "legend_vendor"),
-    ];
-    stmts.extend(pairs.iter().map(|(a, b)| e(a, b, vec![attr("style", "invis")])));
     if collapsed {
-        stmts.push(n(
-            "legend_group",
-            vec![
-                attr("shape", "box3d"),
-                attr("fillcolor", "#ffffff"),
-                attr("label", "N × …: collapsed group 已合并\n(per country and role)"),
-            ],
+        rows.push(format!(
+            "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">{}</TD></TR>",
+            "N × … (3-D box): a collapsed group per country and role 已合并"
         ));
     }
-    stmts.extend((0..8).map(|i| n(&format!("legend_{i}"), point())));
-    let sample = |a: usize, label: &str, mut style: Vec<Attribute>| {
-        style.push(attr("label", label));
-        e(&format!("legend_{a}"), &format!("legend_{}", a + 1), style)
-    };
-    stmts.extend([
-        sample(0, "flow: purpose: fields\n数据流：目的：字段", vec![]),
-        sample(2, "SDK in an own system\nSDK 数据流", vec![attr("style", "dashed")]),
-        sample(4, "leaves CN / the EEA\n出境 / 跨境转移", vec![attr("penwidth", "2.5")]),
-        sample(
-            6,
-            "carries an error finding\n有违规问题",
-            vec![attr("color", ERROR_COLOR), attr("fontcolor", ERROR_COLOR)],
+    rows.extend([
+        format!(
+            "<TR>{}{}</TR>",
+            cell("#ffffff", 0, "──▶ flow: purpose: fields 数据流：目的：字段"),
+            cell("#ffffff", 0, "╌╌▶ SDK in an own system SDK 数据流 (dashed)")
+        ),
+        format!(
+            "<TR>{}{}</TR>",
+            cell("#ffffff", 0, "<B>━━▶</B> leaves CN / the EEA 出境 / 跨境转移 (bold)"),
+            cell("#ffffff", 0, &format!("<FONT COLOR=\"{ERROR_COLOR}\">──▶ carries an error finding 有违规问题 (red)</FONT>"))
+        ),
+        format!(
+            "<TR><TD COLSPAN=\"2\" BORDER=\"0\" ALIGN=\"LEFT\"><FONT COLOR=\"{BOUNDARY_COLOR}\">blue dashed frame: \
+             the organization's own systems 本组织</FONT><BR ALIGN=\"LEFT\"/>grey frame: another country 境外国家/地区; \
+             no frame: {} 境内</TD></TR>",
+            super::table_html::escape(home)
         ),
     ]);
-    Stmt::Subgraph(Subgraph { id: Id::Plain("cluster_legend".into()), stmts })
+    let table = format!(
+        "<<TABLE BORDER=\"1\" COLOR=\"#888888\" CELLBORDER=\"1\" CELLSPACING=\"3\" CELLPADDING=\"3\">{}</TABLE>>",
+        rows.concat()
+    );
+    Stmt::Node(DotNode {
+        id: NodeId(Id::Plain("legend".into()), None),
+        attributes: vec![
+            attr("shape", "plaintext"),
+            attr("style", ""),
+            attr("fontsize", "9"),
+            Attribute(Id::Plain("label".into()), Id::Html(table)),
+        ],
+    })
 }
 
 /// The drawn nodes of one country: own systems (inside the boundary), then the rest.
@@ -763,7 +720,7 @@ pub fn build_drawing(g: &FlowGraph, findings: &[Finding], d: &Drawing, title: &s
             attributes: attrs,
         }));
     }
-    stmts.push(legend(d.collapsed, &org.name, &org.country));
+    stmts.push(legend(d.collapsed, &org.country));
     Graph::DiGraph { id: Id::Plain("piflow".into()), strict: false, stmts }
 }
 
@@ -826,6 +783,7 @@ mod tests {
             ("设备型号、操作系统版本、设备设置、唯一设备识别符（本机识别码）", 20),
             ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 10),
             ("a,bbbbbbbbb设", 10),
+            ("合作伙伴（向我们分享个人信息者，未具名）", 24),
             ("short", 30),
             ("line\nbreak kept as it is", 8),
             ("\"]; a -> b [label=\"pwned", 30),
@@ -833,7 +791,11 @@ mod tests {
         for (s, width) in cases {
             let w = wrap(s, width);
             for line in w.lines() {
-                assert!(line.width() <= width, "{line:?} is wider than {width} in {w:?}");
+                // Closing punctuation may overhang by its own width.
+                let overhang =
+                    line.chars().last().map_or(0, |c| if "、，,）);；：:。」】》".contains(c) { 2 } else { 0 });
+                assert!(line.width() <= width + overhang, "{line:?} is wider than {width} in {w:?}");
+                assert!(!line.starts_with(['、', '，', '）', '：', '。']), "{line:?} starts with closing punctuation");
             }
             // Only breaking spaces turn into line breaks.
             let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
