@@ -20,8 +20,10 @@ fn piflow(args: &[&str], path_env: Option<&Path>) -> Output {
     cmd.output().expect("run piflow")
 }
 
+/// Whether `tool` runs here (Graphviz's `dot` knows `-V`, not `--version`).
 fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+    let flag = if tool == "dot" { "-V" } else { "--version" };
+    Command::new(tool).arg(flag).output().is_ok_and(|o| o.status.success())
 }
 
 /// The map of `inventory` with `layout`, as text.
@@ -312,4 +314,97 @@ fn a_large_inventory_collapses_and_keeps_every_flow() {
     assert_eq!(members, 450);
     // Linear in the input: a few hundred bytes a flow, not a drawing per flow.
     assert!(html.len() < count * 600, "{} bytes for {count} flows", html.len());
+}
+
+/// `(tail, head, attributes)` of every edge of a DOT graph, subgraphs included.
+fn dot_edges(stmts: &[dot_structures::Stmt], out: &mut Vec<(String, String, Vec<(String, String)>)>) {
+    use dot_structures::{EdgeTy, Id, Stmt, Vertex};
+    let text = |id: &Id| match id {
+        Id::Html(s) | Id::Escaped(s) | Id::Plain(s) | Id::Anonymous(s) => s.clone(),
+    };
+    for st in stmts {
+        match st {
+            Stmt::Subgraph(g) => dot_edges(&g.stmts, out),
+            Stmt::Edge(e) => {
+                if let EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) = &e.ty {
+                    let attrs = e
+                        .attributes
+                        .iter()
+                        .map(|a| (text(&a.0), piflow::report::diagram::unquote(&text(&a.1))))
+                        .collect();
+                    out.push((text(&a.0), text(&b.0), attrs));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The diagram of a seed: labels are never cut with "…", and the edges' tooltips name every field
+/// of every flow they stand for (by name, not id), so the full lists can be read in the SVG.
+#[test]
+fn diagram_tooltips_carry_every_field_by_name() {
+    for company in ["kunjicloud", "onewo"] {
+        let inv = format!("inventory/{company}");
+        let run = piflow(&["diagram", &inv, "--as-of", AS_OF, "--format", "dot"], None);
+        assert!(run.status.success());
+        let dot = String::from_utf8(run.stdout).expect("utf-8");
+        let graph = graphviz_rust::parse(&dot).expect("DOT parses");
+        let dot_structures::Graph::DiGraph { stmts, .. } = graph else { panic!("not a digraph") };
+        let mut edges = Vec::new();
+        dot_edges(&stmts, &mut edges);
+        assert!(!edges.is_empty());
+        let tips: Vec<String> = edges
+            .iter()
+            .map(|(a, b, attrs)| {
+                let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+                let label = get("label").unwrap_or_default();
+                assert!(!label.contains('…'), "{company} {a} -> {b}: a label cut with …: {label}");
+                get("tooltip").unwrap_or_else(|| panic!("{company} {a} -> {b}: no tooltip"))
+            })
+            .collect();
+        // Every flow's fields, by name, in one tooltip that also names the flow.
+        let text = |file: &str| std::fs::read_to_string(root().join(&inv).join(file)).expect("read part");
+        let fields: serde_json::Value = serde_json::from_str(&text("fields.json")).expect("fields");
+        let flows: serde_json::Value = serde_json::from_str(&text("flows.json")).expect("flows");
+        let name_of = |id: &str| {
+            fields["fields"].as_array().unwrap().iter().find(|f| f["id"] == id).expect("field")["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        for kind in ["flows", "sdks"] {
+            for flow in flows[kind].as_array().into_iter().flatten() {
+                let id = flow["id"].as_str().unwrap();
+                let tip = tips
+                    .iter()
+                    .find(|t| t.lines().any(|l| l.starts_with("flows: ") && l[7..].split(", ").any(|x| x == id)))
+                    .unwrap_or_else(|| panic!("{company}: no tooltip names flow {id}"));
+                for f in flow["fields"].as_array().unwrap() {
+                    let name = name_of(f.as_str().unwrap());
+                    assert!(tip.contains(&name), "{company}: the tooltip of {id} lacks {name}:\n{tip}");
+                }
+            }
+        }
+    }
+}
+
+/// The seeds' diagrams fit a reviewer's screen or an A3 page: kunjicloud was 6,053 px wide.
+#[test]
+fn seed_diagrams_stay_a_readable_size() {
+    if !have("dot") {
+        eprintln!("skipped seed_diagrams_stay_a_readable_size: Graphviz `dot` is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for company in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        let png = dir.path().join(format!("{company}.png"));
+        let run =
+            piflow(&["diagram", &format!("inventory/{company}"), "--as-of", AS_OF, "-o", png.to_str().unwrap()], None);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let bytes = std::fs::read(&png).expect("png");
+        let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+        assert!(width <= 3600 && height <= 2600, "{company}: {width}×{height} px");
+    }
 }
