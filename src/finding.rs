@@ -7,8 +7,9 @@ use serde::ser::SerializeMap;
 use serde_json::Value;
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     Note,
     Warning,
@@ -17,11 +18,7 @@ pub enum Severity {
 
 impl Severity {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+        self.into()
     }
 }
 
@@ -224,12 +221,9 @@ impl Finding {
     }
 
     /// The stable order of findings: code, target, regime, then message and location to break
-    /// ties. A code is a rule's one static text, so equal codes are the same text and need no
-    /// comparing (most pairs a large sort compares share their code).
+    /// ties.
     fn order(&self, other: &Finding) -> std::cmp::Ordering {
-        let code =
-            if std::ptr::eq(self.code, other.code) { std::cmp::Ordering::Equal } else { self.code.cmp(other.code) };
-        code.then_with(|| {
+        self.code.cmp(other.code).then_with(|| {
             (&self.target, self.regime, &self.message, self.location).cmp(&(
                 &other.target,
                 other.regime,
@@ -240,24 +234,9 @@ impl Finding {
     }
 }
 
-/// A message, written into this thread's scratch text and copied into a block of exactly its
-/// size: one allocation, where `format!` grows a string step by step and the finding then copies
-/// it (a large check writes a hundred thousand messages).
+/// A message from its format arguments, held in a block of exactly its size.
 pub fn message(args: fmt::Arguments<'_>) -> Box<str> {
-    use std::fmt::Write;
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-        Ok(mut text) => {
-            text.clear();
-            // Writing into a `String` cannot fail.
-            let _ = text.write_fmt(args);
-            Box::from(text.as_str())
-        }
-        // A message written while another is being written (a `Display` that makes findings).
-        Err(_) => fmt::format(args).into(),
-    })
+    fmt::format(args).into_boxed_str()
 }
 
 /// Apply waivers, report expired ones, and put findings in their stable order

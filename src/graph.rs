@@ -51,7 +51,8 @@ pub enum Node {
 }
 
 /// What a flow does, derived from the kinds of its two ends (inventory.md, "Derived meaning").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum FlowKind {
     /// From a subject: we collect.
     Collect,
@@ -72,17 +73,9 @@ pub enum FlowKind {
 }
 
 impl FlowKind {
+    /// The kind's name in inventory.md ("Derived meaning"): `collect`, `internal`, `entrust`, …
     pub fn as_str(self) -> &'static str {
-        match self {
-            FlowKind::Collect => "collect",
-            FlowKind::Internal => "internal",
-            FlowKind::Entrust => "entrust",
-            FlowKind::Provide => "provide",
-            FlowKind::Authority => "authority",
-            FlowKind::Disclose => "disclose",
-            FlowKind::Receive => "receive",
-            FlowKind::Onward => "onward",
-        }
+        self.into()
     }
 
     /// The kind of a flow from our system to a party of this role.

@@ -284,6 +284,9 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
                 regimes: tag_value(&o.tags, "regimes")
                     .map(|r| r.split(',').filter_map(Regime::parse).collect())
                     .unwrap_or_default(),
+                // Fides has no audit or CAC filings: absent, not "none made".
+                last_audit: None,
+                filings: Vec::new(),
                 description: o.description.clone(),
                 loc: Default::default(),
             };
@@ -364,6 +367,7 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
             automated_decision: tag_value(&u.tags, "automated-decision") == Some("true"),
             retention: tag_value(&u.tags, "retention").map(str::to_owned),
             assessment: tag_value(&u.tags, "assessment").map(str::to_owned),
+            basic: false,
             description: u.description.clone(),
             loc: Default::default(),
         });
@@ -547,6 +551,7 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
             category: (*cat).to_owned(),
             sensitive: None,
             retention: None,
+            important: false,
             description: Some(format!("Imported from the Fides data category `{id}`")),
             loc: Default::default(),
         });
@@ -691,6 +696,7 @@ fn import_native_node(cx: &mut Ctx, inv: &mut Inventory, at: &str, s: &System, i
             kind: Some(kind.unwrap_or(SystemKind::Other)),
             owner: s.administrating_department.clone().filter(|d| d != "Not defined"),
             security: s.data_security_practices.iter().cloned().collect(),
+            app_type: None,
             description: s.description.clone(),
             loc: Default::default(),
         });
@@ -758,6 +764,7 @@ fn purpose_for_declaration(
         automated_decision: false,
         retention: None,
         assessment: None,
+        basic: false,
         description: None,
         loc: Default::default(),
     };

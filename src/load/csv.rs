@@ -20,6 +20,9 @@ pub enum Col {
     Basis,
     /// One code, or several joined with `;`.
     Countries,
+    /// The organization's filings: `KIND:DATE[:REFERENCE]` items joined with `;`, e.g.
+    /// `officer:2025-08-20:REF-1;face-recognition:2025-09-01`.
+    Filings,
 }
 
 /// One sheet: its file stem and its columns, in the order they are written.
@@ -43,6 +46,8 @@ pub const SHEETS: &[Sheet] = &[
             ("representative", Str),
             ("ciio", Bool),
             ("regimes", List),
+            ("last_audit", Str),
+            ("filings", Filings),
             ("description", Str),
         ],
     },
@@ -65,6 +70,7 @@ pub const SHEETS: &[Sheet] = &[
             ("category", Str),
             ("sensitive", Bool),
             ("retention", Str),
+            ("important", Bool),
             ("description", Str),
         ],
     },
@@ -77,6 +83,7 @@ pub const SHEETS: &[Sheet] = &[
             ("kind", Str),
             ("owner", Str),
             ("security", List),
+            ("app_type", Str),
             ("description", Str),
         ],
     },
@@ -108,6 +115,7 @@ pub const SHEETS: &[Sheet] = &[
             ("automated_decision", Bool),
             ("retention", Str),
             ("assessment", Str),
+            ("basic", Bool),
             ("description", Str),
         ],
     },
@@ -169,8 +177,15 @@ pub const SHEETS: &[Sheet] = &[
             ("note", Str),
         ],
     },
-    Sheet { name: "waivers", columns: &[("rule", Str), ("target", Str), ("reason", Str), ("until", Str)] },
+    Sheet {
+        name: "waivers",
+        columns: &[("rule", Str), ("target", Str), ("reason", Str), ("until", Str), ("description", Str)],
+    },
 ];
+
+/// Columns a sheet reads but never writes: another spelling of a written one (a flow's
+/// `description` is its `note`; both in one row are a duplicate, as in JSON).
+const READ_ONLY: &[(&str, &str, Col)] = &[("flows", "description", Str)];
 
 fn split_list(cell: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -188,11 +203,34 @@ fn split_list(cell: &str) -> Vec<String> {
 }
 
 fn join_list(items: &[Value]) -> String {
-    items
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().replace('\\', "\\\\").replace(';', "\\;"))
-        .collect::<Vec<_>>()
-        .join(";")
+    join_texts(items.iter().map(|v| v.as_str().unwrap_or_default()))
+}
+
+fn join_texts<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.map(|s| s.replace('\\', "\\\\").replace(';', "\\;")).collect::<Vec<_>>().join(";")
+}
+
+/// One filing of a `filings` cell: `KIND:DATE[:REFERENCE]` (a reference may hold `:` itself).
+fn filing_value(item: &str) -> Result<Value, String> {
+    let mut parts = item.splitn(3, ':');
+    let (Some(kind), Some(date)) = (parts.next(), parts.next()) else {
+        return Err(format!("`{item}` should be KIND:DATE[:REFERENCE], e.g. officer:2025-08-20:REF-1"));
+    };
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::String(kind.trim().to_owned()));
+    m.insert("date".into(), Value::String(date.trim().to_owned()));
+    if let Some(reference) = parts.next().map(str::trim).filter(|r| !r.is_empty()) {
+        m.insert("reference".into(), Value::String(reference.to_owned()));
+    }
+    Ok(Value::Object(m))
+}
+
+fn filing_text(v: &Value) -> String {
+    let text = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
+    match text("reference") {
+        "" => format!("{}:{}", text("kind"), text("date")),
+        reference => format!("{}:{}:{reference}", text("kind"), text("date")),
+    }
 }
 
 /// A cell's JSON value, or what is wrong with it.
@@ -228,12 +266,17 @@ fn cell_value(col: Col, cell: &str) -> Result<Value, String> {
             Value::Object(m)
         }
         Basis => Value::String(cell.trim().to_owned()),
+        Filings => Value::Array(split_list(cell).iter().map(|item| filing_value(item)).collect::<Result<_, _>>()?),
     })
 }
 
 fn cell_text(col: Col, v: &Value) -> String {
     match (col, v) {
         (_, Value::Null) => String::new(),
+        (Filings, Value::Array(items)) => {
+            let texts: Vec<String> = items.iter().map(filing_text).collect();
+            join_texts(texts.iter().map(String::as_str))
+        }
         (_, Value::String(s)) => s.clone(),
         (_, Value::Array(items)) => join_list(items),
         (Basis, Value::Object(m)) => {
@@ -282,8 +325,9 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
     let mut header_ok = true;
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim();
-        match sheet.columns.iter().find(|(name, _)| *name == h) {
-            Some(&(name, kind)) => {
+        let read_only = READ_ONLY.iter().filter(|(s, _, _)| *s == sheet.name).map(|&(_, n, k)| (n, k));
+        match sheet.columns.iter().copied().chain(read_only).find(|(name, _)| *name == h) {
+            Some((name, kind)) => {
                 if columns.iter().any(|&(n, _)| n == name) {
                     c.error_at(
                         LoadCode::Syntax,
@@ -348,7 +392,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
         let mut row_ok = true;
         for (i, cell) in record.iter().enumerate() {
             let Some(&(name, kind)) = columns.get(i) else { continue };
-            let is_list = matches!(kind, List);
+            let is_list = matches!(kind, List | Filings);
             if cell.is_empty() && !is_list {
                 continue;
             }
@@ -369,6 +413,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
             }
         }
         if !row_ok {
+            c.organization_unreadable |= sheet.name == "organization";
             // The row is reported; references to its id are not reported again.
             if let Some(Value::String(id)) = obj.get("id") {
                 c.unreadable.push(id.clone());
@@ -378,11 +423,10 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
         let loc = c.sources.files[file as usize].loc(file, start);
         let cells = (&record, start);
         match sheet.name {
-            "organization" => {
-                if let Some(o) = row::<Organization>(obj, loc, cells, &text, c) {
-                    c.organizations.push(o);
-                }
-            }
+            "organization" => match row::<Organization>(obj, loc, cells, &text, c) {
+                Some(o) => c.organizations.push(o),
+                None => c.organization_unreadable = true,
+            },
             "subjects" => push(obj, loc, cells, &text, c, |i| &mut i.subjects),
             "fields" => push(obj, loc, cells, &text, c, |i| &mut i.fields),
             "systems" => push(obj, loc, cells, &text, c, |i| &mut i.systems),
@@ -430,9 +474,11 @@ fn row<T: Entity>(
             c.unreadable.extend(id);
             // Point at the cell holding the offending value when the message quotes it.
             let bad = msg.split('`').nth(1).unwrap_or_default();
+            // A list cell (filings) holds the value among others: then the cell that contains it.
             let at = record
                 .iter()
                 .position(|cell| !bad.is_empty() && cell.trim() == bad)
+                .or_else(|| record.iter().position(|cell| !bad.is_empty() && cell.contains(bad)))
                 .map_or(start, |i| cell_offset(text, start, record, i));
             c.error_at(code, loc.file, at, message, help);
             None
@@ -505,16 +551,60 @@ mod tests {
 
     #[test]
     fn every_model_key_has_a_column() {
-        // Serialize fully populated entities and check every key is a column of its sheet.
-        let flow: Flow = serde_json::from_str(
+        use crate::model::{Field, Purpose, System, Waiver};
+        // Fully populated entities (the 1.1 keys included): every key they serialize to must be
+        // a column of their sheet, or `convert --to csv` would drop it.
+        fn keys_are_columns<T: serde::de::DeserializeOwned + serde::Serialize>(sheet: &str, json: &str) {
+            let entity: T = serde_json::from_str(json).unwrap();
+            let v = serde_json::to_value(&entity).unwrap();
+            let sheet = SHEETS.iter().find(|s| s.name == sheet).unwrap();
+            for k in v.as_object().unwrap().keys() {
+                assert!(sheet.columns.iter().any(|(n, _)| n == k), "{}.csv lacks {k}", sheet.name);
+            }
+        }
+        keys_are_columns::<Flow>(
+            "flows",
             r#"{"id":"f","from":"a","to":"b","fields":["x"],"purpose":"p","basis":{"PIPL":"contract"},
                "consents":["c"],"mechanism":"m","volume":1,"subjects":["s"],"note":"n"}"#,
-        )
-        .unwrap();
-        let v = serde_json::to_value(&flow).unwrap();
-        let sheet = SHEETS.iter().find(|s| s.name == "flows").unwrap();
-        for k in v.as_object().unwrap().keys() {
-            assert!(sheet.columns.iter().any(|(n, _)| n == k), "flows.csv lacks {k}");
-        }
+        );
+        keys_are_columns::<Organization>(
+            "organization",
+            r#"{"id":"o","name":"O","country":"CN","contact":"c","officer":"x","representative":"r","ciio":true,
+               "regimes":["PIPL"],"last_audit":"2025-01-01","filings":[{"kind":"officer","date":"2025-08-01","reference":"R"}],
+               "description":"d"}"#,
+        );
+        keys_are_columns::<Field>(
+            "fields",
+            r#"{"id":"f","name":"F","category":"other","sensitive":true,"retention":"P1Y","important":true,"description":"d"}"#,
+        );
+        keys_are_columns::<System>(
+            "systems",
+            r#"{"id":"s","name":"S","country":"CN","kind":"app","owner":"o","security":["x"],"app_type":"news","description":"d"}"#,
+        );
+        keys_are_columns::<Purpose>(
+            "purposes",
+            r#"{"id":"p","name":"P","basis":"consent","consents":["c"],"special_condition":"a","automated_decision":true,
+               "retention":"P1Y","assessment":"A","basic":true,"description":"d"}"#,
+        );
+        keys_are_columns::<Waiver>(
+            "waivers",
+            r#"{"rule":"r","target":"t","reason":"why","until":"2026-01-01","description":"d"}"#,
+        );
+    }
+
+    #[test]
+    fn filings_cells_round_trip_with_colons_and_semicolons_in_references() {
+        let cell = "officer:2025-08-20:沪网信 2025:01\\;A;face-recognition:2025-09-01";
+        let v = cell_value(Filings, cell).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([
+                {"kind": "officer", "date": "2025-08-20", "reference": "沪网信 2025:01;A"},
+                {"kind": "face-recognition", "date": "2025-09-01"}
+            ])
+        );
+        assert_eq!(cell_text(Filings, &v), cell);
+        assert!(cell_value(Filings, "officer").unwrap_err().contains("KIND:DATE"));
+        assert_eq!(cell_value(Filings, "").unwrap(), serde_json::json!([]));
     }
 }

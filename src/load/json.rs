@@ -26,6 +26,7 @@ pub(super) struct Part<'s> {
     /// As [`super::Collected::unreadable`] and [`super::Collected::incomplete`].
     pub unreadable: Vec<String>,
     pub incomplete: bool,
+    pub organization_unreadable: bool,
 }
 
 impl<'s> Part<'s> {
@@ -37,6 +38,7 @@ impl<'s> Part<'s> {
             errors: Vec::new(),
             unreadable: Vec::new(),
             incomplete: false,
+            organization_unreadable: false,
         }
     }
 
@@ -416,11 +418,10 @@ fn slow(file: u32, text: &str, c: &mut Part<'_>) {
                     );
                 }
             }
-            "organization" => {
-                if let Some(org) = item::<Organization>(file, text, m.value.clone(), c) {
-                    c.organizations.push(org);
-                }
-            }
+            "organization" => match item::<Organization>(file, text, m.value.clone(), c) {
+                Some(org) => c.organizations.push(org),
+                None => c.organization_unreadable = true,
+            },
             "subjects" => items::<Subject>(file, text, m, c),
             "fields" => items::<Field>(file, text, m, c),
             "systems" => items::<System>(file, text, m, c),
@@ -555,10 +556,22 @@ pub(crate) fn explain_message(msg: &str, noun: &str, syntax: bool) -> (LoadCode,
         let help = suggest(&q).or_else(|| (q.len() > 1).then(|| format!("{noun} may have: {}", q[1..].join(", "))));
         (LoadCode::UnknownKey, format!("unknown key `{}` in {noun}", q.first().unwrap_or(&"?")), help)
     } else if msg.starts_with("missing field") {
-        (LoadCode::MissingKey, format!("{noun} needs `{}`", q.first().unwrap_or(&"?")), None)
+        let key = q.first().unwrap_or(&"?");
+        // The organization's own keys are id, name and country: `kind` and `date` are a filing's.
+        if noun == <Organization as Entity>::NOUN && matches!(*key, "kind" | "date") {
+            let help = r#"write each filing as {"kind": "officer" | "face-recognition", "date": "YYYY-MM-DD", "reference": …}"#;
+            return (LoadCode::MissingKey, format!("a filing of {noun} needs `{key}`"), Some(help.into()));
+        }
+        (LoadCode::MissingKey, format!("{noun} needs `{key}`"), None)
     } else if msg.starts_with("unknown variant") {
         let help = suggest(&q).or_else(|| (q.len() > 1).then(|| format!("one of: {}", q[1..].join(", "))));
         (LoadCode::BadValue, format!("`{}` is not a valid value here ({noun})", q.first().unwrap_or(&"?")), help)
+    } else if msg.starts_with("duplicate field `note`") && noun == <Flow as Entity>::NOUN {
+        (
+            LoadCode::Syntax,
+            format!("{noun} has both `note` and `description`: a flow's description is its note"),
+            Some("keep one of the two".into()),
+        )
     } else if msg.starts_with("duplicate field") {
         (
             LoadCode::Syntax,

@@ -152,6 +152,9 @@ pub(crate) struct Collected {
     /// A whole file or sheet could not be read, so any reference may point into it: dangling
     /// references are not reported until it is fixed (they would only be noise).
     pub incomplete: bool,
+    /// An organization was declared but could not be read (already reported): "no part
+    /// declares the organization" would only be noise.
+    pub organization_unreadable: bool,
 }
 
 impl Collected {
@@ -405,6 +408,7 @@ fn read_json_parts(c: &mut Collected, parts: Vec<u32>, more: &dyn Fn(usize) -> u
         c.errors.append(&mut part.errors);
         c.unreadable.append(&mut part.unreadable);
         c.incomplete |= part.incomplete;
+        c.organization_unreadable |= part.organization_unreadable;
         pieces.append(&mut part.pieces);
     }
     join(&mut c.inventory, pieces, more);

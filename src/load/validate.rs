@@ -455,6 +455,32 @@ pub(super) fn default_flow_ids(flows: &mut [Flow]) {
     }
 }
 
+/// A system's `app_type` must be a key of the necessary-PI table, on an app or mini-program
+/// (the only systems `cn-app-necessary` judges: elsewhere the key would silently do nothing).
+fn check_app_type(e: &mut Errors, s: &System, t: &str) {
+    if app_type(t).is_none() {
+        let help = mean(did_you_mean(t, APP_TYPES.iter().map(|a| a.key)))
+            .or_else(|| Some("see the 39 app types in `piflow explain cn-app-necessary`".into()));
+        e.at(
+            LoadCode::BadValue,
+            s.loc,
+            "app_type",
+            None,
+            format!("system `{}`: `{t}` is not an app type of the necessary-PI table", s.id),
+            help,
+        );
+    } else if !matches!(s.kind, Some(SystemKind::App | SystemKind::MiniProgram)) {
+        e.at(
+            LoadCode::BadValue,
+            s.loc,
+            "app_type",
+            None,
+            format!("system `{}` has an `app_type` but is not an app or mini-program", s.id),
+            Some("set `kind` to `app` or `mini-program`, or remove `app_type`".into()),
+        );
+    }
+}
+
 /// Judge the collected inventory, adding what is wrong to `c.errors`. Changes nothing else in
 /// `c` (beyond naming the organization), so it may run again once texts are back.
 pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
@@ -468,7 +494,7 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
     // Exactly one organization.
     match c.organizations.len() {
         // The organization may be in the file that could not be read.
-        0 if c.incomplete => {}
+        0 if c.incomplete || c.organization_unreadable => {}
         0 => e.out.push(LoadError {
             code: LoadCode::Organization,
             file: c.sources.files.first().map(|f| f.path.clone()),
@@ -526,6 +552,9 @@ pub(super) fn validate(c: &mut Collected, opts: &LoadOptions) {
         nodes.declare(&mut e, &s.id, s.loc, true);
         node_kind.get_or_insert(name(&s.id), NodeKind::System);
         check_country(&mut e, s.loc, "country", None, &s.country, "system");
+        if let Some(t) = &s.app_type {
+            check_app_type(&mut e, s, t);
+        }
     }
     for p in &inv.parties {
         nodes.declare(&mut e, &p.id, p.loc, true);

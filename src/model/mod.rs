@@ -4,11 +4,13 @@
 //! judge nothing. Loading fills in each entity's [`Loc`] so that every later stage can point a
 //! user at the line that declared it.
 
+pub mod app_type;
 mod countries;
 mod date;
 mod name;
 pub mod taxonomy;
 
+pub use app_type::{APP_TYPES, AppType, app_type};
 pub use countries::{ADEQUACY, ADEQUACY_AS_OF, Adequacy, EEA, ISO_3166_ALPHA2, adequacy, is_country, is_eea};
 pub use date::Date;
 pub use name::{Name, NameMap, NameSet, name};
@@ -123,7 +125,23 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The legal regimes piflow judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "UPPERCASE", ascii_case_insensitive)]
 pub enum Regime {
     #[serde(rename = "PIPL")]
     Pipl,
@@ -134,17 +152,11 @@ pub enum Regime {
 impl Regime {
     pub const ALL: [Regime; 2] = [Regime::Pipl, Regime::Gdpr];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Regime::Pipl => "PIPL",
-            Regime::Gdpr => "GDPR",
-        }
+        self.into()
     }
+    /// `PIPL` or `GDPR`, in any case.
     pub fn parse(s: &str) -> Option<Regime> {
-        match s.to_ascii_uppercase().as_str() {
-            "PIPL" => Some(Regime::Pipl),
-            "GDPR" => Some(Regime::Gdpr),
-            _ => None,
-        }
+        s.parse().ok()
     }
 }
 
@@ -201,8 +213,24 @@ impl<'de> Deserialize<'de> for Countries {
 }
 
 /// A lawful basis. One vocabulary serves both regimes; each regime's rules say which it knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Basis {
     Consent,
     Contract,
@@ -217,31 +245,10 @@ pub enum Basis {
 
 impl Basis {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Consent => "consent",
-            Basis::Contract => "contract",
-            Basis::LegalObligation => "legal-obligation",
-            Basis::VitalInterests => "vital-interests",
-            Basis::PublicTask => "public-task",
-            Basis::LegitimateInterests => "legitimate-interests",
-            Basis::NewsReporting => "news-reporting",
-            Basis::PublicInformation => "public-information",
-            Basis::OtherLaw => "other-law",
-        }
+        self.into()
     }
-    pub const ALL: [Basis; 9] = [
-        Basis::Consent,
-        Basis::Contract,
-        Basis::LegalObligation,
-        Basis::VitalInterests,
-        Basis::PublicTask,
-        Basis::LegitimateInterests,
-        Basis::NewsReporting,
-        Basis::PublicInformation,
-        Basis::OtherLaw,
-    ];
     pub fn parse(s: &str) -> Option<Basis> {
-        Basis::ALL.into_iter().find(|b| b.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -338,8 +345,24 @@ impl<'de> Deserialize<'de> for BasisSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum SystemKind {
     Web,
     App,
@@ -352,8 +375,24 @@ pub enum SystemKind {
 }
 
 /// What an outside party is to us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Role {
     /// Acts on our instructions (PIPL "entrusted party", GDPR processor).
     Processor,
@@ -365,17 +404,28 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Processor => "processor",
-            Role::Controller => "controller",
-            Role::Authority => "authority",
-            Role::Public => "public",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ConsentKind {
     General,
     /// PIPL 单独同意.
@@ -388,18 +438,29 @@ pub enum ConsentKind {
 
 impl ConsentKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentKind::General => "general",
-            ConsentKind::Separate => "separate",
-            ConsentKind::Explicit => "explicit",
-            ConsentKind::Guardian => "guardian",
-        }
+        self.into()
     }
 }
 
 /// What a consent is given for (`for`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Requirement {
     Processing,
     Sensitive,
@@ -411,19 +472,28 @@ pub enum Requirement {
 
 impl Requirement {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Requirement::Processing => "processing",
-            Requirement::Sensitive => "sensitive",
-            Requirement::Provide => "provide",
-            Requirement::Disclose => "disclose",
-            Requirement::CrossBorder => "cross-border",
-            Requirement::Children => "children",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum MechanismKind {
     CnSecurityAssessment,
     CnStandardContract,
@@ -435,14 +505,7 @@ pub enum MechanismKind {
 
 impl MechanismKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            MechanismKind::CnSecurityAssessment => "cn-security-assessment",
-            MechanismKind::CnStandardContract => "cn-standard-contract",
-            MechanismKind::CnCertification => "cn-certification",
-            MechanismKind::EuScc => "eu-scc",
-            MechanismKind::EuBcr => "eu-bcr",
-            MechanismKind::EuDerogation => "eu-derogation",
-        }
+        self.into()
     }
 }
 
@@ -463,10 +526,68 @@ pub struct Organization {
     pub ciio: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<Regime>,
+    /// 1.1: the date of the last completed PI protection compliance audit (PIPL Art. 54).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_audit: Option<Date>,
+    /// 1.1: filings made with the CAC (the officer's, face recognition's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filings: Vec<Filing>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
+}
+
+impl Organization {
+    /// Whether a filing of this kind is recorded.
+    pub fn has_filing(&self, kind: FilingKind) -> bool {
+        self.filings.iter().any(|f| f.kind == kind)
+    }
+}
+
+/// What a filing with the CAC was about (1.1).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum FilingKind {
+    /// The PI protection officer's details (CAC announcement of 2025-07-18).
+    Officer,
+    /// Use of face recognition technology (CAC/MPS Order 19, Art. 15).
+    FaceRecognition,
+}
+
+impl FilingKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+    pub fn parse(s: &str) -> Option<FilingKind> {
+        s.parse().ok()
+    }
+}
+
+/// A filing made with the CAC (1.1): what it was about, when, and its reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Filing {
+    pub kind: FilingKind,
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -497,6 +618,9 @@ pub struct Field {
     pub sensitive: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<String>,
+    /// 1.1: the authorities have notified or published it as important data (重要数据).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub important: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
@@ -516,6 +640,10 @@ pub struct System {
     pub owner: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security: Vec<String>,
+    /// 1.1: for an app or mini-program, a key of the necessary-PI table ([`APP_TYPES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "app_type_schema")]
+    pub app_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
@@ -568,6 +696,9 @@ pub struct Purpose {
     pub retention: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<String>,
+    /// 1.1: the app's basic function service (基本功能服务).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub basic: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip)]
@@ -689,8 +820,9 @@ pub struct Flow {
     #[schemars(with = "Vec<String>")]
     pub subjects: NameList,
     // Boxed twice (8 bytes, not 16): notes are rare, and a million flows would each hold the
-    // room for one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // room for one. 1.1 gives every entity a `description`; a flow's is its `note`, so either
+    // key is read (both at once is a duplicate) and `note` is written.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "description")]
     #[schemars(with = "Option<String>")]
     pub note: Option<Box<Box<str>>>,
     #[serde(skip)]
@@ -713,6 +845,8 @@ pub struct Waiver {
     pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -720,6 +854,11 @@ pub struct Waiver {
 /// ISO 3166-1 alpha-2 codes, for editors' completion and validation.
 fn country_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"type": "string", "enum": ISO_3166_ALPHA2, "description": "ISO 3166-1 alpha-2 country code, upper case (CN is mainland China; HK, MO, TW are separate)"})
+}
+
+fn app_type_schema(_: &mut SchemaGenerator) -> Schema {
+    let keys: Vec<&str> = APP_TYPES.iter().map(|t| t.key).collect();
+    json_schema!({"type": "string", "enum": keys, "description": "the app's type in the 2021 Provisions on necessary PI (rules.md)"})
 }
 
 fn category_schema(_: &mut SchemaGenerator) -> Schema {
@@ -831,6 +970,33 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
+
+    /// strum's names (as_str, parse) are the names serde reads and writes, for every variant.
+    fn same_names<T>()
+    where
+        T: VariantArray + Copy + Serialize + std::fmt::Debug + PartialEq + Into<&'static str> + std::str::FromStr,
+    {
+        for &v in T::VARIANTS {
+            let text: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(text), "{v:?}");
+            assert!(text.parse::<T>().ok() == Some(v), "{text} parses back");
+        }
+    }
+
+    #[test]
+    fn enum_names_agree_with_serde() {
+        same_names::<Regime>();
+        same_names::<Basis>();
+        same_names::<SystemKind>();
+        same_names::<Role>();
+        same_names::<ConsentKind>();
+        same_names::<Requirement>();
+        same_names::<MechanismKind>();
+        same_names::<FilingKind>();
+        assert_eq!(Regime::parse("pipl"), Some(Regime::Pipl));
+        assert_eq!(Basis::parse("Consent"), None, "bases are exact");
+    }
 
     fn flow(json: &str) -> Flow {
         serde_json::from_str(json).expect("a valid flow")

@@ -49,6 +49,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &pipl::OFFICER,
     &pipl::REPRESENTATIVE,
     &pipl::ASSESSMENT,
+    &pipl::NECESSARY,
     &gdpr::BASIS,
     &gdpr::CONSENT,
     &gdpr::CHILD,
@@ -345,6 +346,22 @@ pub mod pipl {
          providing to others or making public, exporting, and other high-impact processing; its \
          report is kept at least 3 years.",
         "Carry out the PIPIA and record its reference in the purpose's `assessment`.",
+    );
+
+    pub const NECESSARY: Rule = rule(
+        PIPL,
+        "cn-app-necessary",
+        Severity::Error,
+        "An app's basic function collects PI beyond the necessary scope of its type",
+        "Provisions on the Scope of Necessary PI for Common Types of Mobile Internet Apps (2021) Art. 4-5; PIPL Art. 6, 16",
+        "The CAC, MIIT, MPS and SAMR Provisions (in force 2021-05-01) list, for 39 common types of app, \
+         the personal information its basic function service (基本功能服务) needs; an app may not refuse \
+         that service to a user who declines to give anything else. They concern consumer-side users \
+         (Art. 3): a purpose serving merchants, drivers or other supply-side users is not the basic \
+         function. PIPL Art. 6 limits collection to the minimum the purpose needs, and Art. 16 forbids \
+         refusing a product or service to an individual who withholds consent not necessary for it.",
+        "Move each field listed to a purpose of its own that the user may decline (not `basic`), or, if \
+         the app is of another type, correct the system's `app_type`.",
     );
 }
 

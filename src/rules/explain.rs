@@ -56,6 +56,10 @@ fn extra(r: &Rule, out: &mut String) {
         }
         out.push('\n');
     }
+    if r.code == super::necessary::NECESSARY.code {
+        out.push_str(&super::necessary::explain());
+        out.push('\n');
+    }
 }
 
 /// One rule's entry, as `piflow explain CODE` prints it.

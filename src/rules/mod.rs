@@ -7,6 +7,7 @@ pub mod declared;
 pub mod explain;
 pub mod gdpr;
 pub mod integrity;
+pub mod necessary;
 pub mod notice;
 pub mod pipl;
 

@@ -22,6 +22,7 @@ pub fn edge(g: &FlowGraph, ctx: &Context, facts: &Facts, tier: &Tier, e: &Edge, 
         consent(g, e, out);
     }
     transfer(g, e, basis, out);
+    super::necessary::edge(g, e, out);
     if e.cn_export() {
         export(g, ctx, facts, e, basis, tier, out);
     }
