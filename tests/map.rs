@@ -316,8 +316,11 @@ fn a_large_inventory_collapses_and_keeps_every_flow() {
     assert!(html.len() < count * 600, "{} bytes for {count} flows", html.len());
 }
 
-/// `(tail, head, attributes)` of every edge of a DOT graph, subgraphs included.
-fn dot_edges(stmts: &[dot_structures::Stmt], out: &mut Vec<(String, String, Vec<(String, String)>)>) {
+/// A DOT edge as `(tail, head, attributes as (name, text))`.
+type DotEdge = (String, String, Vec<(String, String)>);
+
+/// Every edge of a DOT graph, subgraphs included.
+fn dot_edges(stmts: &[dot_structures::Stmt], out: &mut Vec<DotEdge>) {
     use dot_structures::{EdgeTy, Id, Stmt, Vertex};
     let text = |id: &Id| match id {
         Id::Html(s) | Id::Escaped(s) | Id::Plain(s) | Id::Anonymous(s) => s.clone(),
