@@ -204,14 +204,20 @@ fn chromium_dom(page: &Path, fragment: &str) -> String {
             // Anything the page tried to fetch from a host would fail to resolve.
             "--host-resolver-rules=MAP * ~NOTFOUND",
             "--virtual-time-budget=3000",
+            // The page's console messages (errors included) go to stderr as `CONSOLE` lines.
+            "--enable-logging=stderr",
+            "--v=0",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(format!("file://{}#{fragment}", page.display()))
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .output()
         .expect("chromium");
     assert!(out.status.success(), "chromium failed");
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "the page wrote to the console:\n{}", console.join("\n"));
     String::from_utf8(out.stdout).expect("utf-8 DOM")
 }
 

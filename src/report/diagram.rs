@@ -381,7 +381,7 @@ pub fn node_tooltip(g: &FlowGraph, n: &DrawnNode) -> String {
                 Some(SystemKind::Database) => "own database 自有数据库".to_owned(),
                 _ => "own system 自有系统".to_owned(),
             },
-            Node::Party(i) => role_style(g.inv.parties[i as usize].role).1.to_owned(),
+            Node::Party(i) => role_style(g.inv.parties[i as usize].role).1.replace('\n', " "),
         };
         format!("{}\n{what} · {} · id {}", g.node_name(x), g.node_countries(x).join(", "), g.node_id(x))
     };
