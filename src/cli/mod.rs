@@ -21,6 +21,7 @@ mod notice;
 #[path = "report.rs"]
 mod reports;
 mod scan;
+mod store;
 mod tools;
 
 pub use error::{EXIT_INVALID, Error, Outcome, Result};
@@ -69,6 +70,9 @@ pub enum Command {
     Trace(reports::TraceArgs),
     /// Write the interactive data map: one offline HTML page to click, search and filter.
     Map(map::MapArgs),
+    /// Write an app's store privacy labels: Google Play's Data safety CSV, a PrivacyInfo.xcprivacy
+    /// draft and the App Privacy answers, with what the inventory leaves open.
+    StoreLabels(store::StoreLabelsArgs),
     #[command(flatten)]
     Scan(scan::Commands),
     #[command(flatten)]
@@ -380,6 +384,7 @@ fn run_command(cli: &Cli) -> Result<Outcome> {
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),
         Command::Map(args) => map::run(args),
+        Command::StoreLabels(args) => store::store_labels(args),
         Command::Scan(cmd) => scan::run(cmd),
         Command::Notice(cmd) => notice::run(cmd),
         Command::Tools(cmd) => tools::run(cmd),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Subcommand, Debug)]
 pub enum Commands {
-    /// Find third-party SDKs and hosts in source trees and HAR captures (for `check --observed`).
+    /// Find third-party SDKs, permissions and hosts in source trees, built apps and HAR captures (for `check --observed`).
     Scan(ScanArgs),
     /// Compare two inventories (or one against a git revision): flows, destinations, findings.
     Diff(DiffArgs),
@@ -23,8 +23,8 @@ pub enum Commands {
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
-    /// Source trees to walk (.gitignore is respected); default: the current directory unless only
-    /// --har is given.
+    /// Source trees to walk (.gitignore is respected) and built apps (.apk, .aab, .ipa, also when
+    /// found in a tree); default: the current directory unless only --har is given.
     pub dirs: Vec<PathBuf>,
     /// HAR capture files (browser devtools, Charles, mitmproxy) to read hosts and parameters from.
     #[arg(long, num_args = 1..)]
@@ -42,6 +42,16 @@ pub struct ScanArgs {
     /// The inventory to compare with for --suggest.
     #[arg(long)]
     pub inventory: Option<PathBuf>,
+    /// `json`: observed.json for `check --observed`; `human`: the SDKs, permissions (with the
+    /// data categories they expose) and privacy-manifest entries found, for reading.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Json)]
+    pub format: ScanFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanFormat {
+    Json,
+    Human,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +107,10 @@ fn scan_cmd(args: &ScanArgs) -> Result<Outcome> {
             sanitize(&p.message)
         );
     }
+    if !args.suggest && args.format == ScanFormat::Human {
+        emit(args.output.as_deref(), human(&observed, db).as_bytes())?;
+        return Ok(Outcome::Clean);
+    }
     if !args.suggest {
         let json = observed.to_json().map_err(|e| Error::msg(format!("cannot write observed.json: {e}")))?;
         emit(args.output.as_deref(), json.as_bytes())?;
@@ -112,6 +126,78 @@ fn scan_cmd(args: &ScanArgs) -> Result<Outcome> {
         .map_err(|e| Error::msg(format!("cannot write the suggested part: {e}")))?;
     emit(args.output.as_deref(), part.as_bytes())?;
     Ok(Outcome::Clean)
+}
+
+/// `scan --format human`: what was found, grouped for a reader. Scanned names are untrusted
+/// (an APK's manifest is anyone's text), so every one is escaped for the terminal.
+fn human(obs: &scan::Observed, db: &Database) -> String {
+    use piflow::scan::MarkerKind;
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let at = |p: &scan::Place| format!("{}:{}", sanitize(&p.file), p.line);
+    let mut out = String::new();
+    // SDK id → evidence (`coordinate at file:line`).
+    let mut sdks: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for p in &obs.packages {
+        if let Some(id) = &p.sdk {
+            sdks.entry(id).or_default().push(format!("{} at {}", sanitize(&p.coordinate), at(&p.place)));
+        }
+    }
+    for m in obs.markers.iter().filter(|m| m.kind != MarkerKind::Permission) {
+        if let Some(id) = &m.sdk {
+            sdks.entry(id).or_default().push(format!("{} at {}", sanitize(&m.name), at(&m.place)));
+        }
+    }
+    for h in &obs.hosts {
+        if let Some(id) = &h.sdk {
+            sdks.entry(id).or_default().push(format!("host {} at {}", sanitize(&h.host), at(&h.place)));
+        }
+    }
+    let _ = writeln!(out, "SDKs found: {}", sdks.len());
+    for (id, evidence) in &sdks {
+        match db.get(id) {
+            Some(sig) => {
+                let _ = writeln!(out, "  {id}: {} ({}, {})", sig.name.en, sig.vendor.en, sig.vendor.country);
+            }
+            None => {
+                let _ = writeln!(out, "  {}", sanitize(id));
+            }
+        }
+        for e in evidence {
+            let _ = writeln!(out, "      {e}");
+        }
+    }
+    let section = |out: &mut String, title: &str, kind: MarkerKind| {
+        let ms: Vec<&scan::Marker> = obs.markers.iter().filter(|m| m.kind == kind).collect();
+        if ms.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "{title}: {}", ms.len());
+        for m in ms {
+            let cats = match &m.categories {
+                Some(c) if c.is_empty() => " → no personal data".to_owned(),
+                Some(c) => format!(" → {}", c.join(", ")),
+                None if matches!(kind, MarkerKind::Permission | MarkerKind::CollectedData) => {
+                    " → (not in the permission map)".to_owned()
+                }
+                None => String::new(),
+            };
+            let _ = writeln!(out, "  {}{cats}  at {}", sanitize(&m.name), at(&m.place));
+        }
+    };
+    section(&mut out, "Permissions", MarkerKind::Permission);
+    section(&mut out, "Queried apps", MarkerKind::Query);
+    section(&mut out, "URL schemes", MarkerKind::UrlScheme);
+    section(&mut out, "Privacy manifests: collected data", MarkerKind::CollectedData);
+    section(&mut out, "Privacy manifests: required-reason APIs", MarkerKind::RequiredReasonApi);
+    section(&mut out, "Privacy manifests: tracking domains", MarkerKind::TrackingDomain);
+    let unknown = obs.packages.iter().filter(|p| p.sdk.is_none()).count();
+    let _ = writeln!(out, "Other packages (no SDK in the database): {unknown}");
+    if !obs.problems.is_empty() {
+        let _ =
+            writeln!(out, "Problems: {} (the scan went on; the evidence above may be incomplete)", obs.problems.len());
+    }
+    out
 }
 
 /// An inventory checked, with the name it is shown under.

@@ -12,6 +12,7 @@ pub mod map;
 pub mod records;
 pub mod ropa;
 pub mod sarif;
+pub mod store;
 pub mod table;
 pub mod table_csv;
 pub mod table_html;

@@ -38,14 +38,15 @@ pub fn pom(t: &Text, sink: &mut Sink) -> ParseResult {
 }
 
 /// `AndroidManifest.xml`: components (activity, service, receiver, provider), `meta-data` keys
-/// (where SDKs take their app keys) and permissions.
+/// (where SDKs take their app keys), permissions and the apps it queries (`<queries><package>`).
 pub fn manifest(t: &Text, sink: &mut Sink) -> ParseResult {
     let doc = parse(t)?;
     for node in doc.descendants().filter(|n| n.is_element()) {
         let kind = match node.tag_name().name() {
             "activity" | "activity-alias" | "service" | "receiver" | "provider" => MarkerKind::Component,
             "meta-data" if node.parent().is_some_and(|p| p.has_tag_name("application")) => MarkerKind::MetaData,
-            "uses-permission" | "uses-permission-sdk-23" => MarkerKind::Permission,
+            "uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m" => MarkerKind::Permission,
+            "package" if node.parent().is_some_and(|p| p.has_tag_name("queries")) => MarkerKind::Query,
             _ => continue,
         };
         let Some(name) = node.attribute((ANDROID_NS, "name")) else {

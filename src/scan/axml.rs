@@ -221,6 +221,153 @@ fn start_element(chunk: &[u8], head: usize, strings: &[String], ids: &[u32], dep
     Ok(Element { name, depth, attrs })
 }
 
+/// Decode the protobuf XML aapt2 writes into an app bundle (`base/manifest/AndroidManifest.xml`,
+/// `XmlNode` of aapt2's `Resources.proto`) into the same start tags as [`decode`]. Only the fields
+/// a manifest scan needs are read (element name and namespace, children, each attribute's
+/// namespace, name and string value); the rest is skipped by its wire type. Nesting deeper than
+/// [`MAX_PROTO_DEPTH`] is refused, so a hostile file cannot exhaust the stack.
+pub fn decode_proto(bytes: &[u8]) -> Result<Vec<Element>, String> {
+    let mut out = Vec::new();
+    // XmlNode { XmlElement element = 1; string text = 2; … }
+    for field in Fields::new(bytes, 0) {
+        let (number, value) = field?;
+        if let (1, Value::Bytes(el, at)) = (number, value) {
+            proto_element(el, at, 0, &mut out)?;
+        }
+    }
+    if out.is_empty() {
+        return Err("no elements (is this aapt2 protobuf XML?)".into());
+    }
+    Ok(out)
+}
+
+/// Elements nest no deeper than this in a protobuf manifest (real ones: 4 or 5).
+pub const MAX_PROTO_DEPTH: u32 = 64;
+
+/// XmlElement { repeated XmlNamespace namespace_declaration = 1; string namespace_uri = 2;
+/// string name = 3; repeated XmlAttribute attribute = 4; repeated XmlNode child = 5; }
+fn proto_element(b: &[u8], base: usize, depth: u32, out: &mut Vec<Element>) -> Result<(), String> {
+    if depth > MAX_PROTO_DEPTH {
+        return Err(format!("elements nest deeper than {MAX_PROTO_DEPTH} at byte {base}"));
+    }
+    let index = out.len();
+    out.push(Element { name: String::new(), depth, attrs: Vec::new() });
+    let mut children: Vec<(&[u8], usize)> = Vec::new();
+    for field in Fields::new(b, base) {
+        match field? {
+            (3, Value::Bytes(name, _)) => out[index].name = String::from_utf8_lossy(name).into_owned(),
+            (4, Value::Bytes(attr, at)) => {
+                let a = proto_attr(attr, at)?;
+                out[index].attrs.push(a);
+            }
+            (5, Value::Bytes(node, at)) => children.push((node, at)),
+            _ => {}
+        }
+    }
+    // Children after the element's own attributes, in document order, like the binary form.
+    for (node, at) in children {
+        for field in Fields::new(node, at) {
+            if let (1, Value::Bytes(el, at)) = field? {
+                proto_element(el, at, depth + 1, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// XmlAttribute { string namespace_uri = 1; string name = 2; string value = 3; … }
+fn proto_attr(b: &[u8], base: usize) -> Result<Attr, String> {
+    let mut a = Attr { ns: String::new(), name: String::new(), value: String::new() };
+    for field in Fields::new(b, base) {
+        let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+        match field? {
+            (1, Value::Bytes(v, _)) => a.ns = text(v),
+            (2, Value::Bytes(v, _)) => a.name = text(v),
+            (3, Value::Bytes(v, _)) => a.value = text(v),
+            _ => {}
+        }
+    }
+    Ok(a)
+}
+
+enum Value<'a> {
+    /// A length-delimited field and the absolute offset it starts at (for error messages).
+    Bytes(&'a [u8], usize),
+    Other,
+}
+
+/// The fields of one protobuf message, as (field number, value); a malformed one ends the
+/// iteration with an error naming its byte.
+struct Fields<'a> {
+    b: &'a [u8],
+    pos: usize,
+    base: usize,
+    failed: bool,
+}
+
+impl<'a> Fields<'a> {
+    fn new(b: &'a [u8], base: usize) -> Fields<'a> {
+        Fields { b, pos: 0, base, failed: false }
+    }
+
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.b.get(self.pos).ok_or_else(|| format!("truncated at byte {}", self.base + self.pos))?;
+            self.pos += 1;
+            v |= u64::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(format!("a varint runs past 10 bytes at byte {}", self.base + self.pos))
+    }
+
+    fn skip(&mut self, n: u64) -> Result<usize, String> {
+        let start = self.pos;
+        let end = usize::try_from(n).ok().and_then(|n| start.checked_add(n)).filter(|&e| e <= self.b.len());
+        let end = end.ok_or_else(|| format!("a field at byte {} runs past its message", self.base + start))?;
+        self.pos = end;
+        Ok(start)
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = Result<(u64, Value<'a>), String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.pos >= self.b.len() {
+            return None;
+        }
+        let step = (|| {
+            let key = self.varint()?;
+            let value = match key & 7 {
+                0 => {
+                    self.varint()?;
+                    Value::Other
+                }
+                1 => {
+                    self.skip(8)?;
+                    Value::Other
+                }
+                2 => {
+                    let len = self.varint()?;
+                    let start = self.skip(len)?;
+                    Value::Bytes(&self.b[start..self.pos], self.base + start)
+                }
+                5 => {
+                    self.skip(4)?;
+                    Value::Other
+                }
+                t => return Err(format!("wire type {t} at byte {} is not protobuf XML", self.base + self.pos)),
+            };
+            Ok((key >> 3, value))
+        })();
+        self.failed = step.is_err();
+        Some(step)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +417,71 @@ mod tests {
             let _ = decode(&flipped);
         }
         assert!(decode(b"<manifest/>").unwrap_err().contains("not Android binary XML"));
+    }
+
+    fn bundle_manifest() -> Vec<u8> {
+        crate::scan::dex::tests::entry("stopwatch.aab", "base/manifest/AndroidManifest.xml")
+    }
+
+    #[test]
+    fn real_bundle_manifest_decodes_like_its_apk() {
+        let els = decode_proto(&bundle_manifest()).unwrap();
+        assert_eq!(els[0].name, "manifest");
+        assert_eq!(
+            els[0].attrs.iter().find(|a| a.name == "package").map(|a| a.value.as_str()),
+            Some("com.mycompany.stopwatch")
+        );
+        let perms: Vec<&str> =
+            els.iter().filter(|e| e.name == "uses-permission").filter_map(|e| e.android("name")).collect();
+        assert_eq!(
+            perms,
+            [
+                "android.permission.INTERNET",
+                "android.permission.ACCESS_NETWORK_STATE",
+                "android.permission.POST_NOTIFICATIONS",
+                "com.mycompany.stopwatch.DYNAMIC_RECEIVER_NOT_EXPORTED_PERMISSION",
+            ]
+        );
+        let app = els.iter().find(|e| e.name == "application").unwrap();
+        assert_eq!(app.depth, 1);
+    }
+
+    #[test]
+    fn damaged_bundle_manifest_is_an_error_not_a_panic() {
+        let bytes = bundle_manifest();
+        for cut in [0, 1, 2, 7, 100, bytes.len() / 2, bytes.len() - 1] {
+            let _ = decode_proto(&bytes[..cut]);
+        }
+        let mut flipped = bytes.clone();
+        for i in (0..flipped.len()).step_by(5) {
+            flipped[i] ^= 0x3C;
+            let _ = decode_proto(&flipped);
+        }
+        // 10,000 nested elements: refused at the depth limit, not a stack overflow.
+        let mut deep: Vec<u8> = Vec::new();
+        for _ in 0..10_000 {
+            // XmlNode { element: XmlElement { child: <previous> } }
+            let mut el = vec![0x2a];
+            push_len(&mut el, deep.len());
+            el.extend_from_slice(&deep);
+            let mut node = vec![0x0a];
+            push_len(&mut node, el.len());
+            node.extend_from_slice(&el);
+            deep = node;
+        }
+        assert!(decode_proto(&deep).unwrap_err().contains("nest deeper"));
+        assert!(decode_proto(b"").is_err());
+    }
+
+    fn push_len(out: &mut Vec<u8>, mut n: usize) {
+        loop {
+            let b = (n & 0x7F) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
     }
 }

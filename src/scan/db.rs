@@ -141,6 +141,14 @@ impl Database {
             for p in &s.packages {
                 by_package.entry(subspec_key(p).unwrap_or_else(|| normalize(p))).or_default().push(i);
             }
+            // What a built APK shows (`piflow scan app.apk`) is looked up as a coordinate too:
+            // `dex:PREFIX` for its classes' package prefix, `asset:PATH` for a file it ships.
+            for d in &s.android.dex {
+                by_package.entry(format!("dex:{d}")).or_default().push(i);
+            }
+            for a in &s.android.assets {
+                by_package.entry(format!("asset:{a}")).or_default().push(i);
+            }
             for m in s.android.components.iter().chain(&s.android.meta_data) {
                 by_marker.entry(m.clone()).or_default().push(i);
             }

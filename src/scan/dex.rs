@@ -60,7 +60,7 @@ fn mutf8(bytes: &[u8], at: usize) -> Result<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Read;
 

@@ -7,15 +7,18 @@
 //! location; the scan goes on. This module never reads the inventory.
 
 mod android;
+pub mod apk;
 pub mod axml;
 pub mod db;
 pub mod dex;
 mod gradle;
 mod har;
+mod ipa;
 mod js;
 mod lang;
 mod locate;
 mod mobile;
+pub mod permissions;
 pub mod personal;
 pub mod suggest;
 mod walk;
@@ -86,18 +89,38 @@ pub struct PackageUse {
 pub enum MarkerKind {
     Component,
     MetaData,
+    /// An Android permission the manifest requests, or an iOS usage-description key
+    /// (`NSCameraUsageDescription`): what the app asks the user's device for.
     Permission,
+    /// Another app the app asks to see (Android `<queries><package>`, iOS
+    /// `LSApplicationQueriesSchemes`): SDKs for login, share and payment need them.
+    Query,
+    /// A URL scheme an iOS app registers (`CFBundleURLSchemes`: `wx…` for WeChat callbacks).
+    UrlScheme,
+    /// A data type a privacy manifest (`PrivacyInfo.xcprivacy`) says is collected
+    /// (`NSPrivacyCollectedDataTypeDeviceID`); its text says whether linked, used for tracking,
+    /// and the purposes.
+    CollectedData,
+    /// A required-reason API category a privacy manifest declares, with its reasons.
+    RequiredReasonApi,
+    /// A tracking domain a privacy manifest declares (`NSPrivacyTrackingDomains`).
+    TrackingDomain,
 }
 
-/// An AndroidManifest.xml entry.
+/// An AndroidManifest.xml entry (or, for permissions and queries, its iOS `Info.plist` counterpart).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Marker {
     pub kind: MarkerKind,
-    /// Component class, `meta-data` name or permission name.
+    /// Component class, `meta-data` name, permission name or queried package.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk: Option<String>,
+    /// For a permission (or a privacy manifest's data type): the taxonomy categories of personal
+    /// data it gives access to (`data/android-permissions.json`); `[]` when known to give none,
+    /// absent when the map does not know it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<String>>,
     #[serde(flatten)]
     pub place: Place,
 }

@@ -58,7 +58,13 @@ impl Sink<'_> {
             MarkerKind::Permission => None,
             _ => self.db.by_marker(name).first().map(|s| s.id.clone()),
         };
-        self.obs.markers.push(Marker { kind, name: name.to_owned(), sdk, place });
+        let categories = match kind {
+            MarkerKind::Permission => super::permissions::permission(name),
+            MarkerKind::CollectedData => super::permissions::data_type(name),
+            _ => None,
+        };
+        let categories = categories.map(<[String]>::to_vec);
+        self.obs.markers.push(Marker { kind, name: name.to_owned(), sdk, categories, place });
     }
 }
 
@@ -147,6 +153,8 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
             if let Some(parse) = parser_for(name, &path) {
                 parse_file(&path, parse, MAX_MANIFEST_BYTES, &mut sink);
+            } else if super::apk::is_app_archive(name) {
+                super::apk::scan_app(&path, &crate::source::path::display_path(&path), &mut sink);
             }
             vendored(&path, name, &mut frameworks, &mut sink);
         }
