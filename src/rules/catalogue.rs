@@ -64,6 +64,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &declared::UNDECLARED_HOST,
     &declared::UNDECLARED_SDK,
     &declared::UNOBSERVED_SDK,
+    &declared::PERMISSION_UNUSED,
     &notice::CHILDREN_MISSING,
     &notice::CROSS_BORDER_EXTRA,
     &notice::CROSS_BORDER_UNDISCLOSED,
@@ -527,6 +528,20 @@ pub mod declared {
          inventory and the privacy notice's SDK list, or the scan missed the file that brings it in.",
         "Remove the sdk if the app no longer ships it; else give it the `packages` (e.g. \
          `maven:group:artifact`, `npm:name`) or `hosts` that reveal it, and scan the tree that holds it.",
+    );
+    pub const PERMISSION_UNUSED: Rule = rule(
+        None,
+        "decl-permission-unused",
+        Severity::Warning,
+        "The app requests a permission to personal data that no flow or sdk of the inventory collects",
+        "PIPL Art. 6; Methods for Identifying Illegal Collection and Use of PI by Apps (2019) 4(1)",
+        "Collection must be limited to the minimum the purpose needs (PIPL Art. 6), and requesting a \
+         permission that can collect personal information unrelated to the app's functions is \
+         collection beyond what is necessary (《App违法违规收集使用个人信息行为认定方法》 4(1)): the \
+         超范围申请权限 that MIIT and CAC inspections of built apps report first. Either the app asks \
+         for more than it uses, or the inventory misses the collection the permission serves.",
+        "Remove the permission from the app (or the SDK that brings it); else declare the field and the \
+         flow (or the sdk's `fields`) that the permission collects.",
     );
 }
 

@@ -216,6 +216,8 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
         out.push(host_finding(ev, h, db, personal_by_host.get(h.host.as_str())));
     }
 
+    permission_unused(g, ev, out);
+
     // Declared sdks the scan did not find (only when the scan looked at code at all).
     if obs.packages.is_empty() && obs.markers.is_empty() && obs.hosts.is_empty() {
         return;
@@ -245,6 +247,59 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
             )
             .with("packages", json!(s.packages))
             .with("signatures", json!(sigs)),
+        );
+    }
+}
+
+/// `decl-permission-unused`: each permission the scanned app requests whose personal-data
+/// categories no collection of the inventory has — a flow from subjects into the organization's
+/// systems, or an sdk's fields. One finding per permission, at its first place. A permission the
+/// map does not know, or knows to give no personal data (`INTERNET`), is not judged.
+fn permission_unused(g: &FlowGraph, ev: &Evidence, out: &mut Vec<Finding>) {
+    let inv = g.inv;
+    let mut collected: BTreeSet<&str> = BTreeSet::new();
+    for e in g.edges.iter().filter(|e| e.kind == crate::graph::FlowKind::Collect) {
+        collected.extend(g.fields(e).iter().map(|&f| inv.fields[f as usize].category.as_str()));
+    }
+    let field_category =
+        |f: &crate::model::Name| inv.fields.iter().find(|x| x.id == f.as_str()).map(|x| x.category.as_str());
+    for s in &inv.sdks {
+        collected.extend(s.fields.iter().filter_map(field_category));
+    }
+    let mut by_permission: BTreeMap<&str, (Vec<&Place>, &[String])> = BTreeMap::new();
+    for m in ev.observed.markers.iter().filter(|m| m.kind == MarkerKind::Permission) {
+        let Some(categories) = m.categories.as_deref().filter(|c| !c.is_empty()) else { continue };
+        // A generic `device.id` field stands for the specific device identifiers a permission
+        // exposes (IMEI, Android ID, OAID, IDFA, MAC): an inventory may not say which one it is.
+        let served = |c: &str| {
+            collected.contains(c)
+                || (matches!(c, "device.imei" | "device.android-id" | "device.oaid" | "device.idfa" | "device.mac")
+                    && collected.contains("device.id"))
+        };
+        if categories.iter().any(|c| served(c)) {
+            continue;
+        }
+        by_permission.entry(&m.name).or_insert_with(|| (Vec::new(), categories)).0.push(&m.place);
+    }
+    for (permission, (places, categories)) in by_permission {
+        let first = places[0];
+        let also = if places.len() > 1 { format!(" (and {} more places)", places.len() - 1) } else { String::new() };
+        let kinds: Vec<String> = categories.iter().map(|c| format!("`{c}`")).collect();
+        out.push(
+            Finding::new(
+                &PERMISSION_UNUSED,
+                permission,
+                ev.loc(first),
+                format!(
+                    "`{permission}`, requested in {}:{}{also}, gives access to {}, and no flow or sdk of the inventory \
+                     collects data of that kind (超范围申请权限): remove the permission, or declare the collection it serves",
+                    first.file,
+                    first.line,
+                    kinds.join(", ")
+                ),
+            )
+            .with("categories", json!(categories))
+            .with("places", places_json(&places)),
         );
     }
 }
