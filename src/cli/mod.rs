@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 mod error;
 mod fides;
 mod guard;
+mod map;
 // `report` is taken by `piflow::report`; the file keeps the name of the commands it holds.
 mod notice;
 #[path = "report.rs"]
@@ -82,6 +83,8 @@ pub enum Command {
     Diagram(reports::DiagramArgs),
     /// Follow one field from collection to every final destination.
     Trace(reports::TraceArgs),
+    /// Write the interactive data map: one offline HTML page to click, search and filter.
+    Map(map::MapArgs),
     /// Write an app's store privacy labels: Google Play's Data safety CSV, a PrivacyInfo.xcprivacy
     /// draft and the App Privacy answers, with what the inventory leaves open.
     StoreLabels(store::StoreLabelsArgs),
@@ -437,6 +440,7 @@ fn run_command(cli: &Cli) -> Result<Outcome> {
         Command::Report(args) => reports::report(args),
         Command::Diagram(args) => reports::diagram(args),
         Command::Trace(args) => reports::trace(args),
+        Command::Map(args) => map::run(args),
         Command::StoreLabels(args) => store::store_labels(args),
         Command::Scan(cmd) => scan::run(cmd),
         Command::Notice(cmd) => notice::run(cmd),

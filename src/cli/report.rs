@@ -150,12 +150,12 @@ pub struct TraceArgs {
 
 /// [`load`] for a command that writes to `out`: an output over the inventory or inside it is
 /// refused first (unless forced), before any work is done.
-fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
+pub(crate) fn load_writing_to(path: &Path, out: Option<&Path>, force_inside: bool) -> Result<Loaded> {
     refuse_over_inputs(&[path], out, force_inside)?;
     super::load(path)
 }
 
-fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
+pub(crate) fn findings(graph: &FlowGraph, as_of: Date, adequate: Option<&Vec<String>>) -> Vec<Finding> {
     let ctx = Context {
         as_of,
         adequate: adequate.map(|v| v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),

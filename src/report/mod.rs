@@ -8,6 +8,7 @@ pub mod diff;
 pub mod human;
 pub mod json;
 pub mod lists;
+pub mod map;
 pub mod records;
 pub mod ropa;
 pub mod sarif;
