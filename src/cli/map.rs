@@ -1,7 +1,8 @@
 //! `piflow map`: the interactive data map, one offline HTML file. The page is built in
 //! `piflow::report::map`; this loads, checks, lays out (Graphviz when it is there) and writes.
 
-use super::reports::{findings, load_writing_to, refuse_over_inputs};
+use super::guard::refuse_over_inputs;
+use super::reports::{findings, load_writing_to};
 use super::{Error, Outcome, Result, emit, parse_date};
 use clap::ValueEnum;
 use piflow::graph::FlowGraph;
