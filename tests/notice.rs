@@ -475,7 +475,7 @@ fn seed_policies_findings_point_at_their_words() {
     use piflow::graph::FlowGraph;
     use piflow::load::{self, LoadOptions};
     use piflow::notice::text::{Format, Notice};
-    let opts = LoadOptions { rule_codes: piflow::rules::codes(), release_text: false };
+    let opts = LoadOptions { rule_codes: piflow::rules::codes(), release_text: false, ..LoadOptions::default() };
     let as_of: piflow::model::Date = "2026-11-23".parse().expect("date");
     let mut claims = 0;
     for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {

@@ -220,7 +220,7 @@ fn graph() -> impl Strategy<Value = Graph> {
 fn check(g: &Graph) -> Result<(), TestCaseError> {
     let flows = flows_of(g);
     let text = serde_json::to_string(&inventory(g, &flows)).expect("json");
-    let opts = LoadOptions { rule_codes: rules::codes(), release_text: false };
+    let opts = LoadOptions { rule_codes: rules::codes(), release_text: false, ..LoadOptions::default() };
     let loaded = load::load_str("gen.json", &text, &opts).unwrap_or_else(|f| panic!("does not load:\n{}", f.errors));
     let inv = &loaded.inventory;
     let graph = FlowGraph::build(inv);

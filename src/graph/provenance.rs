@@ -144,7 +144,9 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
                 while let Some(&(v, pos)) = call.last() {
                     let v = v as usize;
                     if pos < out_range[v].1 {
-                        call.last_mut().expect("non-empty").1 += 1;
+                        if let Some(top) = call.last_mut() {
+                            top.1 += 1;
+                        }
                         let w = hops[pos as usize].1 as usize;
                         if index[w] == UNSEEN {
                             index[w] = next;
@@ -165,8 +167,8 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
                     if low[v] == index[v] {
                         let k = comp_start.len() as u32;
                         comp_start.push(members.len() as u32);
-                        loop {
-                            let x = stack.pop().expect("v is on the stack");
+                        // `v` is on the stack, so this ends at `v` at the latest.
+                        while let Some(x) = stack.pop() {
                             on_stack[x as usize] = false;
                             comp[x as usize] = k;
                             members.push(x);
