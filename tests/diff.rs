@@ -3,6 +3,7 @@
 //! `--git REV` against the working tree.
 
 mod common;
+use common::AS_OF;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
@@ -55,7 +56,7 @@ fn diff(args: &[&str], cwd: Option<&Path>) -> (i32, String, String) {
     if let Some(d) = cwd {
         cmd.current_dir(d);
     }
-    let out = cmd.arg("diff").args(["--as-of", "2026-06-01"]).args(args).output().unwrap();
+    let out = cmd.arg("diff").args(["--as-of", AS_OF]).args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -287,7 +288,7 @@ fn git_reads_parts_with_non_ascii_names_and_ignores_a_hook_environment() {
         .env("GIT_DIR", ".git")
         .env("GIT_INDEX_FILE", ".git/index")
         .env("GIT_WORK_TREE", ".")
-        .args(["diff", "--as-of", "2026-06-01", "--git", "HEAD", "清单 目录", "--format", "json"])
+        .args(["diff", "--as-of", AS_OF, "--git", "HEAD", "清单 目录", "--format", "json"])
         .output()
         .unwrap();
     let (code, out, err) = (

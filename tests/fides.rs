@@ -1,6 +1,7 @@
 //! Fides interop: `piflow convert --to fides` and `piflow import fides`, run as the real binary.
 
-use assert_cmd::Command;
+mod common;
+use common::bin as piflow;
 use piflow::graph::FlowGraph;
 use piflow::load::{self, LoadOptions};
 use piflow::model::Inventory;
@@ -10,10 +11,6 @@ use std::path::{Path, PathBuf};
 
 const SEEDS: [&str; 5] = ["zmyun", "zstack", "xunzhong", "kunjicloud", "onewo"];
 const FIXTURE: &str = "tests/fixtures/fides/shop.yml";
-
-fn piflow() -> Command {
-    Command::cargo_bin("piflow").expect("binary")
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -41,7 +41,7 @@ fn write_parts(dir: &Path, inv: &Value, shuffle: bool, rename: bool) {
 }
 
 fn json_of(dir: &Path) -> String {
-    let (_, out, err) = piflow(&["check", dir.to_str().unwrap(), "--format", "json", "--as-of", "2026-06-01"]);
+    let (_, out, err) = piflow(&["check", dir.to_str().unwrap(), "--format", "json", "--as-of", AS_OF]);
     assert!(out.starts_with('{'), "{out}{err}");
     // Paths differ between temp dirs; everything else must not.
     out.replace(dir.to_str().unwrap(), "DIR")
@@ -141,12 +141,12 @@ fn sarif_keeps_the_most_severe_results_github_accepts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("inv.json");
     std::fs::write(&path, serde_json::to_string(&inv).unwrap()).unwrap();
-    let (_, all, _) = piflow(&["check", path.to_str().unwrap(), "--format", "json", "--as-of", "2026-06-01"]);
+    let (_, all, _) = piflow(&["check", path.to_str().unwrap(), "--format", "json", "--as-of", AS_OF]);
     let all: Value = serde_json::from_str(&all).unwrap();
     let total = all["findings"].as_array().unwrap().len();
     let errors = all["summary"]["error"].as_u64().unwrap() as usize;
     assert!(total > 5000 && errors < 5000 + 6000, "{total}");
-    let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", "2026-06-01"]);
+    let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", AS_OF]);
     assert_eq!(code, 1, "{err}");
     let sarif: Value = serde_json::from_str(&out).unwrap();
     let problems = sarif_problems(&sarif);
@@ -169,7 +169,7 @@ fn sarif_validates_against_the_official_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("inv.json");
     std::fs::write(&path, serde_json::to_string_pretty(&busy()).unwrap()).unwrap();
-    let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", "2026-06-01"]);
+    let (code, out, err) = piflow(&["check", path.to_str().unwrap(), "--format", "sarif", "--as-of", AS_OF]);
     assert_eq!(code, 1, "{err}");
     let sarif: Value = serde_json::from_str(&out).unwrap();
     let problems = sarif_problems(&sarif);
@@ -282,7 +282,7 @@ fn human_output_groups_by_target() {
     let out = assert_cmd::Command::cargo_bin("piflow")
         .unwrap()
         .current_dir(dir.path())
-        .args(["check", "inv.json", "--as-of", "2026-06-01"])
+        .args(["check", "inv.json", "--as-of", AS_OF])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -2,17 +2,14 @@
 //! every report kind on a small fixture, and a payload fixture whose names try to break out of
 //! each format (HTML, CSV, Markdown, DOT, XLSX), read back with a parser of that format.
 
-use assert_cmd::Command;
+mod common;
+use common::bin as piflow;
 use std::path::{Path, PathBuf};
 
 const AS_OF: &str = "2026-11-23";
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-fn piflow() -> Command {
-    Command::cargo_bin("piflow").expect("binary")
 }
 
 /// Run `piflow report` on a fixture into a fresh temp dir.

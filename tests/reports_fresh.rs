@@ -10,6 +10,7 @@
 //! well-formed SVG that names every node of the DOT and a PNG of sane size; the committed ones are
 //! checked the same way. Without `dot` the rendering is skipped with a message.
 
+mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,7 +22,7 @@ fn root() -> PathBuf {
 }
 
 fn piflow(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_piflow")).current_dir(root()).args(args).output().expect("run piflow")
+    common::bin().current_dir(root()).args(args).output().expect("run piflow")
 }
 
 fn dot_version() -> Option<String> {

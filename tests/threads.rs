@@ -2,24 +2,19 @@
 //! inventory and on a generated one large enough to be split into many runs give the same bytes
 //! with `PIFLOW_THREADS=1` and `PIFLOW_THREADS=4`.
 
+mod common;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const AS_OF: &str = "2026-06-01";
+use common::AS_OF;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn piflow(threads: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_piflow"))
-        .current_dir(root())
-        .env("PIFLOW_THREADS", threads)
-        .args(args)
-        .output()
-        .expect("run piflow")
+    common::bin().current_dir(root()).env("PIFLOW_THREADS", threads).args(args).output().expect("run piflow")
 }
 
 /// Every output of one inventory, by name, with `threads` threads.

@@ -162,3 +162,9 @@ pub fn fires(report: &Value, code: &str) -> Vec<String> {
     assert!(!t.is_empty(), "{code} did not fire: {report:#}");
     t
 }
+
+/// The real `piflow` binary, to configure and run (arguments, environment, working directory):
+/// the one runner every CLI test starts from.
+pub fn bin() -> Command {
+    Command::cargo_bin("piflow").expect("binary")
+}
