@@ -238,41 +238,6 @@ fn pipl_25_disclose() {
     assert!(targets(&check(&inv, &[]).1, "pipl-25-disclose").is_empty());
 }
 
-/// An export from CN to a processor in `country`, carrying `fields`, `volume` individuals a year.
-fn export(country: &str, fields: &[&str], volume: u64) -> Value {
-    let mut inv = base();
-    push(
-        &mut inv,
-        "fields",
-        json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}),
-    );
-    get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "idno"]);
-    push(
-        &mut inv,
-        "purposes",
-        json!({"id": "support", "name": "Support", "basis": "legal-obligation", "assessment": "PIA-3"}),
-    );
-    push(
-        &mut inv,
-        "parties",
-        json!({"id": "abroad", "name": "Abroad Inc", "country": country, "role": "processor", "contract": "DPA-9", "contact": "privacy@abroad.example"}),
-    );
-    push(
-        &mut inv,
-        "flows",
-        json!({"id": "exp", "from": "app", "to": "abroad", "fields": fields, "purpose": "support", "volume": volume}),
-    );
-    inv
-}
-
-fn mechanism(inv: &mut Value, kind: &str, until: Option<&str>) {
-    let mut m = json!({"id": "mech", "kind": kind, "recipients": ["abroad"]});
-    if let Some(u) = until {
-        m["valid_until"] = json!(u);
-    }
-    push(inv, "mechanisms", m);
-}
-
 #[test]
 fn pipl_38_non_sensitive_boundaries() {
     let r = check(&export("US", &["phone"], 99_999), &[]).1;

@@ -6,34 +6,10 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 
-/// An export from CN to a processor in the US: `phone` for purpose `support` (legal obligation,
-/// so no Art. 5(1)-(3) exemption), `volume` individuals a year.
+/// An export from CN to a processor in the US (tests/common `export`): `phone` for purpose
+/// `support` (legal obligation, so no Art. 5(1)-(3) exemption), `volume` individuals a year.
 fn export(volume: u64) -> Value {
-    let mut inv = base();
-    push(
-        &mut inv,
-        "purposes",
-        json!({"id": "support", "name": "Support", "basis": "legal-obligation", "assessment": "PIA-3"}),
-    );
-    push(
-        &mut inv,
-        "parties",
-        json!({"id": "abroad", "name": "Abroad Inc", "country": "US", "role": "processor", "contract": "DPA-9", "contact": "privacy@abroad.example"}),
-    );
-    push(
-        &mut inv,
-        "flows",
-        json!({"id": "exp", "from": "app", "to": "abroad", "fields": ["phone"], "purpose": "support", "volume": volume}),
-    );
-    inv
-}
-
-fn mechanism(inv: &mut Value, kind: &str, until: Option<&str>) {
-    let mut m = json!({"id": "mech", "kind": kind, "recipients": ["abroad"]});
-    if let Some(u) = until {
-        m["valid_until"] = json!(u);
-    }
-    push(inv, "mechanisms", m);
+    common::export("US", &["phone"], volume)
 }
 
 fn important(inv: &mut Value) {

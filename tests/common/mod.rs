@@ -168,3 +168,38 @@ pub fn fires(report: &Value, code: &str) -> Vec<String> {
 pub fn bin() -> Command {
     Command::cargo_bin("piflow").expect("binary")
 }
+
+/// An export from CN to a processor in `country`, carrying `fields`, `volume` individuals a year.
+pub fn export(country: &str, fields: &[&str], volume: u64) -> Value {
+    let mut inv = base();
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "idno", "name": "ID", "category": "identity.national-id", "retention": "P1Y"}),
+    );
+    get(&mut inv, "flows", "collect")["fields"] = json!(["phone", "idno"]);
+    push(
+        &mut inv,
+        "purposes",
+        json!({"id": "support", "name": "Support", "basis": "legal-obligation", "assessment": "PIA-3"}),
+    );
+    push(
+        &mut inv,
+        "parties",
+        json!({"id": "abroad", "name": "Abroad Inc", "country": country, "role": "processor", "contract": "DPA-9", "contact": "privacy@abroad.example"}),
+    );
+    push(
+        &mut inv,
+        "flows",
+        json!({"id": "exp", "from": "app", "to": "abroad", "fields": fields, "purpose": "support", "volume": volume}),
+    );
+    inv
+}
+
+pub fn mechanism(inv: &mut Value, kind: &str, until: Option<&str>) {
+    let mut m = json!({"id": "mech", "kind": kind, "recipients": ["abroad"]});
+    if let Some(u) = until {
+        m["valid_until"] = json!(u);
+    }
+    push(inv, "mechanisms", m);
+}
