@@ -261,10 +261,9 @@ fn permission_unused(g: &FlowGraph, ev: &Evidence, out: &mut Vec<Finding>) {
     for e in g.edges.iter().filter(|e| e.kind == crate::graph::FlowKind::Collect) {
         collected.extend(g.fields(e).iter().map(|&f| inv.fields[f as usize].category.as_str()));
     }
-    let field_category =
-        |f: &crate::model::Name| inv.fields.iter().find(|x| x.id == f.as_str()).map(|x| x.category.as_str());
     for s in &inv.sdks {
-        collected.extend(s.fields.iter().filter_map(field_category));
+        let fields = s.fields.iter().filter_map(|f| g.field_of(f.as_str()));
+        collected.extend(fields.map(|i| inv.fields[i as usize].category.as_str()));
     }
     let mut by_permission: BTreeMap<&str, (Vec<&Place>, &[String])> = BTreeMap::new();
     for m in ev.observed.markers.iter().filter(|m| m.kind == MarkerKind::Permission) {
