@@ -95,6 +95,11 @@ fn priority_order(findings: &[Finding]) -> impl Iterator<Item = usize> + '_ {
     (0..6).flat_map(move |bucket| (0..findings.len()).filter(move |&i| rank(&findings[i]) == bucket))
 }
 
+/// What the pretty printer writes before each result in `runs[0].results`: a comma, a line
+/// break and four levels of indentation. Counted exactly, since a file of thousands of results
+/// otherwise outgrows the budget by as many bytes as the (path-dependent) results are many.
+const RESULT_SEPARATOR: &str = ",\n        ";
+
 /// What [`select`] kept, and what it had to leave out or shorten.
 struct Selection {
     results: Results,
@@ -122,12 +127,11 @@ fn select(run: &Run, rules: &[&Rule], locate: &Locate, budget: usize) -> Selecti
             text = serde_json::to_string(&result(run, f, index, locate, true)).unwrap_or_default();
             shortened += 1;
         }
-        // The comma and line break between results.
-        if used + text.len() + 2 > budget {
+        if used + text.len() + RESULT_SEPARATOR.len() > budget {
             by_size = true;
             break;
         }
-        used += text.len() + 2;
+        used += text.len() + RESULT_SEPARATOR.len();
         if let Ok(raw) = serde_json::value::RawValue::from_string(text) {
             kept.push((i, raw));
         }
@@ -458,4 +462,26 @@ pub fn write_load_errors(
     });
     serde_json::to_writer_pretty(&mut w, &doc)?;
     w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_separator_is_what_the_pretty_printer_writes() {
+        let raw = |s: &str| serde_json::value::RawValue::from_string(s.to_owned()).unwrap();
+        // The same nesting as `Document`: runs[0].results.
+        #[derive(Serialize)]
+        struct Run {
+            results: Results,
+        }
+        #[derive(Serialize)]
+        struct Doc {
+            runs: [Run; 1],
+        }
+        let text = serde_json::to_string_pretty(&Doc { runs: [Run { results: Results(vec![raw("{}"), raw("{}")]) }] })
+            .unwrap();
+        assert!(text.contains(&format!("{{}}{RESULT_SEPARATOR}{{}}")), "{text}");
+    }
 }
