@@ -1,6 +1,16 @@
 //! CSV sheets: one sheet per array, the same columns as the JSON keys, list cells joined with `;`
 //! (a literal `;` or `\` in a list item is escaped with `\`), empty cell = absent. This module
-//! reads sheets into the model and writes the model back, so `piflow convert` is lossless.
+//! reads sheets into the model and writes the model back, so `piflow convert` is lossless:
+//!
+//! * A cell that starts with `'` followed by nothing, by another `'`, or by what a spreadsheet
+//!   would run as a formula (`= + - @`, a tab or a CR, after blanks or not) is read without that
+//!   first `'`. The writer puts it there: in front of every cell a spreadsheet would run (so a
+//!   converted inventory opened in Excel runs nothing), in front of a text that starts with `'`,
+//!   and as the whole cell for an empty text (`'` is `""`; an empty cell is absent). Any other
+//!   `'` is the text's own (`'quoted'` stays as written).
+//! * A list, basis, countries or filings cell that starts with `[` or `{` is JSON (`[""]`,
+//!   `[" padded "]`): the writer uses it when the plain `a;b` form would read back as something
+//!   else (an empty item, blanks around an item, an item starting with `[`).
 
 use super::Collected;
 use super::error::{LoadCode, did_you_mean};
@@ -233,8 +243,37 @@ fn filing_text(v: &Value) -> String {
     }
 }
 
+/// The cell as written, less the `'` the writer puts in front of an empty text, a text starting
+/// with `'` and a cell a spreadsheet would run (see the module's comment).
+fn unquote(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.is_empty() || rest.starts_with('\'') || is_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// A spreadsheet would run this cell as a formula.
+fn is_formula(cell: &str) -> bool {
+    matches!(crate::source::escape::neutralise(cell), std::borrow::Cow::Owned(_))
+}
+
+/// The cell the writer gives `text`, such that [`unquote`] gives `text` back.
+fn quote(text: String, col: Col) -> String {
+    if (text.is_empty() && col == Str) || text.starts_with('\'') || is_formula(&text) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
 /// A cell's JSON value, or what is wrong with it.
 fn cell_value(col: Col, cell: &str) -> Result<Value, String> {
+    let json = cell.trim_start().starts_with(['[', '{']);
+    if col != Str && json {
+        return serde_json::from_str(cell).map_err(|e| {
+            format!("`{cell}` starts like JSON but is not JSON ({e}); write a list as a;b, or as JSON like [\"a\",\"b\"]")
+        });
+    }
     Ok(match col {
         Str => Value::String(cell.to_owned()),
         List => Value::Array(split_list(cell).into_iter().map(Value::String).collect()),
@@ -268,6 +307,19 @@ fn cell_value(col: Col, cell: &str) -> Result<Value, String> {
         Basis => Value::String(cell.trim().to_owned()),
         Filings => Value::Array(split_list(cell).iter().map(|item| filing_value(item)).collect::<Result<_, _>>()?),
     })
+}
+
+/// The cell `v` is written as: the plain text form when it reads back as `v`, else JSON (a list
+/// holding an empty item, say), then quoted against spreadsheets running it.
+fn cell_for(col: Col, v: &Value) -> String {
+    if v.is_null() {
+        return String::new();
+    }
+    let mut text = cell_text(col, v);
+    if col != Str && cell_value(col, &text).as_ref() != Ok(v) {
+        text = v.to_string();
+    }
+    quote(text, col)
 }
 
 fn cell_text(col: Col, v: &Value) -> String {
@@ -396,7 +448,7 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
             if cell.is_empty() && !is_list {
                 continue;
             }
-            match cell_value(kind, cell) {
+            match cell_value(kind, unquote(cell)) {
                 Ok(v) => {
                     obj.insert(name.to_owned(), v);
                 }
@@ -527,7 +579,7 @@ pub fn write_sheets(inv: &Inventory) -> Result<Vec<(String, String)>, serde_json
             let record: Vec<String> = sheet
                 .columns
                 .iter()
-                .map(|(name, kind)| cell_text(*kind, v.get(*name).unwrap_or(&Value::Null)))
+                .map(|(name, kind)| cell_for(*kind, v.get(*name).unwrap_or(&Value::Null)))
                 .collect();
             w.write_record(&record).map_err(serde::ser::Error::custom)?;
         }
@@ -541,6 +593,7 @@ pub fn write_sheets(inv: &Inventory) -> Result<Vec<(String, String)>, serde_json
 mod tests {
     use super::*;
     use crate::model::Flow;
+    use serde_json::json;
 
     #[test]
     fn lists_escape_round_trip() {
@@ -590,6 +643,36 @@ mod tests {
             "waivers",
             r#"{"rule":"r","target":"t","reason":"why","until":"2026-01-01","description":"d"}"#,
         );
+    }
+
+    /// The cell forms docs/inventory.md gives: what each value is written as, and that it reads
+    /// back as that value; cells written by hand keep their own `'`.
+    #[test]
+    fn cells_are_quoted_against_spreadsheets_and_read_back() {
+        let cases = [
+            (Str, json!(""), "'"),
+            (Str, json!("=1+1"), "'=1+1"),
+            (Str, json!(" @x"), "' @x"),
+            (Str, json!("'x"), "''x"),
+            (Str, json!("'"), "''"),
+            (Str, json!("plain"), "plain"),
+            (List, json!(["a;b", "-c"]), "a\\;b;-c"),
+            (List, json!(["-a", "b"]), "'-a;b"),
+            (List, json!([""]), "[\"\"]"),
+            (List, json!([" a "]), "[\" a \"]"),
+            (List, json!(["[x]"]), "[\"[x]\"]"),
+            (Countries, json!("CN"), "CN"),
+            (Countries, json!(["CN", "DE"]), "CN;DE"),
+            (Basis, json!({"PIPL": "contract", "GDPR": "consent"}), "GDPR=consent;PIPL=contract"),
+        ];
+        for (col, v, cell) in cases {
+            assert_eq!(cell_for(col, &v), cell, "{v}");
+            assert_eq!(cell_value(col, unquote(cell)).unwrap(), v, "{cell}");
+        }
+        for own in ["'quoted'", "'x", "it's"] {
+            assert_eq!(unquote(own), own);
+        }
+        assert!(cell_value(List, "[draft]").unwrap_err().contains("JSON"));
     }
 
     #[test]

@@ -5,14 +5,7 @@
 
 use super::table::{Lang, Table};
 
-/// The text a cell holds once neutralised against formula injection (CSV and XLSX alike).
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    // Spreadsheet programs skip leading blanks before reading a formula, so ` =1+1` runs too.
-    match cell.trim_start_matches([' ', '\u{a0}', '\u{3000}', '\n']).chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
-        _ => std::borrow::Cow::Borrowed(cell),
-    }
-}
+pub use crate::source::escape::neutralise;
 
 /// Render one table; the header row comes first.
 pub fn render(table: &Table, lang: Lang) -> Vec<u8> {

@@ -1,5 +1,7 @@
 //! Escaping untrusted text (inventory names, scanned file names, notice text) for a terminal.
-//! Each file format escapes for itself in `report`; this is what every terminal output shares.
+//! Each file format escapes for itself in `report`; this is what every terminal output shares,
+//! and the neutralising of spreadsheet cells every CSV writer shares (report tables and the
+//! inventory sheets `convert --to csv` writes).
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -22,6 +24,17 @@ fn is_unsafe(c: char) -> bool {
                 | '\u{E0001}'
                 | '\u{E0020}'..='\u{E007F}'
         )
+}
+
+/// The text a spreadsheet cell holds once neutralised against formula injection (CSV and XLSX
+/// alike): a cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return, also after leading blanks) gets a leading `'`.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    // Spreadsheet programs skip leading blanks before reading a formula, so ` =1+1` runs too.
+    match cell.trim_start_matches([' ', '\u{a0}', '\u{3000}', '\n']).chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
 }
 
 /// Escape what a terminal would interpret (`\u{1b}` for ESC, …).
