@@ -19,8 +19,8 @@
 use super::walk::Sink;
 use super::{MarkerKind, Place, Problem};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 
 /// The most bytes one entry (a dex file, a manifest, a plist) may inflate to. Real dex files stay
 /// far below (the 64K-method limit keeps them near 10 MB).
@@ -98,13 +98,18 @@ fn clip(name: &str) -> String {
 /// What is done with each wanted entry: its name, and its bytes or why they could not be read.
 pub(crate) type Visit<'a> = dyn FnMut(&str, Result<Vec<u8>, String>) + 'a;
 
-/// Read the zip at `path`: list every entry name, and hand each entry `want` accepts to `visit`
+/// Read the zip opened as `file`: list every entry name, and hand each entry `want` accepts to `visit`
 /// with its bytes (or why they could not be read). Entries are inflated one at a time, so memory
 /// holds the central directory and one entry. When the central directory is damaged the local
 /// headers are read from the start instead, as far as they go. `Err` only when nothing at all
 /// could be read.
-pub(crate) fn read_archive(path: &Path, want: &dyn Fn(&str) -> bool, visit: &mut Visit) -> Result<Listing, String> {
-    let open = || std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"));
+pub(crate) fn read_archive(file: &File, want: &dyn Fn(&str) -> bool, visit: &mut Visit) -> Result<Listing, String> {
+    // Read from the handle the caller opened and checked (a regular file, opened non-blocking),
+    // never by its path again: the path may be a FIFO or a link out of the tree by now.
+    let open = || {
+        let mut f = file;
+        f.seek(SeekFrom::Start(0)).map(|_| f).map_err(|e| format!("cannot read: {e}"))
+    };
     let mut budget = Budget { total: MAX_TOTAL_BYTES };
     let mut listing = Listing { names: Vec::new(), problems: Vec::new() };
     match zip::ZipArchive::new(BufReader::new(open()?)) {
@@ -206,11 +211,12 @@ pub(crate) fn problem(sink: &mut Sink, archive: &str, entry: &str, message: Stri
     sink.obs.problems.push(Problem { message, place: place(archive, entry, 1, "") });
 }
 
-/// Scan a built app found at `path` (shown as `shown`): APK and AAB here, IPA in `ipa.rs`.
-pub(crate) fn scan_app(path: &Path, shown: &str, sink: &mut Sink) {
+/// Scan a built app opened as `file` (shown as `shown`; opened through
+/// [`crate::source::read::open`], so a regular file): APK and AAB here, IPA in `ipa.rs`.
+pub(crate) fn scan_app(file: &File, shown: &str, sink: &mut Sink) {
     let lower = shown.to_ascii_lowercase();
     if lower.ends_with(".ipa") {
-        return super::ipa::scan(path, shown, sink);
+        return super::ipa::scan(file, shown, sink);
     }
     let bundle = lower.ends_with(".aab");
     let manifest_entry = if bundle { "manifest/AndroidManifest.xml" } else { "AndroidManifest.xml" };
@@ -228,7 +234,7 @@ pub(crate) fn scan_app(path: &Path, shown: &str, sink: &mut Sink) {
             Err(e) => problem(sink, shown, name, e),
         }
     };
-    let read = read_archive(path, &want, &mut visit);
+    let read = read_archive(file, &want, &mut visit);
     let Some(names) = reported(sink, shown, read) else { return };
     for (entry, bytes) in manifests {
         read_manifest(shown, &entry, &bytes, bundle, sink);

@@ -14,7 +14,6 @@ use super::walk::Sink;
 use super::{MarkerKind, Place};
 use plist::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// `Payload/NAME.app/REST` → (`Payload/NAME.app`, REST).
 fn in_app(name: &str) -> Option<(&str, &str)> {
@@ -36,14 +35,14 @@ fn framework_of(name: &str) -> Option<(&str, &str)> {
     fw.ends_with(".framework").then(|| (&name[..app.len() + "/Frameworks/".len() + fw.len()], fw))
 }
 
-pub(crate) fn scan(path: &Path, shown: &str, sink: &mut Sink) {
+pub(crate) fn scan(file: &std::fs::File, shown: &str, sink: &mut Sink) {
     let want = |name: &str| in_app(name).is_some_and(|(_, inner)| inner == "Info.plist") || is_privacy_manifest(name);
     let mut plists: Vec<(String, Vec<u8>)> = Vec::new();
     let mut visit = |name: &str, bytes: Result<Vec<u8>, String>| match bytes {
         Ok(b) => plists.push((name.to_owned(), b)),
         Err(e) => problem(sink, shown, name, e),
     };
-    let read = read_archive(path, &want, &mut visit);
+    let read = read_archive(file, &want, &mut visit);
     let Some(names) = reported(sink, shown, read) else { return };
     let apps: std::collections::BTreeSet<&str> = names.iter().filter_map(|n| in_app(n)).map(|(a, _)| a).collect();
     if apps.is_empty() {

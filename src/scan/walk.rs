@@ -166,11 +166,13 @@ pub fn scan(opts: &ScanOptions, db: &Database) -> Result<Observed, String> {
                 parse_file(&path, parse, &access, &mut sink);
             } else if super::apk::is_app_archive(name) {
                 // A FIFO named `x.apk` would block the archive reader's open, and a link out of
-                // the tree must not be followed: checked as any file the scan reads.
+                // the tree must not be followed: opened as any file the scan reads, and read
+                // from that handle only (a path swapped for a FIFO or a link after this check
+                // is never opened again).
                 let shown = crate::source::path::display_path(&path);
                 let app = Access::within(root, opts.follow_symlinks, MAX_APP_BYTES);
                 match crate::source::read::open(&path, &app) {
-                    Ok(_) => super::apk::scan_app(&path, &shown, &mut sink),
+                    Ok((file, _)) => super::apk::scan_app(&file, &shown, &mut sink),
                     Err(e) => problem(&mut sink.obs, &shown, 1, "", format!("{e}; skipped")),
                 }
             }
@@ -248,4 +250,38 @@ fn resolve_products(obs: &mut Observed, db: &Database) {
     obs.packages.iter_mut().for_each(|p| resolve(&mut p.sdk));
     obs.markers.iter_mut().for_each(|m| resolve(&mut m.sdk));
     obs.hosts.iter_mut().for_each(|h| resolve(&mut h.sdk));
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// The archive is read from the handle the walk opened and checked, never opened again by
+    /// its path: an `app.apk` swapped for a FIFO between the check and the read (a pull request
+    /// racing the scan) would block a second open for ever. Here the swap happens right after
+    /// the check; the scan still reads the real APK, at once.
+    #[test]
+    fn an_app_swapped_for_a_fifo_after_the_check_is_read_from_the_checked_handle() {
+        let dir = tempfile::tempdir().unwrap();
+        let apk = dir.path().join("app.apk");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binary/wechat-demo.apk");
+        std::fs::copy(fixture, &apk).unwrap();
+        let access = Access::within(dir.path(), false, MAX_APP_BYTES);
+        let (file, _) = crate::source::read::open(&apk, &access).unwrap();
+        std::fs::remove_file(&apk).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&apk).status().unwrap();
+        assert!(made.success(), "mkfifo");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // On a thread, so a blocked open fails the test instead of hanging it.
+        std::thread::spawn(move || {
+            let mut sink = Sink { db: Database::bundled(), obs: Observed::default() };
+            super::super::apk::scan_app(&file, "app.apk", &mut sink);
+            let _ = tx.send(sink.obs);
+        });
+        let obs = rx.recv_timeout(Duration::from_secs(20)).expect("the scan blocked: it opened the path again");
+        assert!(obs.problems.is_empty(), "{:?}", obs.problems.iter().map(|p| &p.message).collect::<Vec<_>>());
+        let coordinates: Vec<&str> = obs.packages.iter().map(|p| p.coordinate.as_str()).collect();
+        assert_eq!(coordinates, ["dex:com.tencent.mm.opensdk"], "the APK's own evidence");
+    }
 }
