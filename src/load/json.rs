@@ -496,6 +496,13 @@ fn item<T: Entity>(file: u32, text: &str, range: Range<usize>, c: &mut Part<'_>)
             Some(v)
         }
         Err(e) => {
+            // serde stops at the first thing it cannot use: in `{"id": "a", "typo", …}` that is
+            // the unknown key `typo`, before it would see the missing `:`. An item that is not
+            // JSON at all is a syntax error, said where the syntax breaks.
+            let e = match serde_json::from_str::<serde::de::IgnoredAny>(slice) {
+                Err(syntax) if !(e.is_syntax() || e.is_eof()) && (syntax.is_syntax() || syntax.is_eof()) => syntax,
+                _ => e,
+            };
             // Remember the id of the item that failed, so references to it are not reported too;
             // an item that is not even JSON may have declared anything.
             if e.is_syntax() || e.is_eof() {
