@@ -416,12 +416,14 @@ pub(super) fn read_sheet(path: &Path, file: u32, c: &mut Collected) {
     }
     if !header_ok {
         c.incomplete = true;
-        return;
     }
     let mut record = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
+            // Rows under a header that is wrong cannot be read into items; they are still read
+            // as CSV, so a broken row is reported with the header, all problems at once.
+            Ok(true) if !header_ok => continue,
             Ok(true) => {}
             Err(e) => {
                 let offset = e.position().map_or(0, |p| p.byte() as usize);
