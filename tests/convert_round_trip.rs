@@ -109,7 +109,9 @@ fn shipped() -> Vec<PathBuf> {
         v
     };
     out.extend(list(&root.join("inventory")).into_iter().filter(|p| p.is_dir()));
-    out.extend(list(&root.join("tests/fixtures")).into_iter().map(|d| d.join("inventory.json")).filter(|p| p.is_file()));
+    out.extend(
+        list(&root.join("tests/fixtures")).into_iter().map(|d| d.join("inventory.json")).filter(|p| p.is_file()),
+    );
     out.extend(
         list(&root.join("tests/malformed"))
             .into_iter()
@@ -138,10 +140,53 @@ fn every_shipped_inventory_round_trips_through_csv() {
 /// Text a sheet cell finds hard, and ordinary text around it.
 fn hard_text() -> impl Strategy<Value = String> {
     let hard = prop::sample::select(vec![
-        "", " ", "  ", "'", "''", "'x", "'=x", "=1+1", " =1+1", "\u{3000}=1", "+86 10", "-", "-1", "@SUM(A1)",
-        "\tx", "x\t", "\rx", "a\rb", "a\r\nb", "a\nb", "\n", "x,y", ",", "\"", "say \"hi\"", "a;b", ";", "a\\b",
-        "\\", "\\;", "[x]", "[]", "[\"\"]", "{x}", "{}", "PIPL=contract", "k:v:w", " padded ", "中文 个人信息",
-        "é", "\u{2028}", "\u{feff}x", "\u{200b}", "😀", "null", "true", "0",
+        "",
+        " ",
+        "  ",
+        "'",
+        "''",
+        "'x",
+        "'=x",
+        "=1+1",
+        " =1+1",
+        "\u{3000}=1",
+        "+86 10",
+        "-",
+        "-1",
+        "@SUM(A1)",
+        "\tx",
+        "x\t",
+        "\rx",
+        "a\rb",
+        "a\r\nb",
+        "a\nb",
+        "\n",
+        "x,y",
+        ",",
+        "\"",
+        "say \"hi\"",
+        "a;b",
+        ";",
+        "a\\b",
+        "\\",
+        "\\;",
+        "[x]",
+        "[]",
+        "[\"\"]",
+        "{x}",
+        "{}",
+        "PIPL=contract",
+        "k:v:w",
+        " padded ",
+        "中文 个人信息",
+        "é",
+        "\u{2028}",
+        "\u{feff}x",
+        "\u{200b}",
+        "😀",
+        "null",
+        "true",
+        "0",
     ])
     .prop_map(str::to_owned);
     prop_oneof![

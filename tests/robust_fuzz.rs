@@ -37,8 +37,11 @@ type Seed = Vec<(String, Vec<u8>)>;
 /// The seeds of `inventory/` as shipped (JSON parts) and as CSV sheets.
 fn seeds() -> Vec<(String, Seed)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
-    let mut dirs: Vec<_> =
-        std::fs::read_dir(&root).expect("inventory/").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("inventory/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     let mut out = Vec::new();
     for dir in dirs {
@@ -196,9 +199,18 @@ fn mutated_inventories_load_or_fail_with_located_classified_errors() {
                 Ok(loaded) => {
                     // Loads: it must check without a panic too.
                     let graph = piflow::graph::FlowGraph::build(&loaded.inventory);
-                    let ctx = piflow::rules::Context { as_of: "2026-06-01".parse().expect("date"), adequate: None, only: None };
+                    let ctx = piflow::rules::Context {
+                        as_of: "2026-06-01".parse().expect("date"),
+                        adequate: None,
+                        only: None,
+                    };
                     piflow::rules::check(&graph, &ctx);
-                    prop_assert!(expected_syntax(name, &mutated) != Some(true), "{}: loaded a file that is not {}", what, name);
+                    prop_assert!(
+                        expected_syntax(name, &mutated) != Some(true),
+                        "{}: loaded a file that is not {}",
+                        what,
+                        name
+                    );
                     return Ok(());
                 }
                 Err(failed) => failed,
@@ -217,11 +229,13 @@ fn mutated_inventories_load_or_fail_with_located_classified_errors() {
                     prop_assert!(e.line <= lines(&mutated), "{}: line {} past the end: {}", what, e.line, e);
                 }
             }
-            let syntax_here = errors.iter().any(|e| {
-                e.code == LoadCode::Syntax && e.file.as_deref().is_some_and(|f| f.ends_with(name.as_str()))
-            });
+            let syntax_here = errors
+                .iter()
+                .any(|e| e.code == LoadCode::Syntax && e.file.as_deref().is_some_and(|f| f.ends_with(name.as_str())));
             match expected_syntax(name, &mutated) {
-                Some(true) => prop_assert!(syntax_here, "{}: not JSON/CSV, but no load-syntax error:\n{}", what, failed.errors),
+                Some(true) => {
+                    prop_assert!(syntax_here, "{}: not JSON/CSV, but no load-syntax error:\n{}", what, failed.errors)
+                }
                 Some(false) => prop_assert!(
                     !errors.iter().any(|e| e.code == LoadCode::Syntax && !is_duplicate(&e.message)),
                     "{}: a JSON object called a syntax error:\n{}",

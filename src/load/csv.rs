@@ -271,7 +271,9 @@ fn cell_value(col: Col, cell: &str) -> Result<Value, String> {
     let json = cell.trim_start().starts_with(['[', '{']);
     if col != Str && json {
         return serde_json::from_str(cell).map_err(|e| {
-            format!("`{cell}` starts like JSON but is not JSON ({e}); write a list as a;b, or as JSON like [\"a\",\"b\"]")
+            format!(
+                "`{cell}` starts like JSON but is not JSON ({e}); write a list as a;b, or as JSON like [\"a\",\"b\"]"
+            )
         });
     }
     Ok(match col {
