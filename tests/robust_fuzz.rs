@@ -251,12 +251,15 @@ fn mutated_inventories_load_or_fail_with_located_classified_errors() {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// An expected error: its code, its line, words of its message.
+type Expected = (LoadCode, usize, &'static str);
+
 /// What the fuzzing found, minimised into `tests/malformed/`: each gives exactly these errors
 /// (code, line, words of the message).
 #[test]
 fn inputs_the_fuzzing_found_give_the_right_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
-    let cases: &[(&str, &[(LoadCode, usize, &str)])] = &[
+    let cases: &[(&str, &[Expected])] = &[
         // A key with no value after an unknown key: serde stopped at the key (load-unknown-key).
         ("key-without-value.json", &[(LoadCode::Syntax, 2, "expected `:`")]),
         // A wrong header hid the broken row below it.
