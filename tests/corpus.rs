@@ -95,7 +95,11 @@ fn scan_recall_and_precision_on_real_apps() {
             expected.len(),
             got.len()
         );
-        scores.entry((split, kind)).or_default().add(Score { found: hit, expected: expected.len(), reported: got.len() });
+        scores.entry((split, kind)).or_default().add(Score {
+            found: hit,
+            expected: expected.len(),
+            reported: got.len(),
+        });
         // A built app's permissions are exactly what its manifest requests, duplicates included.
         if let Some(perms) = exp["permissions"].as_array() {
             binaries += 1;

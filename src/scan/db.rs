@@ -252,7 +252,8 @@ impl Database {
 /// name without one is returned as is (lower case).
 fn unversioned(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
-    let Some((stem, ext)) = lower.strip_suffix(".so").map(|s| (s, "so")).or_else(|| lower.strip_suffix(".a").map(|s| (s, "a")))
+    let Some((stem, ext)) =
+        lower.strip_suffix(".so").map(|s| (s, "so")).or_else(|| lower.strip_suffix(".a").map(|s| (s, "a")))
     else {
         return lower;
     };
