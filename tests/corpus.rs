@@ -109,7 +109,7 @@ fn scan_recall_and_precision_on_real_apps() {
         }
     }
     assert!(binaries >= 2, "the corpus has real APKs with their manifests' permissions");
-    let mut total = |pick: &dyn Fn(&str, &str) -> bool| {
+    let total = |pick: &dyn Fn(&str, &str) -> bool| {
         let mut s = Score::default();
         for ((split, kind), score) in &scores {
             if pick(split, kind) {
