@@ -231,7 +231,9 @@ fn vendored(path: &Path, name: &str, frameworks: &mut std::collections::BTreeSet
 fn resolve_products(obs: &mut Observed, db: &Database) {
     // A marker several SDKs share (Tencent's LBS key serves its map and its location SDK) counts
     // for the one present on other evidence, so it does not name a second product.
-    let shared = |m: &super::Marker| m.kind != MarkerKind::Permission && db.by_marker(&m.name).len() > 1;
+    let shared = |m: &super::Marker| {
+        matches!(m.kind, MarkerKind::MetaData | MarkerKind::Component) && db.by_marker(&m.name).len() > 1
+    };
     let firm: std::collections::BTreeSet<String> = obs
         .packages
         .iter()
