@@ -7,7 +7,7 @@ use crate::finding::{Finding, Severity};
 use crate::graph::{Edge, FlowGraph, FlowKind, Node, Origin};
 use crate::model::{Basis, ConsentKind, Date, Mechanism, MechanismKind, Regime, Role, taxonomy};
 use crate::rules::{self, Facts};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Everything a report builder reads.
 pub struct Ctx<'g, 'a> {
@@ -15,8 +15,8 @@ pub struct Ctx<'g, 'a> {
     pub lang: Lang,
     pub as_of: Date,
     pub mechs: Facts<'a>,
-    /// Unwaived findings by target id.
-    pub by_target: BTreeMap<&'g str, Vec<&'g Finding>>,
+    /// Unwaived findings by target id (looked up once per flow of every row; never iterated).
+    pub by_target: rustc_hash::FxHashMap<&'g str, Vec<&'g Finding>>,
     /// Edge indices of each purpose, in declaration order.
     pub purpose_edges: Vec<Vec<u32>>,
     /// The flows the organization's export-exemption note lists (`pipl-38-exempt`'s
@@ -26,7 +26,7 @@ pub struct Ctx<'g, 'a> {
 
 impl<'g, 'a> Ctx<'g, 'a> {
     pub fn new(g: &'g FlowGraph<'a>, findings: &'g [Finding], as_of: Date, lang: Lang) -> Ctx<'g, 'a> {
-        let mut by_target: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        let mut by_target: rustc_hash::FxHashMap<&str, Vec<&Finding>> = rustc_hash::FxHashMap::default();
         for f in findings.iter().filter(|f| !f.waived) {
             by_target.entry(&*f.target).or_default().push(f);
         }
