@@ -203,7 +203,11 @@ fn permission_missing_near_misses() {
     }
     // A field only an sdk takes: the SDK's notice says what it may collect if the app lets it.
     let mut sdk_only = base();
-    push(&mut sdk_only, "fields", json!({"id": "gps", "name": "GPS", "category": "location.precise", "retention": "P1Y"}));
+    push(
+        &mut sdk_only,
+        "fields",
+        json!({"id": "gps", "name": "GPS", "category": "location.precise", "retention": "P1Y"}),
+    );
     push(
         &mut sdk_only,
         "parties",
@@ -232,7 +236,11 @@ fn permission_missing_on_the_scan_of_a_real_apk() {
     let (code, _, err) = piflow(&["scan", "tests/fixtures/binary/fork.apk", "-o", out.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let mut inv = collecting("gps", "location.precise");
-    push(&mut inv, "fields", json!({"id": "voice", "name": "Voice", "category": "biometric.voice", "retention": "P1Y"}));
+    push(
+        &mut inv,
+        "fields",
+        json!({"id": "voice", "name": "Voice", "category": "biometric.voice", "retention": "P1Y"}),
+    );
     get(&mut inv, "flows", "collect")["fields"].as_array_mut().unwrap().push(json!("voice"));
     let r = check_observed(&inv, out.path());
     assert_eq!(fires(&r, "decl-permission-missing"), ["gps"], "RECORD_AUDIO gives the voice");
@@ -309,7 +317,9 @@ fn ios_usage_keys_serve_both_permission_rules() {
     assert_eq!(f["location"]["line"], 4, "at the CFBundleIdentifier key");
     assert!(f["data"]["permissions"].as_array().unwrap().contains(&json!("NSLocationWhenInUseUsageDescription")));
     // A face through the camera prompt: no note.
-    assert!(findings(&check_observed(&collecting("face", "biometric.face"), &obs), "decl-permission-missing").is_empty());
+    assert!(
+        findings(&check_observed(&collecting("face", "biometric.face"), &obs), "decl-permission-missing").is_empty()
+    );
 }
 
 /// The real Facebook SDK privacy manifest (tests/fixtures/binary/README.md): crash data, the
@@ -331,7 +341,10 @@ fn a_manifest_data_type_the_inventory_lacks_is_reported() {
     let r = check_observed(&base(), &obs);
     assert_eq!(
         fires(&r, "decl-manifest-data-undeclared"),
-        ["AcmeSocial.framework:NSPrivacyCollectedDataTypeDeviceID", "Shop.app:NSPrivacyCollectedDataTypePreciseLocation"]
+        [
+            "AcmeSocial.framework:NSPrivacyCollectedDataTypeDeviceID",
+            "Shop.app:NSPrivacyCollectedDataTypePreciseLocation"
+        ]
     );
     let f = findings(&r, "decl-manifest-data-undeclared")[1].clone();
     assert_eq!(f["severity"], "warning");
@@ -352,7 +365,11 @@ fn a_manifest_data_type_the_inventory_lacks_is_reported() {
         json!({"id": "meta", "name": "Meta", "country": "US", "role": "controller", "contact": "p@meta.example", "hosts": ["*.facebook.com"]}),
     );
     let r = check_observed(&inv, &obs);
-    assert!(findings(&r, "decl-manifest-data-undeclared").is_empty(), "{:#?}", findings(&r, "decl-manifest-data-undeclared"));
+    assert!(
+        findings(&r, "decl-manifest-data-undeclared").is_empty(),
+        "{:#?}",
+        findings(&r, "decl-manifest-data-undeclared")
+    );
     assert!(findings(&r, "decl-undeclared-host").is_empty());
 }
 

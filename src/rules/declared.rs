@@ -481,7 +481,7 @@ fn type_matches(data_type: &str, mapped: Option<&[String]>) -> Option<impl Fn(&s
     let mapped: Vec<&str> = mapped.unwrap_or_default().iter().map(String::as_str).collect();
     let judged = !mapped.is_empty() || taxonomy::apple_categories(kind).next().is_some();
     let kind = kind.to_owned();
-    judged.then(move || move |c: &str| taxonomy::store_types(c).1 == kind || mapped.contains(&c))
+    judged.then_some(move |c: &str| taxonomy::store_types(c).1 == kind || mapped.contains(&c))
 }
 
 /// `decl-manifest-data-undeclared`: each data type a privacy manifest of the built app declares
@@ -513,7 +513,12 @@ fn manifest_data(g: &FlowGraph, declared: &Declared, ev: &Evidence, out: &mut Ve
                 let mut cats: BTreeSet<&str> = BTreeSet::new();
                 for &i in sdks {
                     let s = &inv.sdks[i];
-                    cats.extend(s.fields.iter().filter_map(|f| g.field_of(f.as_str())).map(|f| inv.fields[f as usize].category.as_str()));
+                    cats.extend(
+                        s.fields
+                            .iter()
+                            .filter_map(|f| g.field_of(f.as_str()))
+                            .map(|f| inv.fields[f as usize].category.as_str()),
+                    );
                     let vendor = g.node_of(&s.vendor);
                     cats.extend(categories_of(g, g.edges.iter().filter(|e| Some(e.to) == vendor && in_app(e))));
                 }

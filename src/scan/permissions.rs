@@ -80,11 +80,8 @@ pub fn givers(category: &str, platform: Platform) -> Option<Vec<&'static str>> {
         Platform::Android => &m.android,
         Platform::Ios => &m.ios_usage_keys,
     };
-    let found: Vec<&str> = keys
-        .iter()
-        .filter(|(_, cats)| cats.iter().any(|c| through.contains(c)))
-        .map(|(k, _)| k.as_str())
-        .collect();
+    let found: Vec<&str> =
+        keys.iter().filter(|(_, cats)| cats.iter().any(|c| through.contains(c))).map(|(k, _)| k.as_str()).collect();
     (!found.is_empty()).then_some(found)
 }
 
