@@ -27,6 +27,21 @@ fn check_observed(inv: &Value, obs: &std::path::Path) -> Value {
     check_path(&path, &["--observed", obs.to_str().unwrap()]).1
 }
 
+/// Add a `gps` field (precise location), the AutoNavi party and an sdk `id` of it taking `gps`.
+fn with_amap_sdk(inv: &mut Value, id: &str) {
+    push(inv, "fields", json!({"id": "gps", "name": "GPS", "category": "location.precise", "retention": "P1Y"}));
+    push(
+        inv,
+        "parties",
+        json!({"id": "amap", "name": "AutoNavi", "country": "CN", "role": "processor", "contract": "DPA-2", "contact": "a@example.com"}),
+    );
+    push(
+        inv,
+        "sdks",
+        json!({"id": id, "name": "AMap", "vendor": "amap", "in": ["app"], "fields": ["gps"], "purpose": "login"}),
+    );
+}
+
 #[test]
 fn a_permission_to_data_nothing_collects_fires_once_at_its_first_place() {
     let obs = observed(json!([
@@ -85,17 +100,7 @@ fn near_misses() {
     );
     // An sdk's fields count as collected.
     let mut inv = base();
-    push(&mut inv, "fields", json!({"id": "gps", "name": "GPS", "category": "location.precise", "retention": "P1Y"}));
-    push(
-        &mut inv,
-        "parties",
-        json!({"id": "amap", "name": "AutoNavi", "country": "CN", "role": "processor", "contract": "DPA-2", "contact": "a@example.com"}),
-    );
-    push(
-        &mut inv,
-        "sdks",
-        json!({"id": "amap-sdk", "name": "AMap", "vendor": "amap", "in": ["app"], "fields": ["gps"], "purpose": "login"}),
-    );
+    with_amap_sdk(&mut inv, "amap-sdk");
     let fine = observed(json!([permission("android.permission.ACCESS_FINE_LOCATION", Some(&["location.precise"]), 8)]));
     assert!(findings(&check_observed(&inv, fine.path()), "decl-permission-unused").is_empty());
 }
@@ -203,21 +208,7 @@ fn permission_missing_near_misses() {
     }
     // A field only an sdk takes: the SDK's notice says what it may collect if the app lets it.
     let mut sdk_only = base();
-    push(
-        &mut sdk_only,
-        "fields",
-        json!({"id": "gps", "name": "GPS", "category": "location.precise", "retention": "P1Y"}),
-    );
-    push(
-        &mut sdk_only,
-        "parties",
-        json!({"id": "amap", "name": "AutoNavi", "country": "CN", "role": "processor", "contract": "DPA-2", "contact": "a@example.com"}),
-    );
-    push(
-        &mut sdk_only,
-        "sdks",
-        json!({"id": "amap-sdk", "name": "AMap", "vendor": "amap", "in": ["app"], "fields": ["gps"], "purpose": "login"}),
-    );
+    with_amap_sdk(&mut sdk_only, "amap-sdk");
     assert!(findings(&check_observed(&sdk_only, bare.path()), "decl-permission-missing").is_empty());
     // Two app systems: the scan cannot tell which one the binary is.
     let mut two = collecting("gps", "location.precise");
@@ -390,17 +381,7 @@ fn an_identified_sdk_manifest_is_held_to_that_sdk() {
     // Declared with a location field only; the app itself collects a device ID, which does not
     // make it the SDK's.
     let mut inv = collecting("dev", "device.id");
-    push(&mut inv, "fields", json!({"id": "gps", "name": "GPS", "category": "location.precise", "retention": "P1Y"}));
-    push(
-        &mut inv,
-        "parties",
-        json!({"id": "amap", "name": "AutoNavi", "country": "CN", "role": "processor", "contract": "DPA-2", "contact": "a@example.com"}),
-    );
-    push(
-        &mut inv,
-        "sdks",
-        json!({"id": "amap-foundation", "name": "AMap", "vendor": "amap", "in": ["app"], "fields": ["gps"], "purpose": "login"}),
-    );
+    with_amap_sdk(&mut inv, "amap-foundation");
     let r = check_observed(&inv, &obs);
     assert_eq!(fires(&r, "decl-manifest-data-undeclared"), ["amap-foundation:NSPrivacyCollectedDataTypeDeviceID"]);
     let f = findings(&r, "decl-manifest-data-undeclared")[0].clone();
