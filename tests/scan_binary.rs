@@ -560,6 +560,7 @@ fn human_format_lists_sdks_and_permissions_with_categories() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("SDKs found: 1\n  wechat-opensdk: WeChat OpenSDK"), "{text}");
     assert!(text.contains("wechat-demo.apk!classes.dex:1"), "{text}");
+    assert!(text.contains("Built apps read: 2\n  com.shazam.forktest  at "), "{text}");
     assert!(text.contains("Permissions: 4\n"), "{text}");
     assert!(text.contains("android.permission.RECORD_AUDIO → communication.content, biometric.voice  at "), "{text}");
     assert!(text.contains("android.permission.INTERNET → no personal data"), "{text}");
