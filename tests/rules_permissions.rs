@@ -390,3 +390,15 @@ fn an_identified_sdk_manifest_is_held_to_that_sdk() {
     get(&mut inv, "sdks", "amap-foundation")["fields"].as_array_mut().unwrap().push(json!("dev"));
     assert!(findings(&check_observed(&inv, &obs), "decl-manifest-data-undeclared").is_empty());
 }
+
+#[test]
+fn a_tracking_domain_also_seen_in_traffic_is_reported_once() {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    let obs = json!({"piflow": 1,
+        "hosts": [{"host": "ep1.facebook.com", "requests": 3, "file": "qa.har", "line": 12}],
+        "markers": [{"kind": "tracking-domain", "name": "ep1.facebook.com", "file": "a.ipa!Payload/A.app/PrivacyInfo.xcprivacy", "line": 9}]});
+    std::fs::write(f.path(), obs.to_string()).unwrap();
+    let r = check_observed(&base(), f.path());
+    assert_eq!(fires(&r, "decl-undeclared-host"), ["ep1.facebook.com"]);
+    assert_eq!(findings(&r, "decl-undeclared-host")[0]["location"]["file"], "qa.har", "the traffic's finding");
+}
