@@ -61,7 +61,7 @@ impl Sink<'_> {
 
     pub fn marker(&mut self, kind: MarkerKind, name: &str, place: Place) {
         let sdk = match kind {
-            MarkerKind::Permission => None,
+            MarkerKind::Permission | MarkerKind::App => None,
             _ => self.db.by_marker(name).first().map(|s| s.id.clone()),
         };
         let categories = match kind {
