@@ -1,7 +1,10 @@
 //! `piflow trace FIELD`: where one field goes, as a hop tree. Starting where it is collected
 //! (or first appears), every system and party it reaches is listed once, in the order reached,
 //! with the flow that first brings the field there, and under it every flow that carries the
-//! field on: kind, purpose, legal basis per regime, border crossings and the findings on it.
+//! field on: kind, purpose, legal basis per regime, border crossings and the findings on it. A
+//! hop leaving CN also says what it needs under the CAC Provisions 2024, read from the
+//! organization's count (the rules note an exemption once per organization, so the trace is
+//! where a reader sees it per flow): never an exemption that rests on a missing volume.
 //!
 //! Each node and each flow appears once, so the output is linear in the graph: listing every
 //! path instead would be exponential on rings and cliques (a ring of 2,000 systems with one
