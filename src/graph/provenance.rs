@@ -200,7 +200,9 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
                         let from = comps.comp[hop.source().index()] as usize;
                         if from == k {
                             ids.extend(named);
-                        } else if let (Some(x), true) = (named, is_subject(m)) {
+                        } else if let (Some(x), Node::Subject(_)) =
+                            (named, g.graph[NodeIndex::new(fg[hop.source()] as usize)])
+                        {
                             // Collected from a group about the people it names (an account
                             // holder's contacts): their data, not the group's own.
                             ids.push(x);
