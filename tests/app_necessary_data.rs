@@ -206,8 +206,9 @@ fn the_users_guide_lists_every_judgement_and_condition() {
 /// The number of numbered points of each type in Art. 5, in the Provisions' order, counted on the
 /// second copy the table was compared with (docs/app-necessary.md, "Source"). A point dropped,
 /// split or merged in transcription changes a count.
-const ITEM_COUNTS: [usize; 39] =
-    [1, 3, 2, 1, 2, 3, 3, 4, 4, 2, 2, 2, 2, 3, 3, 3, 2, 1, 1, 1, 0, 4, 3, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3];
+const ITEM_COUNTS: [usize; 39] = [
+    1, 3, 2, 1, 2, 3, 3, 4, 4, 2, 2, 2, 2, 3, 3, 3, 2, 1, 1, 1, 0, 4, 3, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3,
+];
 
 /// The basic function service (基本功能服务) of each type as the second copy words it.
 const BASIC_FUNCTIONS: [&str; 39] = [

@@ -191,7 +191,7 @@ fn reference(flows: &[Flow]) -> (Vec<BTreeSet<String>>, BTreeMap<usize, BTreeSet
         for &i in &carrying {
             let f = &flows[i];
             // A group's flow that names subjects carries theirs, not the group's own.
-            if !(is_subject(&f.from) && !f.subjects.is_empty()) {
+            if !is_subject(&f.from) || f.subjects.is_empty() {
                 sets[i].extend(holds.get(f.from.as_str()).cloned().unwrap_or_default());
             }
             sets[i].extend(f.subjects.iter().cloned());

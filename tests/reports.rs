@@ -117,7 +117,8 @@ fn trace_shows_why_a_hop_leaving_cn_needs_a_mechanism_or_not() {
         let path = dir.path().join("inv.json");
         std::fs::write(&path, serde_json::to_string_pretty(inv).unwrap()).unwrap();
         let run = |format: &str| {
-            let out = piflow().arg("trace").arg("phone").arg(&path).args(["--format", format, "--as-of", AS_OF]).output();
+            let out =
+                piflow().arg("trace").arg("phone").arg(&path).args(["--format", format, "--as-of", AS_OF]).output();
             let out = out.expect("run");
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             String::from_utf8(out.stdout).expect("utf8")

@@ -521,7 +521,8 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
         org_tags.push(tag("last_audit", &d.to_string()));
     }
     for f in &o.filings {
-        org_tags.push(tag("filing", &format!("{}|{}|{}", f.kind.as_str(), f.date, f.reference.as_deref().unwrap_or(""))));
+        org_tags
+            .push(tag("filing", &format!("{}|{}|{}", f.kind.as_str(), f.date, f.reference.as_deref().unwrap_or(""))));
     }
     let organization = Organization {
         fides_key: org_key.clone(),
