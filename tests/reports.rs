@@ -105,6 +105,74 @@ fn snapshot_diagram_and_trace() {
     }
 }
 
+/// `trace` says on each hop leaving CN what it needs, read from the organization's count: the
+/// organization-level exemption when every number is known, "not decided" when one is missing
+/// (never an exemption resting on it), the tier's mechanism above a threshold, and a security
+/// assessment for important data whatever the count.
+#[test]
+fn trace_shows_why_a_hop_leaving_cn_needs_a_mechanism_or_not() {
+    use serde_json::json;
+    let hop_need = |inv: &serde_json::Value| -> (serde_json::Value, String) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inv.json");
+        std::fs::write(&path, serde_json::to_string_pretty(inv).unwrap()).unwrap();
+        let run = |format: &str| {
+            let out =
+                piflow().arg("trace").arg("phone").arg(&path).args(["--format", format, "--as-of", AS_OF]).output();
+            let out = out.expect("run");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).expect("utf8")
+        };
+        let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+        let hop = v["hops"].as_array().unwrap().iter().find(|h| h["flow"] == "exp").expect("export hop").clone();
+        let human = run("human");
+        assert_eq!(
+            human.contains("PIPL export:"),
+            !hop["cn_export_needs"].is_null(),
+            "the human trace shows what the JSON holds:\n{human}"
+        );
+        (hop["cn_export_needs"].clone(), human)
+    };
+    let known = common::export("US", &["phone"], 1000);
+    let (need, human) = hop_need(&known);
+    assert_eq!(need["status"], "below-thresholds", "{need:#}");
+    assert_eq!((need["N"].clone(), need["S"].clone()), (json!(1000), json!(0)));
+    assert_eq!(need["ciio_assumed"], true, "ciio is not stated in the base inventory");
+    assert!(human.contains("no mechanism needed under Art. 5(4)"), "{human}");
+
+    // No volume on the flow and none on its group: the number is unknown, so nothing is exempt.
+    let mut unknown = known.clone();
+    common::get(&mut unknown, "flows", "exp").as_object_mut().unwrap().remove("volume");
+    unknown["subjects"][0].as_object_mut().unwrap().remove("volume");
+    let (need, human) = hop_need(&unknown);
+    assert_eq!(need["status"], "not-decided", "{need:#}");
+    assert_eq!(need["lower_bounds"], true);
+    assert!(human.contains("not decided"), "{human}");
+    assert!(!human.contains("no mechanism needed"), "an exemption resting on a missing number:\n{human}");
+
+    let (need, _) = hop_need(&common::export("US", &["phone"], 100_000));
+    assert_eq!(need["status"], "mechanism-needed", "{need:#}");
+    assert_eq!(need["tier"], "standard-contract");
+    let (need, _) = hop_need(&common::export("US", &["phone"], 99_999));
+    assert_eq!(need["status"], "below-thresholds", "one below the threshold");
+
+    let mut important = known.clone();
+    common::get(&mut important, "fields", "phone")["important"] = json!(true);
+    assert_eq!(hop_need(&important).0["status"], "important-data");
+
+    let mut by_contract = known.clone();
+    common::get(&mut by_contract, "purposes", "support")["basis"] = json!("contract");
+    let (need, human) = hop_need(&by_contract);
+    assert_eq!(need["status"], "exempt-by-basis", "{need:#}");
+    assert_eq!(need["article"], "Art. 5(1)/(2)");
+    assert!(human.contains("whatever the volume"), "{human}");
+
+    // Inside CN there is nothing to say.
+    let (need, human) = hop_need(&common::export("CN", &["phone"], 1000));
+    assert!(need.is_null(), "{need:#}");
+    assert!(!human.contains("PIPL export:"), "{human}");
+}
+
 #[test]
 fn trace_reaches_each_destination_once() {
     let out = piflow()
