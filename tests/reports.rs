@@ -51,7 +51,7 @@ const BRACES: &str = "}; digraph x { evil";
 fn snapshot_every_report_kind() {
     let out = report("report-basic", &[]);
     let dir = out.path();
-    for f in ["organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"] {
+    for f in ["cover", "organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"] {
         insta::assert_snapshot!(format!("basic_{f}_csv"), read(dir, &format!("{f}.csv")));
     }
     insta::assert_snapshot!("basic_report_md", read(dir, "report.md"));
@@ -194,6 +194,60 @@ fn xlsx_is_byte_identical_and_reads_back() {
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "第三方名称 / Recipient")), "{rows:?}");
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "Global CDN Inc")));
+}
+
+/// The cover block in `cover.csv`, a table of its own (the records' CSV files keep their header as
+/// the first row), with the rows the XLSX cover sheet and the HTML cover print, keys that do not
+/// change with the language, and what the user typed neutralised like any other cell.
+#[test]
+fn csv_cover_is_its_own_table_with_the_rows_of_every_format() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let cover = ["--version", "=1.2", "--approver", "张三 (DPO)", "--date", "2026-11-30"];
+    let rows_of = |dir: &Path, file: &str| -> Vec<Vec<String>> {
+        let text = read(dir, file);
+        let text = text.strip_prefix('\u{feff}').expect("BOM for Excel");
+        let mut rd = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+        rd.records().map(|r| r.expect("well-formed CSV").iter().map(str::to_owned).collect()).collect()
+    };
+    let mut keys_by_lang = Vec::new();
+    for lang in ["zh", "en", "both"] {
+        let out = report("report-basic", &[&["--format", "csv,xlsx,html", "--lang", lang][..], &cover[..]].concat());
+        let rows = rows_of(out.path(), "cover.csv");
+        let (header, body) = rows.split_first().expect("a header row");
+        assert_eq!(header.len(), 3, "{header:?}");
+        assert!(body.iter().all(|r| r.len() == 3), "{rows:?}");
+        let value = |key: &str| body.iter().find(|r| r[0] == key).map(|r| r[2].clone()).unwrap_or_default();
+        assert_eq!(value("version"), "'=1.2", "a formula typed as the version is neutralised");
+        assert_eq!(value("approver"), "张三 (DPO)");
+        assert_eq!(value("date"), "2026-11-30");
+        assert_eq!(value("as_of"), AS_OF);
+        assert_eq!(value("organization"), "Acme Cloud 云");
+        keys_by_lang.push(body.iter().map(|r| r[0].clone()).collect::<Vec<_>>());
+        // The same (label, value) rows as the XLSX cover sheet, in the same order.
+        let mut wb: Xlsx<_> = open_workbook(out.path().join("report.xlsx")).expect("open xlsx");
+        let sheet = wb.worksheet_range("cover").expect("cover sheet");
+        let sheet: Vec<Vec<String>> = sheet
+            .rows()
+            .filter(|r| r.len() >= 2 && !r[1].to_string().is_empty())
+            .map(|r| vec![r[0].to_string(), r[1].to_string()])
+            .collect();
+        let csv_rows: Vec<Vec<String>> = body.iter().map(|r| vec![r[1].clone(), r[2].clone()]).collect();
+        assert_eq!(sheet.len(), csv_rows.len(), "{sheet:?}");
+        for (x, c) in sheet.iter().zip(&csv_rows) {
+            assert_eq!(x[0], c[0]);
+            assert_eq!(x[1], c[1].trim_start_matches('\''), "XLSX stores text cells, CSV neutralises");
+        }
+        // And the HTML cover prints each of them.
+        let html = read(out.path(), "report.html");
+        for r in &csv_rows {
+            assert!(html.contains(&r[0]), "the HTML cover lacks {:?}", r[0]);
+        }
+        // The records' own CSV files still start with their header.
+        let collected = rows_of(out.path(), "collected.csv");
+        assert!(!collected[0].iter().any(|c| c.contains("Document version") || c.contains("文件版本")));
+    }
+    assert!(keys_by_lang.windows(2).all(|w| w[0] == w[1]), "{keys_by_lang:?}");
+    assert_eq!(keys_by_lang[0], ["organization", "version", "date", "approver", "as_of", "inventory", "generator"]);
 }
 
 #[test]
