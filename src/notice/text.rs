@@ -295,10 +295,7 @@ impl Notice {
 
 /// Lines of a text or Markdown file, each stripped by `strip` (which returns the text, how many
 /// leading bytes it dropped, and whether the rest is verbatim).
-fn plain_lines(
-    source: &str,
-    strip: impl Fn(&str) -> (String, usize, bool),
-) -> (String, Vec<LineOrigin>, Vec<String>) {
+fn plain_lines(source: &str, strip: impl Fn(&str) -> (String, usize, bool)) -> (String, Vec<LineOrigin>, Vec<String>) {
     let mut text = String::with_capacity(source.len());
     let mut lines = Vec::new();
     let mut offset = 0;

@@ -173,7 +173,11 @@ impl Document {
             title_zh: "文件控制",
             title_en: "Document control",
             basis: "",
-            columns: vec![col("key", "键", "Key", 14), col("item", "项目", "Item", 28), col("value", "内容", "Value", 80)],
+            columns: vec![
+                col("key", "键", "Key", 14),
+                col("item", "项目", "Item", 28),
+                col("value", "内容", "Value", 80),
+            ],
             rows: self
                 .cover_entries()
                 .into_iter()
