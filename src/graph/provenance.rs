@@ -13,7 +13,10 @@
 use super::sets::SetStore;
 use super::{Explicit, FlowGraph, Node, SubjectSet};
 use crate::parallel;
-use petgraph::graph::NodeIndex;
+use petgraph::Direction;
+use petgraph::algo::TarjanScc;
+use petgraph::graph::{Graph, NodeIndex};
+use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 
 pub(super) struct Provenance {
@@ -38,15 +41,113 @@ struct FieldsDone {
 
 const UNSEEN: u32 = u32::MAX;
 
-/// Mark, for hops sorted by `key`, the range of each key's hops, noting the keys touched.
-fn ranges(hops: &[Hop], key: fn(&Hop) -> u32, range: &mut [(u32, u32)], touched: &mut Vec<u32>) {
-    let mut i = 0;
-    while i < hops.len() {
-        let n = key(&hops[i]);
-        let j = i + hops[i..].iter().take_while(|h| key(h) == n).count();
-        range[n as usize] = (i as u32, j as u32);
-        touched.push(n);
-        i = j;
+/// Step 1: every field's hops, as one index (CSR) per run of edges, built on all cores. A
+/// field's edges are its lists in the runs' order, so ascending, as one index over all edges
+/// would give. Each entry is a hop, not the edge alone: the propagation reads a field's hops
+/// straight through, where looking up each edge's ends would be a cache miss apiece.
+struct HopsByField {
+    runs: Vec<(Vec<u32>, Vec<Hop>)>,
+}
+
+impl HopsByField {
+    fn build(g: &FlowGraph, n_fields: usize) -> HopsByField {
+        let runs = parallel::in_parallel(parallel::runs(g.edges.len()), |run| {
+            let edges = &g.edges[run.clone()];
+            let mut start = vec![0u32; n_fields + 1];
+            for edge in edges {
+                for &f in g.fields(edge) {
+                    start[f as usize + 1] += 1;
+                }
+            }
+            for i in 0..n_fields {
+                start[i + 1] += start[i];
+            }
+            let mut list: Vec<Hop> = vec![(0, 0, 0); start[n_fields] as usize];
+            let mut fill = start.clone();
+            for (e, edge) in (run.start..).zip(edges) {
+                let hop = (edge.from.index() as u32, edge.to.index() as u32, e as u32);
+                for &f in g.fields(edge) {
+                    list[fill[f as usize] as usize] = hop;
+                    fill[f as usize] += 1;
+                }
+            }
+            (start, list)
+        });
+        HopsByField { runs }
+    }
+
+    fn of(&self, f: usize) -> impl Iterator<Item = &Hop> {
+        self.runs.iter().flat_map(move |(start, list)| &list[start[f] as usize..start[f + 1] as usize])
+    }
+}
+
+/// Step 2: one field's flows as a graph of their own — the nodes the field touches, numbered
+/// from 0 in order of first appearance (a node's weight is its number in the flow graph), an
+/// edge per hop weighted with the flow graph's edge — so that the components of a field cost
+/// its own size, not the whole graph's. Kept between fields, cleared, to reuse its memory.
+struct FieldGraph {
+    graph: Graph<u32, u32>,
+    /// Flow-graph node → this graph's node, `UNSEEN` for nodes the field does not touch.
+    local: Vec<u32>,
+}
+
+impl FieldGraph {
+    fn new(n_nodes: usize) -> FieldGraph {
+        FieldGraph { graph: Graph::new(), local: vec![UNSEEN; n_nodes] }
+    }
+
+    fn load<'h>(&mut self, hops: impl Iterator<Item = &'h Hop>) {
+        for &n in self.graph.node_weights() {
+            self.local[n as usize] = UNSEEN;
+        }
+        self.graph.clear();
+        for &(from, to, e) in hops {
+            let (a, b) = (self.node(from), self.node(to));
+            self.graph.add_edge(a, b, e);
+        }
+    }
+
+    fn node(&mut self, n: u32) -> NodeIndex {
+        if self.local[n as usize] == UNSEEN {
+            self.local[n as usize] = self.graph.add_node(n).index() as u32;
+        }
+        NodeIndex::new(self.local[n as usize] as usize)
+    }
+}
+
+/// Step 3: the field's strongly connected components (petgraph's Tarjan, which gives them sinks
+/// first), as `members[start[k]..start[k + 1]]` with `comp[node]` = k.
+#[derive(Default)]
+struct Components {
+    tarjan: TarjanScc<NodeIndex>,
+    members: Vec<NodeIndex>,
+    start: Vec<u32>,
+    comp: Vec<u32>,
+}
+
+impl Components {
+    fn find(&mut self, field: &FieldGraph) {
+        let (members, start, comp) = (&mut self.members, &mut self.start, &mut self.comp);
+        members.clear();
+        start.clear();
+        comp.clear();
+        comp.resize(field.graph.node_count(), 0);
+        self.tarjan.run(&field.graph, |scc| {
+            for n in scc {
+                comp[n.index()] = start.len() as u32;
+            }
+            start.push(members.len() as u32);
+            members.extend_from_slice(scc);
+        });
+        start.push(members.len() as u32);
+    }
+
+    fn count(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn members(&self, k: usize) -> &[NodeIndex] {
+        &self.members[self.start[k] as usize..self.start[k + 1] as usize]
     }
 }
 
@@ -54,36 +155,8 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
     let inv = g.inv;
     let words = inv.subjects.len().div_ceil(64).max(1);
     let n_nodes = g.graph.node_count();
-    let n_edges = g.edges.len();
     let n_fields = inv.fields.len();
-
-    // Edges by field: an index (CSR) per run of edges, built on all cores. A field's edges are
-    // its lists in the runs' order, so ascending, as one index over all edges would give. Each
-    // entry is a hop, not the edge alone: the propagation reads a field's hops straight through,
-    // where looking up each edge's ends would be a cache miss apiece.
-    let by_run = parallel::in_parallel(parallel::runs(n_edges), |run| {
-        let edges = &g.edges[run.clone()];
-        let mut start = vec![0u32; n_fields + 1];
-        for edge in edges {
-            for &f in g.fields(edge) {
-                start[f as usize + 1] += 1;
-            }
-        }
-        for i in 0..n_fields {
-            start[i + 1] += start[i];
-        }
-        let mut list: Vec<Hop> = vec![(0, 0, 0); start[n_fields] as usize];
-        let mut fill = start.clone();
-        for (e, edge) in (run.start..).zip(edges) {
-            let hop = (edge.from.index() as u32, edge.to.index() as u32, e as u32);
-            for &f in g.fields(edge) {
-                list[fill[f as usize] as usize] = hop;
-                fill[f as usize] += 1;
-            }
-        }
-        (start, list)
-    });
-    let is_subject = |n: u32| matches!(g.graph[NodeIndex::new(n as usize)], Node::Subject(_));
+    let hops_by_field = HopsByField::build(g, n_fields);
 
     // Each field on its own, the fields shared out among cores.
     let fields_done = parallel::in_parallel(parallel::runs(n_fields), |fields| {
@@ -98,106 +171,35 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
         };
         let mut hop_sets: Vec<(u32, u32)> = Vec::new();
         let mut nowhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        // Per node, reset after each field for the nodes it touched.
-        let mut out_range = vec![(0u32, 0u32); n_nodes];
-        let mut in_range = vec![(0u32, 0u32); n_nodes];
-        let mut index = vec![UNSEEN; n_nodes];
-        let mut low = vec![0u32; n_nodes];
-        let mut on_stack = vec![false; n_nodes];
-        let mut comp = vec![0u32; n_nodes];
-        let mut touched: Vec<u32> = Vec::new();
-        let (mut hops, mut hops_in): (Vec<Hop>, Vec<Hop>) = (Vec::new(), Vec::new());
-        let (mut stack, mut call): (Vec<u32>, Vec<(u32, u32)>) = (Vec::new(), Vec::new());
-        let (mut members, mut comp_start, mut reach): (Vec<u32>, Vec<u32>, Vec<u32>) = Default::default();
-        let mut ids: Vec<u32> = Vec::new();
+        let mut field_graph = FieldGraph::new(n_nodes);
+        let mut comps = Components::default();
+        let (mut reach, mut ids): (Vec<u32>, Vec<u32>) = Default::default();
 
         for f in fields {
-            if by_run.iter().all(|(start, _)| start[f] == start[f + 1]) {
+            if hops_by_field.of(f).next().is_none() {
                 continue;
             }
-            hops.clear();
-            hops.extend(by_run.iter().flat_map(|(start, list)| &list[start[f] as usize..start[f + 1] as usize]));
-            hops.sort_by_key(|h| h.0);
-            hops_in.clear();
-            hops_in.extend_from_slice(&hops);
-            hops_in.sort_by_key(|h| h.1);
-            ranges(&hops, |h| h.0, &mut out_range, &mut touched);
-            ranges(&hops_in, |h| h.1, &mut in_range, &mut touched);
-            touched.sort_unstable();
-            touched.dedup();
+            field_graph.load(hops_by_field.of(f));
+            comps.find(&field_graph);
+            let fg = &field_graph.graph;
 
-            // Tarjan's strongly connected components, without recursion. A component is
-            // complete before any component that reaches it, so they come out sinks first.
-            let mut next = 0u32;
-            members.clear();
-            comp_start.clear();
-            for &root in &touched {
-                if index[root as usize] != UNSEEN {
-                    continue;
-                }
-                index[root as usize] = next;
-                low[root as usize] = next;
-                next += 1;
-                stack.push(root);
-                on_stack[root as usize] = true;
-                call.push((root, out_range[root as usize].0));
-                while let Some(&(v, pos)) = call.last() {
-                    let v = v as usize;
-                    if pos < out_range[v].1 {
-                        if let Some(top) = call.last_mut() {
-                            top.1 += 1;
-                        }
-                        let w = hops[pos as usize].1 as usize;
-                        if index[w] == UNSEEN {
-                            index[w] = next;
-                            low[w] = next;
-                            next += 1;
-                            stack.push(w as u32);
-                            on_stack[w] = true;
-                            call.push((w as u32, out_range[w].0));
-                        } else if on_stack[w] {
-                            low[v] = low[v].min(index[w]);
-                        }
-                        continue;
-                    }
-                    call.pop();
-                    if let Some(&(u, _)) = call.last() {
-                        low[u as usize] = low[u as usize].min(low[v]);
-                    }
-                    if low[v] == index[v] {
-                        let k = comp_start.len() as u32;
-                        comp_start.push(members.len() as u32);
-                        // `v` is on the stack, so this ends at `v` at the latest.
-                        while let Some(x) = stack.pop() {
-                            on_stack[x as usize] = false;
-                            comp[x as usize] = k;
-                            members.push(x);
-                            if x as usize == v {
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            comp_start.push(members.len() as u32);
-
-            // Sources first: what flows into a component comes from components already done.
-            let n_comps = comp_start.len() - 1;
+            // Step 4: what reaches each component, sources first: what flows into a component
+            // comes from components already done, and every node of a cycle holds the same set.
             reach.clear();
-            reach.resize(n_comps, SetStore::EMPTY);
-            for k in (0..n_comps).rev() {
+            reach.resize(comps.count(), SetStore::EMPTY);
+            for k in (0..comps.count()).rev() {
                 ids.clear();
-                for &n in &members[comp_start[k] as usize..comp_start[k + 1] as usize] {
-                    if let Node::Subject(s) = g.graph[NodeIndex::new(n as usize)] {
+                for &n in comps.members(k) {
+                    if let Node::Subject(s) = g.graph[NodeIndex::new(fg[n] as usize)] {
                         ids.push(store.single(s));
                     }
-                    let (a, b) = in_range[n as usize];
-                    for &(m, _, e) in &hops_in[a as usize..b as usize] {
-                        let named = named(&mut store, e);
-                        if comp[m as usize] as usize == k {
+                    for hop in fg.edges_directed(n, Direction::Incoming) {
+                        let named = named(&mut store, *hop.weight());
+                        let from = comps.comp[hop.source().index()] as usize;
+                        if from == k {
                             ids.extend(named);
                         } else {
-                            let r = reach[comp[m as usize] as usize];
+                            let r = reach[from];
                             ids.push(named.map_or(r, |x| store.union(r, x)));
                         }
                     }
@@ -205,36 +207,33 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
                 reach[k] = store.union_all(&mut ids);
             }
 
-            // An edge from a subject group carries that group whatever the field (nothing flows
-            // into a subject): its set is made when the edges are joined, not per field here.
-            for &(n, _, e) in &hops {
-                if is_subject(n) {
+            // Step 5: each hop carries what its source holds, with the subjects it names. An edge
+            // from a subject group carries that group whatever the field (nothing flows into a
+            // subject): its set is made when the edges are joined, not per field here.
+            for hop in fg.edge_references() {
+                let source = g.graph[NodeIndex::new(fg[hop.source()] as usize)];
+                if matches!(source, Node::Subject(_)) {
                     continue;
                 }
+                let e = *hop.weight();
                 let named_set = named(&mut store, e);
-                let r = reach[comp[n as usize] as usize];
+                let r = reach[comps.comp[hop.source().index()] as usize];
                 let set = named_set.map_or(r, |x| store.union(r, x));
                 if set != SetStore::EMPTY {
                     hop_sets.push((e, set));
                 }
-                let names_subjects =
-                    named_set.is_some() && matches!(g.graph[NodeIndex::new(n as usize)], Node::Party(_));
-                if in_range[n as usize] == (0, 0) && !names_subjects {
+                let names_subjects = named_set.is_some() && matches!(source, Node::Party(_));
+                let brought = fg.edges_directed(hop.source(), Direction::Incoming).next().is_some();
+                if !brought && !names_subjects {
                     nowhere.entry(e).or_default().push(f as u32);
                 }
             }
-            for &n in &touched {
-                let n = n as usize;
-                out_range[n] = (0, 0);
-                in_range[n] = (0, 0);
-                index[n] = UNSEEN;
-            }
-            touched.clear();
         }
         FieldsDone { store, hop_sets, nowhere }
     });
 
-    // Join the runs' sets into one store, and each edge's sets over its fields into one.
+    // Step 6: join the runs' sets into one store, and each edge's sets over its fields into one.
+    let n_edges = g.edges.len();
     let mut store = SetStore::new(words);
     let mut start = vec![0u32; n_edges + 1];
     for done in &fields_done {
