@@ -732,3 +732,93 @@ fn trace_of_an_unknown_field_suggests_one() {
         }
     }
 }
+
+/// Graphviz's layout of a diagram (`dot -Tjson`): the boxes of its clusters (frames) and of its
+/// edge labels (from the label's text lines), in points, and the width of the whole drawing.
+#[allow(clippy::type_complexity)]
+fn layout_boxes(dot: &str) -> (Vec<(String, [f64; 4])>, Vec<(String, [f64; 4])>, f64) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tjson")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dot");
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "dot failed");
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("dot's JSON");
+    let bb = |v: &serde_json::Value| -> [f64; 4] {
+        let n: Vec<f64> = v.as_str().unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+        [n[0], n[1], n[2], n[3]]
+    };
+    let clusters = j["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with("cluster")))
+        .map(|o| (o["name"].as_str().unwrap().to_owned(), bb(&o["bb"])))
+        .collect();
+    let mut labels = Vec::new();
+    for e in j["edges"].as_array().into_iter().flatten() {
+        let (mut size, mut b) = (9.0, [f64::MAX, f64::MAX, f64::MIN, f64::MIN]);
+        for op in e["_ldraw_"].as_array().into_iter().flatten() {
+            match op["op"].as_str() {
+                Some("F") => size = op["size"].as_f64().unwrap(),
+                Some("T") => {
+                    let (x, y, w) =
+                        (op["pt"][0].as_f64().unwrap(), op["pt"][1].as_f64().unwrap(), op["width"].as_f64().unwrap());
+                    let (l, r) = match op["align"].as_str() {
+                        Some("l") => (x, x + w),
+                        Some("r") => (x - w, x),
+                        _ => (x - w / 2.0, x + w / 2.0),
+                    };
+                    b = [b[0].min(l), b[1].min(y - size * 0.25), b[2].max(r), b[3].max(y + size * 0.8)];
+                }
+                _ => {}
+            }
+        }
+        if b[0] < b[2] {
+            labels.push((e["id"].as_str().unwrap_or("?").to_owned(), b));
+        }
+    }
+    (clusters, labels, bb(&j["bb"])[2])
+}
+
+/// On the five seeds, drawn whole, per regime and collapsed: no edge label is struck through by a
+/// frame (the organization's boundary or a country's) — each lies wholly inside or wholly outside
+/// every frame, two points clear of its line — and the drawing stays within a landscape page's
+/// width at the PNG's 96 dpi (1,400 pt ≈ 1,870 px). Graphviz's layout is read back, never a rendering.
+#[test]
+fn diagram_labels_stay_clear_of_frames() {
+    if !dot_available() {
+        eprintln!("skipping diagram_labels_stay_clear_of_frames: `dot` is not installed");
+        return;
+    }
+    const CLEAR: f64 = 2.0;
+    for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        for extra in [&[][..], &["--regime", "PIPL"], &["--regime", "GDPR"], &["--collapse-above", "6"]] {
+            let out = piflow()
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(["diagram", &format!("inventory/{seed}"), "--format", "dot", "--as-of", AS_OF])
+                .args(extra)
+                .output()
+                .expect("run");
+            assert!(out.status.success(), "{seed} {extra:?}");
+            let (clusters, labels, width) = layout_boxes(&String::from_utf8(out.stdout).unwrap());
+            assert!(width <= 1400.0, "{seed} {extra:?}: {width} pt wide");
+            for (edge, l) in &labels {
+                for (frame, c) in &clusters {
+                    let touches =
+                        l[0] < c[2] + CLEAR && l[2] > c[0] - CLEAR && l[1] < c[3] + CLEAR && l[3] > c[1] - CLEAR;
+                    let inside =
+                        l[0] > c[0] + CLEAR && l[2] < c[2] - CLEAR && l[1] > c[1] + CLEAR && l[3] < c[3] - CLEAR;
+                    assert!(
+                        !touches || inside,
+                        "{seed} {extra:?}: the label of {edge} crosses {frame} ({l:?} vs {c:?})"
+                    );
+                }
+            }
+        }
+    }
+}
