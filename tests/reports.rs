@@ -35,6 +35,21 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
+/// Graphviz's `dot` run on a DOT text with one `-T` option: its output (it must accept the text).
+fn run_dot(format: &str, dot: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("dot")
+        .arg(format)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dot");
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "dot rejected the diagram");
+    out.stdout
+}
+
 fn dot_available() -> bool {
     std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success())
 }
@@ -402,17 +417,7 @@ fn payload_dot_keeps_names_as_labels() {
         eprintln!("skipping the Graphviz part of payload_dot_keeps_names_as_labels: `dot` is not installed");
         return;
     }
-    let mut child = std::process::Command::new("dot")
-        .arg("-Tcanon")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("dot");
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
-    let canon = child.wait_with_output().unwrap();
-    assert!(canon.status.success(), "dot rejected the diagram");
-    let canon = String::from_utf8(canon.stdout).unwrap();
+    let canon = String::from_utf8(run_dot("-Tcanon", &dot)).unwrap();
     let graph = graphviz_rust::parse(&canon).expect("canon parses");
     let dot_structures::Graph::DiGraph { stmts, .. } = graph else { panic!("not a digraph") };
     let (mut labels2, mut edges2) = (Vec::new(), 0);
@@ -737,17 +742,7 @@ fn trace_of_an_unknown_field_suggests_one() {
 /// edge labels (from the label's text lines), in points, and the width of the whole drawing.
 #[allow(clippy::type_complexity)]
 fn layout_boxes(dot: &str) -> (Vec<(String, [f64; 4])>, Vec<(String, [f64; 4])>, f64) {
-    use std::io::Write;
-    let mut child = std::process::Command::new("dot")
-        .arg("-Tjson")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("dot");
-    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "dot failed");
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("dot's JSON");
+    let j: serde_json::Value = serde_json::from_slice(&run_dot("-Tjson", dot)).expect("dot's JSON");
     let bb = |v: &serde_json::Value| -> [f64; 4] {
         let n: Vec<f64> = v.as_str().unwrap().split(',').map(|x| x.parse().unwrap()).collect();
         [n[0], n[1], n[2], n[3]]
