@@ -394,32 +394,30 @@ enum Item<'a> {
 /// (counting `colspan`) in the table's first row made of `th` cells, or of a `thead`'s first row.
 /// Returned by cell id, as an index into the list of (normalized) headers.
 fn column_headers(doc: &Html) -> (std::collections::HashMap<ego_tree::NodeId, u32>, Vec<String>) {
-    use scraper::Selector;
-    let (table, row, cell) = (
-        Selector::parse("table").expect("selector"),
-        Selector::parse("tr").expect("selector"),
-        Selector::parse("th, td").expect("selector"),
-    );
     let mut by_cell = std::collections::HashMap::new();
     let mut headers: Vec<String> = Vec::new();
     let span = |c: &ElementRef| c.value().attr("colspan").and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(1);
-    for t in doc.select(&table) {
+    let named = |e: &ElementRef, names: &[&str]| names.contains(&e.value().name());
+    let tables = doc.root_element().descendants().filter_map(ElementRef::wrap).filter(|e| named(e, &["table"]));
+    for t in tables {
         // Rows of this table, not of a table nested in one of its cells.
         let rows: Vec<ElementRef> = t
-            .select(&row)
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|r| named(r, &["tr"]))
             .filter(|r| r.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "table") == Some(t))
             .collect();
-        fn cells<'d>(r: &ElementRef<'d>, cell: &Selector) -> Vec<ElementRef<'d>> {
-            r.children().filter_map(ElementRef::wrap).filter(|c| cell.matches(c)).collect()
+        fn cells<'d>(r: &ElementRef<'d>) -> Vec<ElementRef<'d>> {
+            r.children().filter_map(ElementRef::wrap).filter(|c| matches!(c.value().name(), "th" | "td")).collect()
         }
         let Some(head) = rows.iter().position(|r| {
-            let c = cells(r, &cell);
+            let c = cells(r);
             !c.is_empty() && c.iter().all(|c| c.value().name() == "th")
         }) else {
             continue;
         };
         let mut columns: Vec<Option<u32>> = Vec::new();
-        for c in cells(&rows[head], &cell) {
+        for c in cells(&rows[head]) {
             let (norm, _) = normalize(&c.text().collect::<String>());
             let id = (!norm.is_empty()).then(|| {
                 headers.push(norm);
@@ -429,7 +427,7 @@ fn column_headers(doc: &Html) -> (std::collections::HashMap<ego_tree::NodeId, u3
         }
         for r in &rows[head + 1..] {
             let mut col = 0;
-            for c in cells(r, &cell) {
+            for c in cells(r) {
                 if let Some(Some(h)) = columns.get(col) {
                     by_cell.insert(c.id(), *h);
                 }
