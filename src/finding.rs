@@ -29,7 +29,7 @@ impl fmt::Display for Severity {
 }
 
 /// A rule's catalogue entry (rules.md), printed by `piflow explain` and carried into SARIF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub code: &'static str,
     pub severity: Severity,
@@ -41,7 +41,19 @@ pub struct Rule {
     pub law: &'static str,
     /// How to make the finding go away for good.
     pub fix: &'static str,
+    /// Data the rule reads from outside the inventory (an adequacy list, a table of the law),
+    /// printed with its `explain` entry and in docs/rules.md.
+    pub appendix: Option<fn() -> String>,
 }
+
+/// Codes are unique in the catalogue (tests/catalogue.rs), so a rule is its code.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Rule {}
 
 /// One thing wrong with one target.
 #[derive(Debug, Clone, PartialEq)]
@@ -352,8 +364,16 @@ mod tests {
 
     #[test]
     fn a_message_is_kept_as_written() {
-        let rule =
-            Rule { code: "x", severity: Severity::Note, regime: None, title: "", citation: "", law: "", fix: "" };
+        let rule = Rule {
+            code: "x",
+            severity: Severity::Note,
+            regime: None,
+            title: "",
+            citation: "",
+            law: "",
+            fix: "",
+            appendix: None,
+        };
         let f = Finding::new(&rule, "t", Loc::default(), format!("{} and {}", "some", "words"));
         assert_eq!(&*f.message, "some and words");
     }

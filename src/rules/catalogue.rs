@@ -19,7 +19,14 @@ const fn rule(
     law: &'static str,
     fix: &'static str,
 ) -> Rule {
-    Rule { code, severity, regime, title, citation, law, fix }
+    Rule { code, severity, regime, title, citation, law, fix, appendix: None }
+}
+
+impl Rule {
+    /// The entry with data it reads from outside the inventory, shown by `explain`.
+    const fn with_appendix(self, appendix: fn() -> String) -> Rule {
+        Rule { appendix: Some(appendix), ..self }
+    }
 }
 
 /// Every rule, in the order the catalogue lists them: integrity, PIPL, GDPR, declared-vs-observed,
@@ -423,7 +430,8 @@ pub mod pipl {
          refusing a product or service to an individual who withholds consent not necessary for it.",
         "Move each field listed to a purpose of its own that the user may decline (not `basic`), or, if \
          the app is of another type, correct the system's `app_type`.",
-    );
+    )
+    .with_appendix(crate::rules::necessary::explain);
 }
 
 /// The EU GDPR.
@@ -514,7 +522,8 @@ pub mod gdpr {
          safeguards such as SCCs or BCRs (Art. 46-47), or under an Art. 49 derogation.",
         "Put SCCs (`eu-scc`) or BCRs (`eu-bcr`) in place for this recipient and record them under \
          `mechanisms`, or rely on a documented Art. 49 derogation.",
-    );
+    )
+    .with_appendix(crate::rules::gdpr::adequacy_list);
     pub const DEROGATION: Rule = rule(
         GDPR,
         "gdpr-49-derogation",

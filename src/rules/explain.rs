@@ -47,17 +47,10 @@ pub fn categories() -> String {
     out
 }
 
-/// Data a rule reads from outside the inventory, shown with its entry.
+/// Data a rule reads from outside the inventory (its catalogue entry's appendix), shown with it.
 fn extra(r: &Rule, out: &mut String) {
-    if r.code == "gdpr-44-transfer" {
-        let _ = writeln!(out, "Adequacy list (as of {}; override with --adequate):", crate::model::ADEQUACY_AS_OF);
-        for a in crate::model::ADEQUACY {
-            let _ = writeln!(out, "  {}  {}", a.country, a.decision);
-        }
-        out.push('\n');
-    }
-    if r.code == super::necessary::NECESSARY.code {
-        out.push_str(&super::necessary::explain());
+    if let Some(appendix) = r.appendix {
+        out.push_str(&appendix());
         out.push('\n');
     }
 }

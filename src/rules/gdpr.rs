@@ -259,3 +259,13 @@ fn assessment(g: &FlowGraph, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+/// The adequacy list the transfer rule reads, as `piflow explain gdpr-44-transfer` shows it.
+pub fn adequacy_list() -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("Adequacy list (as of {}; override with --adequate):\n", crate::model::ADEQUACY_AS_OF);
+    for a in crate::model::ADEQUACY {
+        let _ = writeln!(out, "  {}  {}", a.country, a.decision);
+    }
+    out
+}

@@ -5,8 +5,68 @@ use super::locate::Text;
 use super::walk::{ParseResult, Sink};
 use super::{HostUse, PersonalData, personal};
 use rustc_hash::FxHashMap;
+use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+/// The parts of a HAR capture the scan reads. Everything else — headers, cookies, responses and
+/// their bodies, timings — is skipped while parsing, never held: a capture's responses are most
+/// of its size, and a tree of `Value`s of a 100 MB capture took ten times that in memory. Strings
+/// are borrowed from the file's text where they have no escapes.
+#[derive(Deserialize)]
+struct Har<'a> {
+    #[serde(borrow)]
+    log: Option<Log<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Log<'a> {
+    #[serde(borrow, default)]
+    pages: Vec<Page<'a>>,
+    #[serde(borrow)]
+    entries: Option<Vec<Entry<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Page<'a> {
+    #[serde(borrow)]
+    title: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Entry<'a> {
+    #[serde(borrow)]
+    request: Option<Request<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Request<'a> {
+    #[serde(borrow)]
+    url: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "queryString")]
+    query_string: Vec<NameValue<'a>>,
+    #[serde(borrow, rename = "postData")]
+    post_data: Option<PostData<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PostData<'a> {
+    #[serde(borrow, rename = "mimeType")]
+    mime_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    params: Vec<NameValue<'a>>,
+}
+
+#[derive(Deserialize)]
+struct NameValue<'a> {
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    value: Option<Cow<'a, str>>,
+}
 
 /// The registrable domain of a host by the Public Suffix List, private suffixes included: the
 /// tenants of `*.github.io` or `*.azurewebsites.net` are different sites, and `x.example.com.cn`
@@ -85,29 +145,22 @@ fn json_leaves(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
 }
 
 /// Every (parameter, value) a request carries.
-fn parameters(req: &Value) -> Vec<(String, String)> {
+fn parameters(req: &Request) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let url = req.get("url").and_then(Value::as_str).unwrap_or("");
+    let url = req.url.as_deref().unwrap_or("");
     if let Some((_, q)) = url.split_once('?') {
         out.extend(form_pairs(q.split('#').next().unwrap_or(q)));
     }
-    let named = |list: Option<&Value>| -> Vec<(String, String)> {
-        list.and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|p| {
-                Some((
-                    p.get("name")?.as_str()?.to_owned(),
-                    p.get("value").and_then(Value::as_str).unwrap_or("").to_owned(),
-                ))
-            })
+    let named = |list: &[NameValue]| -> Vec<(String, String)> {
+        list.iter()
+            .filter_map(|p| Some((p.name.as_deref()?.to_owned(), p.value.as_deref().unwrap_or("").to_owned())))
             .collect()
     };
-    out.extend(named(req.get("queryString")));
-    if let Some(post) = req.get("postData") {
-        out.extend(named(post.get("params")));
-        let text = post.get("text").and_then(Value::as_str).unwrap_or("");
-        let mime = post.get("mimeType").and_then(Value::as_str).unwrap_or("");
+    out.extend(named(&req.query_string));
+    if let Some(post) = &req.post_data {
+        out.extend(named(&post.params));
+        let text = post.text.as_deref().unwrap_or("");
+        let mime = post.mime_type.as_deref().unwrap_or("");
         if mime.contains("json") || text.trim_start().starts_with(['{', '[']) {
             if let Ok(body) = serde_json::from_str::<Value>(text) {
                 json_leaves(&body, "", &mut out);
@@ -165,23 +218,26 @@ fn json_string(text: &str) -> Option<String> {
 }
 
 pub fn read(t: &Text, first_party: &[String], sink: &mut Sink) -> ParseResult {
-    let doc: Value = serde_json::from_str(t.text).map_err(|e| (e.line() as u32, format!("invalid JSON: {e}")))?;
-    let Some(entries) = doc.pointer("/log/entries").and_then(Value::as_array) else {
+    let doc: Har = serde_json::from_str(t.text).map_err(|e| {
+        let what = if e.is_data() { "not a HAR capture" } else { "invalid JSON" };
+        (e.line() as u32, format!("{what}: {e}"))
+    })?;
+    let Some(Log { pages, entries: Some(entries) }) = doc.log else {
         return Err((1, "no `log.entries`: is this a HAR file?".into()));
     };
     // The site the capture was made on is first party: the pages' hosts, plus `--first-party`.
     let mut own: Vec<String> = first_party.iter().map(|d| registrable(d.trim_start_matches("*.").trim())).collect();
-    for page in doc.pointer("/log/pages").and_then(Value::as_array).into_iter().flatten() {
-        if let Some(h) = page.get("title").and_then(Value::as_str).and_then(host_of) {
+    for page in &pages {
+        if let Some(h) = page.title.as_deref().and_then(host_of) {
             own.push(registrable(&h));
         }
     }
     let mut hosts: BTreeMap<String, HostUse> = BTreeMap::new();
     let places = UrlPlaces::new(t.text);
     let mut cursor = 0;
-    for entry in entries {
-        let Some(req) = entry.get("request") else { continue };
-        let Some(url) = req.get("url").and_then(Value::as_str) else { continue };
+    for entry in &entries {
+        let Some(req) = &entry.request else { continue };
+        let Some(url) = req.url.as_deref() else { continue };
         let (line, next) = places.line(t, url, cursor);
         cursor = next;
         let Some(host) = host_of(url) else { continue };
