@@ -202,3 +202,131 @@ fn the_users_guide_lists_every_judgement_and_condition() {
     }
     assert!(missing.is_empty(), "docs/app-necessary.md does not discuss:\n{}", missing.join("\n"));
 }
+
+/// The number of numbered points of each type in Art. 5, in the Provisions' order, counted on the
+/// second copy the table was compared with (docs/app-necessary.md, "Source"). A point dropped,
+/// split or merged in transcription changes a count.
+const ITEM_COUNTS: [usize; 39] = [
+    1, 3, 2, 1, 2, 3, 3, 4, 4, 2, 2, 2, 2, 3, 3, 3, 2, 1, 1, 1, 0, 4, 3, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3,
+];
+
+/// The basic function service (基本功能服务) of each type as the second copy words it.
+const BASIC_FUNCTIONS: [&str; 39] = [
+    "定位和导航",
+    "网络预约出租汽车服务、巡游出租汽车电召服务",
+    "提供文字、图片、语音、视频等网络即时通信服务",
+    "博客、论坛、社区等话题讨论、信息分享和关注互动",
+    "网络支付、提现、转账等功能",
+    "购买商品",
+    "餐饮购买及外送",
+    "信件、包裹、印刷品等物品寄递服务",
+    "交通相关的票务服务及行程管理（如票务购买、改签、退票、行程管理等）",
+    "婚恋相亲",
+    "求职招聘信息交换",
+    "通过互联网平台实现的用于消费、日常生产经营周转等的个人申贷服务",
+    "个人房源信息发布、房屋出租或买卖",
+    "二手车买卖信息交换",
+    "在线咨询问诊、预约挂号",
+    "旅游服务产品信息的发布与订购",
+    "酒店预订",
+    "提供网络游戏产品和服务",
+    "在线辅导、网络课堂等",
+    "家政维修、家居装修、二手闲置物品交易等日常生活服务",
+    "女性经期管理、备孕育儿、美容美体等健康管理服务",
+    "共享单车、共享汽车、租赁汽车等服务",
+    "股票、期货、基金、债券等相关投资理财服务",
+    "通过手机等移动智能终端设备进行银行账户管理、信息查询、转账汇款等服务",
+    "邮箱、云盘等",
+    "通过网络提供音频或视频会议",
+    "向公众持续提供实时视频、音频、图文等形式信息浏览服务",
+    "影视、音乐搜索和播放",
+    "不超过一定时长的视频搜索、播放",
+    "新闻资讯的浏览、搜索",
+    "运动健身训练",
+    "浏览互联网信息资源",
+    "文字、符号等输入",
+    "查杀病毒、清理恶意插件、修复漏洞等",
+    "电子图书搜索、阅读",
+    "拍摄、美颜、滤镜等",
+    "App搜索、下载",
+    "日历、天气、词典翻译、计算器、遥控器、手电筒、指南针、时钟闹钟、文件传输、文件管理、壁纸铃声、截图录屏、录音、文档处理、智能家居助手、星座性格测试等",
+    "演出购票",
+];
+
+#[test]
+fn each_type_has_the_second_copys_basic_function_and_number_of_points() {
+    let table = table();
+    let mut wrong = Vec::new();
+    for (i, t) in types(&table).iter().enumerate() {
+        let key = text(&t["key"], "key");
+        if t["basic_function"]["zh"] != BASIC_FUNCTIONS[i] {
+            wrong.push(format!("{key}: basic function {} ≠ {}", t["basic_function"]["zh"], BASIC_FUNCTIONS[i]));
+        }
+        let n = t["items"].as_array().map_or(0, Vec::len);
+        if n != ITEM_COUNTS[i] {
+            wrong.push(format!("{key}: {n} points, the Provisions have {}", ITEM_COUNTS[i]));
+        }
+    }
+    assert_eq!(ITEM_COUNTS.iter().sum::<usize>(), 60);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn wording_is_in_the_official_full_width_punctuation_without_numbers_or_closing_marks() {
+    // The official text uses full-width （）：；，、 throughout; a half-width mark, a kept point
+    // number ("1.") or a kept closing ；/。 is a transcription slip (one reprint has "（ETC服务)").
+    let table = table();
+    let mut slips = Vec::new();
+    for t in types(&table) {
+        let key = text(&t["key"], "key");
+        let mut wordings = vec![text(&t["basic_function"]["zh"], "basic_function.zh")];
+        wordings.extend(t["items"].as_array().unwrap().iter().map(|i| text(&i["zh"], "item zh")));
+        for w in wordings {
+            if w.contains(['(', ')', ':', ';', ',']) {
+                slips.push(format!("{key}: half-width punctuation in {w}"));
+            }
+            if w.matches('（').count() != w.matches('）').count() {
+                slips.push(format!("{key}: unbalanced brackets in {w}"));
+            }
+            if w.ends_with(['；', '。', ';', '.']) || w.starts_with(|c: char| c.is_ascii_digit()) {
+                slips.push(format!("{key}: point number or closing mark kept in {w}"));
+            }
+        }
+    }
+    assert!(slips.is_empty(), "{}", slips.join("\n"));
+}
+
+#[test]
+fn words_of_the_provisions_map_to_their_categories() {
+    // Wherever the Provisions name a piece of information the taxonomy has a category for, the
+    // item carries that category: a mapping slip (a name without identity.name, a bank card
+    // without financial.bank-account) fails here whatever type it is in.
+    const WORDS: [(&str, &str); 9] = [
+        ("姓名", "identity.name"),
+        ("证件类型和号码", "identity.national-id"),
+        ("银行卡号码", "financial.bank-account"),
+        ("支付信息", "financial.payment"),
+        ("移动电话号码", "contact.phone"),
+        ("联系电话", "contact.phone"),
+        ("联系方式", "contact.phone"),
+        ("地址", "contact.address"),
+        ("位置信息", "location.precise"),
+    ];
+    let table = table();
+    let mut missing = Vec::new();
+    for t in types(&table) {
+        for item in t["items"].as_array().unwrap() {
+            let wording = text(&item["zh"], "item zh");
+            let categories = item["categories"].as_array().unwrap();
+            for (word, category) in WORDS {
+                if wording.contains(word) && !categories.contains(&Value::from(category)) {
+                    missing.push(format!("{}: {wording}: {word} without {category}", t["key"]));
+                }
+            }
+            if categories.contains(&Value::from("communication.contacts")) {
+                missing.push(format!("{}: {wording}: no type lists the address book", t["key"]));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -330,3 +330,52 @@ fn fides_evaluates_the_exported_seeds() {
         assert!(text.contains("Executing Policy evaluation"), "{seed}: fides did not get to evaluate:\n{text}");
     }
 }
+
+/// The 1.1 keys (important data, app type, basic function, audit, CAC filings) have no fideslang
+/// term: the export keeps them where `import` reads them back, and says that Fides cannot see them.
+#[test]
+fn rules_1_1_keys_survive_the_round_trip_and_are_reported_as_invisible_to_fides() {
+    let mut inv = common::base();
+    inv["organization"]["last_audit"] = serde_json::json!("2025-11-30");
+    inv["organization"]["filings"] = serde_json::json!([
+        {"kind": "officer", "date": "2025-08-01", "reference": "CAC|2025|17"},
+        {"kind": "face-recognition", "date": "2025-09-02"}
+    ]);
+    common::get(&mut inv, "fields", "phone")["important"] = serde_json::json!(true);
+    common::get(&mut inv, "systems", "app")["app_type"] = serde_json::json!("online-shopping");
+    common::get(&mut inv, "purposes", "login")["basic"] = serde_json::json!(true);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let src = tmp.path().join("inv.json");
+    std::fs::write(&src, serde_json::to_string_pretty(&inv).unwrap()).unwrap();
+    let a = load(&src);
+
+    let exported = piflow::fides::export::export(&a).expect("export");
+    let notes = exported.notes.join("\n");
+    for word in ["`important`", "`app_type`", "`basic`", "`last_audit` and `filings`"] {
+        assert!(notes.contains(word), "convert does not say Fides cannot hold {word}:\n{notes}");
+    }
+    let org_tags = &exported.manifest.organization[0].tags;
+    assert!(org_tags.contains(&"piflow:last_audit=2025-11-30".to_owned()), "{org_tags:?}");
+    assert!(org_tags.contains(&"piflow:filing=officer|2025-08-01|CAC|2025|17".to_owned()), "{org_tags:?}");
+    let uses = &exported.manifest.data_use;
+    assert!(uses.iter().any(|u| u.tags.contains(&"piflow:basic=true".to_owned())), "no basic tag");
+
+    let manifest = tmp.path().join("out.yml");
+    export(&src, &manifest);
+    let dir = tmp.path().join("back");
+    let (code, out, err) = import(&manifest, &dir, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let b = load(&dir);
+    assert_eq!(b.organization.last_audit, a.organization.last_audit);
+    assert_eq!(b.organization.filings, a.organization.filings, "the reference keeps its `|`");
+    assert!(b.fields.iter().any(|f| f.id == "phone" && f.important), "important lost");
+    assert_eq!(b.systems[0].app_type.as_deref(), Some("online-shopping"));
+    assert!(b.purposes.iter().any(|p| p.id == "login" && p.basic), "basic lost");
+
+    // Without them, nothing is claimed: no tag, no note, and an absent audit stays absent.
+    let plain = tmp.path().join("plain.json");
+    std::fs::write(&plain, serde_json::to_string_pretty(&common::base()).unwrap()).unwrap();
+    let exported = piflow::fides::export::export(&load(&plain)).expect("export");
+    assert!(!exported.notes.iter().any(|n| n.contains("`important`") || n.contains("`basic`")));
+    assert!(!exported.manifest.organization[0].tags.iter().any(|t| t.contains("last_audit") || t.contains("filing")));
+}

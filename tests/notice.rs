@@ -518,3 +518,72 @@ fn handler_named_as_another_entity_of_its_group_is_not_named() {
     let same = complete().replace("艾克米科技有限公司", "艾克米科技（北京）有限公司");
     assert!(hits(&check_text(&same, "txt", &inv), "notice-handler-identity").is_empty());
 }
+
+/// A real app's policy and SDK list (佳麦, trimmed; see tests/fixtures/notice/jiamai/README.md)
+/// against an inventory that differs from it in known ways: exactly the hand-checked findings,
+/// at the words they are about. SDK-table cells count as collected under a column headed 收集…;
+/// the same cells under a header that says nothing of collecting claim nothing.
+#[test]
+fn real_app_policy_with_an_sdk_table() {
+    const POLICY: &str = "tests/fixtures/notice/jiamai/policy.html";
+    const JIAMAI: &str = "tests/fixtures/notice/jiamai/inventory.json";
+    let (code, findings) = check_file(&root().join(POLICY), JIAMAI);
+    assert_eq!(code, 1);
+    let mut got: Vec<(String, String, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["target"].as_str().unwrap().to_owned(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    let expect = [
+        ("notice-field-extra", "device.mac", 43),
+        ("notice-field-extra", "location.precise", 50),
+        ("notice-field-unmentioned", "contacts", 20),
+        ("notice-recipient-unnamed", "tencent-bj", 30),
+        ("notice-recipient-unnamed", "tenpay", 28),
+        ("notice-sdk-unnamed", "umeng-sdk", 51),
+        ("notice-sensitive-no-statement", "order", 15),
+        ("notice-sensitive-no-statement", "password", 10),
+    ];
+    let expect: Vec<(String, String, u64)> =
+        expect.iter().map(|(c, t, l)| (c.to_string(), t.to_string(), *l)).collect();
+    assert_eq!(got, expect);
+    let term = |target: &str| {
+        hits(&findings, "notice-field-extra").iter().find(|f| f["target"] == target).unwrap()["data"]["term"].clone()
+    };
+    assert_eq!(term("device.mac"), "ssid");
+    assert_eq!(term("location.precise"), "位置信息");
+    // Each finding in the policy points at its words, to the column.
+    let (_, human, _) = run(&["notice-check", POLICY, JIAMAI, "--as-of", "2026-11-23", "--color", "never"]);
+    for at in ["policy.html:43:21", "policy.html:50:70", "policy.html:10:25", "policy.html:15:135"] {
+        assert!(human.contains(at), "{at} missing:\n{human}");
+    }
+
+    // Near miss: the same table whose column header does not say the data is collected.
+    let policy = std::fs::read_to_string(root().join(POLICY)).unwrap();
+    let unheaded = policy.replace("<th>收集个人信息</th>", "<th>个人信息类型</th>");
+    assert_ne!(unheaded, policy);
+    let f = check_text(&unheaded, "html", JIAMAI);
+    assert!(hits(&f, "notice-field-extra").is_empty(), "{:?}", targets(&f, "notice-field-extra"));
+    // And the inventory that declares Wi-Fi data and a location is not told they are extra.
+    let (_dir, declared) = {
+        let mut inv: Value = serde_json::from_str(&std::fs::read_to_string(root().join(JIAMAI)).unwrap()).unwrap();
+        inv["fields"].as_array_mut().unwrap().extend([
+            serde_json::json!({"id": "wifi", "name": "Wi-Fi 信息", "category": "device.mac"}),
+            serde_json::json!({"id": "loc", "name": "位置信息", "category": "location.precise"}),
+        ]);
+        inv["sdks"][0]["fields"].as_array_mut().unwrap().push("wifi".into());
+        inv["sdks"][1]["fields"].as_array_mut().unwrap().push("loc".into());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inv.json");
+        std::fs::write(&path, inv.to_string()).unwrap();
+        let shown = path.to_str().unwrap().to_owned();
+        (dir, shown)
+    };
+    assert!(hits(&check_file(&root().join(POLICY), &declared).1, "notice-field-extra").is_empty());
+}

@@ -173,7 +173,11 @@ fn reference(flows: &[Flow]) -> (Vec<BTreeSet<String>>, BTreeMap<usize, BTreeSet
             let mut changed = false;
             for &i in &carrying {
                 let f = &flows[i];
-                let mut brings: BTreeSet<String> = holds.get(f.from.as_str()).cloned().unwrap_or_default();
+                let mut brings: BTreeSet<String> = if is_subject(&f.from) && !f.subjects.is_empty() {
+                    BTreeSet::new()
+                } else {
+                    holds.get(f.from.as_str()).cloned().unwrap_or_default()
+                };
                 brings.extend(f.subjects.iter().cloned());
                 let to = holds.entry(&f.to).or_default();
                 for s in brings {
@@ -186,7 +190,10 @@ fn reference(flows: &[Flow]) -> (Vec<BTreeSet<String>>, BTreeMap<usize, BTreeSet
         }
         for &i in &carrying {
             let f = &flows[i];
-            sets[i].extend(holds.get(f.from.as_str()).cloned().unwrap_or_default());
+            // A group's flow that names subjects carries theirs, not the group's own.
+            if !is_subject(&f.from) || f.subjects.is_empty() {
+                sets[i].extend(holds.get(f.from.as_str()).cloned().unwrap_or_default());
+            }
             sets[i].extend(f.subjects.iter().cloned());
             let brought = carrying.iter().any(|&j| flows[j].to == f.from);
             let party_names_subjects = f.from.starts_with('p') && !f.subjects.is_empty();
@@ -271,4 +278,45 @@ fn many_groups_through_a_chain() {
     for shape in [Shape::Chain, Shape::Ring, Shape::Clique] {
         check(&Graph { subjects: 300, systems: 20, parties: 2, fields: 6, shape, seed: 42 }).expect("agrees");
     }
+}
+
+/// A field the account holder gives about other people (kunjicloud's message recipients) is
+/// theirs: a collect flow naming `subjects` carries those groups, not the holder's, here and on
+/// every flow after it; a collect flow that names the holder too carries both.
+#[test]
+fn a_collect_flow_naming_subjects_carries_theirs_not_the_account_holders() {
+    let inv = json!({
+        "piflow": 1,
+        "organization": {"id": "o", "name": "O", "country": "CN"},
+        "subjects": [
+            {"id": "users", "name": "Users", "country": "CN", "volume": 50},
+            {"id": "contacts", "name": "Recipients", "country": "CN"}
+        ],
+        "fields": [
+            {"id": "recipient-email", "name": "Recipient email", "category": "contact.email"},
+            {"id": "own-phone", "name": "Own phone", "category": "contact.phone"}
+        ],
+        "systems": [{"id": "web", "name": "Web", "country": "CN"}],
+        "parties": [{"id": "mail", "name": "Mail Inc", "country": "US", "role": "processor"}],
+        "purposes": [{"id": "notices", "name": "Notices", "basis": "contract"}],
+        "flows": [
+            {"id": "recipients", "from": "users", "to": "web", "fields": ["recipient-email"], "purpose": "notices", "subjects": ["contacts"]},
+            {"id": "both", "from": "users", "to": "web", "fields": ["own-phone"], "purpose": "notices", "subjects": ["users", "contacts"]},
+            {"id": "out", "from": "web", "to": "mail", "fields": ["recipient-email"], "purpose": "notices"}
+        ]
+    });
+    let opts = LoadOptions { rule_codes: rules::codes(), ..LoadOptions::default() };
+    let loaded = load::load_str("inv.json", &inv.to_string(), &opts).unwrap_or_else(|f| panic!("{}", f.errors));
+    let inv = &loaded.inventory;
+    let graph = FlowGraph::build(inv);
+    let whose = |flow: &str| -> Vec<String> {
+        let edge = graph.edges.iter().find(|e| graph.edge_target(e) == flow).expect("edge");
+        let mut ids: Vec<String> =
+            graph.subjects_in(edge.provenance).map(|s| inv.subjects[s as usize].id.clone()).collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(whose("recipients"), ["contacts"]);
+    assert_eq!(whose("out"), ["contacts"], "the recipients' data, passed on");
+    assert_eq!(whose("both"), ["contacts", "users"]);
 }

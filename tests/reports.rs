@@ -35,6 +35,21 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
+/// Graphviz's `dot` run on a DOT text with one `-T` option: its output (it must accept the text).
+fn run_dot(format: &str, dot: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("dot")
+        .arg(format)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dot");
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "dot rejected the diagram");
+    out.stdout
+}
+
 fn dot_available() -> bool {
     std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success())
 }
@@ -51,7 +66,7 @@ const BRACES: &str = "}; digraph x { evil";
 fn snapshot_every_report_kind() {
     let out = report("report-basic", &[]);
     let dir = out.path();
-    for f in ["organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"] {
+    for f in ["cover", "organization", "ropa-gdpr", "ropa-pipl", "collected", "shared", "sdks"] {
         insta::assert_snapshot!(format!("basic_{f}_csv"), read(dir, &format!("{f}.csv")));
     }
     insta::assert_snapshot!("basic_report_md", read(dir, "report.md"));
@@ -103,6 +118,74 @@ fn snapshot_diagram_and_trace() {
         assert!(out.status.success());
         insta::assert_snapshot!(format!("basic_trace_phone_{format}"), String::from_utf8(out.stdout).expect("utf8"));
     }
+}
+
+/// `trace` says on each hop leaving CN what it needs, read from the organization's count: the
+/// organization-level exemption when every number is known, "not decided" when one is missing
+/// (never an exemption resting on it), the tier's mechanism above a threshold, and a security
+/// assessment for important data whatever the count.
+#[test]
+fn trace_shows_why_a_hop_leaving_cn_needs_a_mechanism_or_not() {
+    use serde_json::json;
+    let hop_need = |inv: &serde_json::Value| -> (serde_json::Value, String) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inv.json");
+        std::fs::write(&path, serde_json::to_string_pretty(inv).unwrap()).unwrap();
+        let run = |format: &str| {
+            let out =
+                piflow().arg("trace").arg("phone").arg(&path).args(["--format", format, "--as-of", AS_OF]).output();
+            let out = out.expect("run");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).expect("utf8")
+        };
+        let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+        let hop = v["hops"].as_array().unwrap().iter().find(|h| h["flow"] == "exp").expect("export hop").clone();
+        let human = run("human");
+        assert_eq!(
+            human.contains("PIPL export:"),
+            !hop["cn_export_needs"].is_null(),
+            "the human trace shows what the JSON holds:\n{human}"
+        );
+        (hop["cn_export_needs"].clone(), human)
+    };
+    let known = common::export("US", &["phone"], 1000);
+    let (need, human) = hop_need(&known);
+    assert_eq!(need["status"], "below-thresholds", "{need:#}");
+    assert_eq!((need["N"].clone(), need["S"].clone()), (json!(1000), json!(0)));
+    assert_eq!(need["ciio_assumed"], true, "ciio is not stated in the base inventory");
+    assert!(human.contains("no mechanism needed under Art. 5(4)"), "{human}");
+
+    // No volume on the flow and none on its group: the number is unknown, so nothing is exempt.
+    let mut unknown = known.clone();
+    common::get(&mut unknown, "flows", "exp").as_object_mut().unwrap().remove("volume");
+    unknown["subjects"][0].as_object_mut().unwrap().remove("volume");
+    let (need, human) = hop_need(&unknown);
+    assert_eq!(need["status"], "not-decided", "{need:#}");
+    assert_eq!(need["lower_bounds"], true);
+    assert!(human.contains("not decided"), "{human}");
+    assert!(!human.contains("no mechanism needed"), "an exemption resting on a missing number:\n{human}");
+
+    let (need, _) = hop_need(&common::export("US", &["phone"], 100_000));
+    assert_eq!(need["status"], "mechanism-needed", "{need:#}");
+    assert_eq!(need["tier"], "standard-contract");
+    let (need, _) = hop_need(&common::export("US", &["phone"], 99_999));
+    assert_eq!(need["status"], "below-thresholds", "one below the threshold");
+
+    let mut important = known.clone();
+    common::get(&mut important, "fields", "phone")["important"] = json!(true);
+    assert_eq!(hop_need(&important).0["status"], "important-data");
+
+    let mut by_contract = known.clone();
+    common::get(&mut by_contract, "purposes", "support")["basis"] = json!("contract");
+    let (need, human) = hop_need(&by_contract);
+    assert_eq!(need["status"], "exempt-by-basis", "{need:#}");
+    assert_eq!(need["article"], "Art. 5(1)/(2)");
+    assert!(human.contains("whatever the volume"), "{human}");
+
+    // Inside CN there is nothing to say.
+    let (need, human) = hop_need(&common::export("CN", &["phone"], 1000));
+    assert!(need.is_null(), "{need:#}");
+    assert!(!human.contains("PIPL export:"), "{human}");
 }
 
 #[test]
@@ -194,6 +277,60 @@ fn xlsx_is_byte_identical_and_reads_back() {
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "第三方名称 / Recipient")), "{rows:?}");
     assert!(rows.iter().any(|r| r.first().is_some_and(|c| c == "Global CDN Inc")));
+}
+
+/// The cover block in `cover.csv`, a table of its own (the records' CSV files keep their header as
+/// the first row), with the rows the XLSX cover sheet and the HTML cover print, keys that do not
+/// change with the language, and what the user typed neutralised like any other cell.
+#[test]
+fn csv_cover_is_its_own_table_with_the_rows_of_every_format() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let cover = ["--version", "=1.2", "--approver", "张三 (DPO)", "--date", "2026-11-30"];
+    let rows_of = |dir: &Path, file: &str| -> Vec<Vec<String>> {
+        let text = read(dir, file);
+        let text = text.strip_prefix('\u{feff}').expect("BOM for Excel");
+        let mut rd = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+        rd.records().map(|r| r.expect("well-formed CSV").iter().map(str::to_owned).collect()).collect()
+    };
+    let mut keys_by_lang = Vec::new();
+    for lang in ["zh", "en", "both"] {
+        let out = report("report-basic", &[&["--format", "csv,xlsx,html", "--lang", lang][..], &cover[..]].concat());
+        let rows = rows_of(out.path(), "cover.csv");
+        let (header, body) = rows.split_first().expect("a header row");
+        assert_eq!(header.len(), 3, "{header:?}");
+        assert!(body.iter().all(|r| r.len() == 3), "{rows:?}");
+        let value = |key: &str| body.iter().find(|r| r[0] == key).map(|r| r[2].clone()).unwrap_or_default();
+        assert_eq!(value("version"), "'=1.2", "a formula typed as the version is neutralised");
+        assert_eq!(value("approver"), "张三 (DPO)");
+        assert_eq!(value("date"), "2026-11-30");
+        assert_eq!(value("as_of"), AS_OF);
+        assert_eq!(value("organization"), "Acme Cloud 云");
+        keys_by_lang.push(body.iter().map(|r| r[0].clone()).collect::<Vec<_>>());
+        // The same (label, value) rows as the XLSX cover sheet, in the same order.
+        let mut wb: Xlsx<_> = open_workbook(out.path().join("report.xlsx")).expect("open xlsx");
+        let sheet = wb.worksheet_range("cover").expect("cover sheet");
+        let sheet: Vec<Vec<String>> = sheet
+            .rows()
+            .filter(|r| r.len() >= 2 && !r[1].to_string().is_empty())
+            .map(|r| vec![r[0].to_string(), r[1].to_string()])
+            .collect();
+        let csv_rows: Vec<Vec<String>> = body.iter().map(|r| vec![r[1].clone(), r[2].clone()]).collect();
+        assert_eq!(sheet.len(), csv_rows.len(), "{sheet:?}");
+        for (x, c) in sheet.iter().zip(&csv_rows) {
+            assert_eq!(x[0], c[0]);
+            assert_eq!(x[1], c[1].trim_start_matches('\''), "XLSX stores text cells, CSV neutralises");
+        }
+        // And the HTML cover prints each of them.
+        let html = read(out.path(), "report.html");
+        for r in &csv_rows {
+            assert!(html.contains(&r[0]), "the HTML cover lacks {:?}", r[0]);
+        }
+        // The records' own CSV files still start with their header.
+        let collected = rows_of(out.path(), "collected.csv");
+        assert!(!collected[0].iter().any(|c| c.contains("Document version") || c.contains("文件版本")));
+    }
+    assert!(keys_by_lang.windows(2).all(|w| w[0] == w[1]), "{keys_by_lang:?}");
+    assert_eq!(keys_by_lang[0], ["organization", "version", "date", "approver", "as_of", "inventory", "generator"]);
 }
 
 #[test]
@@ -348,17 +485,7 @@ fn payload_dot_keeps_names_as_labels() {
         eprintln!("skipping the Graphviz part of payload_dot_keeps_names_as_labels: `dot` is not installed");
         return;
     }
-    let mut child = std::process::Command::new("dot")
-        .arg("-Tcanon")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("dot");
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
-    let canon = child.wait_with_output().unwrap();
-    assert!(canon.status.success(), "dot rejected the diagram");
-    let canon = String::from_utf8(canon.stdout).unwrap();
+    let canon = String::from_utf8(run_dot("-Tcanon", &dot)).unwrap();
     let graph = graphviz_rust::parse(&canon).expect("canon parses");
     let dot_structures::Graph::DiGraph { stmts, .. } = graph else { panic!("not a digraph") };
     let (mut labels2, mut edges2) = (Vec::new(), 0);
@@ -675,6 +802,86 @@ fn trace_of_an_unknown_field_suggests_one() {
                 .assert()
                 .code(2)
                 .stderr(predicates::str::contains(format!("no field has the id `{typed}`. {expect}")));
+        }
+    }
+}
+
+/// Graphviz's layout of a diagram (`dot -Tjson`): the boxes of its clusters (frames) and of its
+/// edge labels (from the label's text lines), in points, and the width of the whole drawing.
+#[allow(clippy::type_complexity)]
+fn layout_boxes(dot: &str) -> (Vec<(String, [f64; 4])>, Vec<(String, [f64; 4])>, f64) {
+    let j: serde_json::Value = serde_json::from_slice(&run_dot("-Tjson", dot)).expect("dot's JSON");
+    let bb = |v: &serde_json::Value| -> [f64; 4] {
+        let n: Vec<f64> = v.as_str().unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+        [n[0], n[1], n[2], n[3]]
+    };
+    let clusters = j["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with("cluster")))
+        .map(|o| (o["name"].as_str().unwrap().to_owned(), bb(&o["bb"])))
+        .collect();
+    let mut labels = Vec::new();
+    for e in j["edges"].as_array().into_iter().flatten() {
+        let (mut size, mut b) = (9.0, [f64::MAX, f64::MAX, f64::MIN, f64::MIN]);
+        for op in e["_ldraw_"].as_array().into_iter().flatten() {
+            match op["op"].as_str() {
+                Some("F") => size = op["size"].as_f64().unwrap(),
+                Some("T") => {
+                    let (x, y, w) =
+                        (op["pt"][0].as_f64().unwrap(), op["pt"][1].as_f64().unwrap(), op["width"].as_f64().unwrap());
+                    let (l, r) = match op["align"].as_str() {
+                        Some("l") => (x, x + w),
+                        Some("r") => (x - w, x),
+                        _ => (x - w / 2.0, x + w / 2.0),
+                    };
+                    b = [b[0].min(l), b[1].min(y - size * 0.25), b[2].max(r), b[3].max(y + size * 0.8)];
+                }
+                _ => {}
+            }
+        }
+        if b[0] < b[2] {
+            labels.push((e["id"].as_str().unwrap_or("?").to_owned(), b));
+        }
+    }
+    (clusters, labels, bb(&j["bb"])[2])
+}
+
+/// On the five seeds, drawn whole, per regime and collapsed: no edge label is struck through by a
+/// frame (the organization's boundary or a country's) — each lies wholly inside or wholly outside
+/// every frame, two points clear of its line — and the drawing stays within a landscape page's
+/// width at the PNG's 96 dpi (1,400 pt ≈ 1,870 px). Graphviz's layout is read back, never a rendering.
+#[test]
+fn diagram_labels_stay_clear_of_frames() {
+    if !dot_available() {
+        eprintln!("skipping diagram_labels_stay_clear_of_frames: `dot` is not installed");
+        return;
+    }
+    const CLEAR: f64 = 2.0;
+    for seed in ["kunjicloud", "onewo", "xunzhong", "zmyun", "zstack"] {
+        for extra in [&[][..], &["--regime", "PIPL"], &["--regime", "GDPR"], &["--collapse-above", "6"]] {
+            let out = piflow()
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(["diagram", &format!("inventory/{seed}"), "--format", "dot", "--as-of", AS_OF])
+                .args(extra)
+                .output()
+                .expect("run");
+            assert!(out.status.success(), "{seed} {extra:?}");
+            let (clusters, labels, width) = layout_boxes(&String::from_utf8(out.stdout).unwrap());
+            assert!(width <= 1400.0, "{seed} {extra:?}: {width} pt wide");
+            for (edge, l) in &labels {
+                for (frame, c) in &clusters {
+                    let touches =
+                        l[0] < c[2] + CLEAR && l[2] > c[0] - CLEAR && l[1] < c[3] + CLEAR && l[3] > c[1] - CLEAR;
+                    let inside =
+                        l[0] > c[0] + CLEAR && l[2] < c[2] - CLEAR && l[1] > c[1] + CLEAR && l[3] < c[3] - CLEAR;
+                    assert!(
+                        !touches || inside,
+                        "{seed} {extra:?}: the label of {edge} crosses {frame} ({l:?} vs {c:?})"
+                    );
+                }
+            }
         }
     }
 }

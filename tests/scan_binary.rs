@@ -3,9 +3,11 @@
 //! bounded, a damaged archive reported with what was read, and `check --observed` pointing at the
 //! binary.
 
+mod common;
+
 use assert_cmd::Command;
+use common::zip_of;
 use serde_json::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const BIN: &str = "tests/fixtures/binary";
@@ -67,19 +69,6 @@ fn problems(obs: &Value) -> Vec<String> {
         .iter()
         .map(|p| format!("{}: {}", short(p["file"].as_str().unwrap()), p["message"].as_str().unwrap()))
         .collect()
-}
-
-/// A zip written in the test: (entry name, bytes, stored instead of deflated).
-fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
-    let f = std::fs::File::create(path).unwrap();
-    let mut z = zip::ZipWriter::new(f);
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(false);
-    for (name, bytes) in entries {
-        z.start_file(*name, opts).unwrap();
-        z.write_all(bytes).unwrap();
-    }
-    z.finish().unwrap();
 }
 
 /// An entry of a fixture archive.
@@ -276,6 +265,7 @@ fn real_app_bundle_manifest_is_read_from_its_protobuf_xml() {
     assert_eq!(
         all_markers(&obs),
         [
+            "app com.mycompany.stopwatch:1",
             "permission android.permission.INTERNET:3",
             "permission android.permission.ACCESS_NETWORK_STATE:4",
             "permission android.permission.POST_NOTIFICATIONS:5",
@@ -570,6 +560,7 @@ fn human_format_lists_sdks_and_permissions_with_categories() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("SDKs found: 1\n  wechat-opensdk: WeChat OpenSDK"), "{text}");
     assert!(text.contains("wechat-demo.apk!classes.dex:1"), "{text}");
+    assert!(text.contains("Built apps read: 2\n  com.shazam.forktest  at "), "{text}");
     assert!(text.contains("Permissions: 4\n"), "{text}");
     assert!(text.contains("android.permission.RECORD_AUDIO → communication.content, biometric.voice  at "), "{text}");
     assert!(text.contains("android.permission.INTERNET → no personal data"), "{text}");

@@ -53,6 +53,14 @@ fn schema_rejects_what_the_loader_rejects() {
     let mut basis = base();
     get(&mut basis, "purposes", "login")["basis"] = json!({"PIPL": "contract", "CCPA": "consent"});
     assert!(!validator.is_valid(&basis), "regimes");
+    // 1.1: a flow's `description` is its `note`; the loader takes either, never both.
+    let mut described = base();
+    get(&mut described, "flows", "send")["description"] = json!("policy §2 (line 9)");
+    assert!(validator.is_valid(&described), "a flow's description, as the loader reads it");
+    assert_eq!(check(&described, &[]).0, 0, "the loader accepts it too");
+    get(&mut described, "flows", "send")["note"] = json!("policy §2");
+    assert!(!validator.is_valid(&described), "note and description at once");
+    assert_eq!(check(&described, &[]).0, 2, "the loader refuses both too");
 }
 
 #[test]

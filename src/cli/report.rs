@@ -202,6 +202,8 @@ pub fn report(args: &ReportArgs) -> Result<Outcome> {
     let write_format = |f: ReportFormat| -> Result<()> {
         match f {
             ReportFormat::Csv => {
+                // The cover (document control) is a file of its own: each CSV holds one table.
+                write(args, &args.out.join("cover.csv"), &table_csv::render(&doc.cover_table(), doc.lang))?;
                 for t in &doc.tables {
                     write(args, &args.out.join(format!("{}.csv", t.id)), &table_csv::render(t, doc.lang))?;
                 }

@@ -202,6 +202,7 @@ fn human(obs: &scan::Observed, db: &Database) -> String {
             let _ = writeln!(out, "  {}{cats}  at {}", sanitize(&m.name), at(&m.place));
         }
     };
+    section(&mut out, "Built apps read", MarkerKind::App);
     section(&mut out, "Permissions", MarkerKind::Permission);
     section(&mut out, "Queried apps", MarkerKind::Query);
     section(&mut out, "URL schemes", MarkerKind::UrlScheme);

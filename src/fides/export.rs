@@ -459,6 +459,9 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
             if let Some(a) = &p.assessment {
                 tags.push(tag("assessment", a));
             }
+            if p.basic {
+                tags.push(tag("basic", "true"));
+            }
             let parent_key = if key == parent {
                 key.rsplit_once('.').map(|(p, _)| p.to_owned())
             } else {
@@ -512,6 +515,15 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
     if !o.regimes.is_empty() {
         org_tags.push(tag("regimes", &o.regimes.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")));
     }
+    // 1.1: Fides has no audit or CAC filing; the tags carry them through a round trip (a
+    // reference is free text, so it comes last and may hold the separator).
+    if let Some(d) = o.last_audit {
+        org_tags.push(tag("last_audit", &d.to_string()));
+    }
+    for f in &o.filings {
+        org_tags
+            .push(tag("filing", &format!("{}|{}|{}", f.kind.as_str(), f.date, f.reference.as_deref().unwrap_or(""))));
+    }
     let organization = Organization {
         fides_key: org_key.clone(),
         name: Some(o.name.clone()),
@@ -532,6 +544,33 @@ pub fn export(inv: &Inventory) -> Result<Exported, serde_yaml_ng::Error> {
         if n > 0 {
             notes.push(format!("not represented in Fides: {what}: {n}"));
         }
+    }
+    // 1.1 facts Fides has no notion of: kept for the round trip, invisible to Fides policies.
+    let important = inv.fields.iter().filter(|f| f.important).count();
+    if important > 0 {
+        notes.push(format!(
+            "{important} field{} marked `important` (重要数据): Fides has no important-data notion; kept in meta.piflow only, so no Fides policy sees it",
+            if important == 1 { "" } else { "s" }
+        ));
+    }
+    let typed = inv.systems.iter().filter(|s| s.app_type.is_some()).count();
+    if typed > 0 {
+        notes.push(format!(
+            "{typed} system{} with an `app_type`: Fides has no app type; kept in meta.piflow only",
+            if typed == 1 { "" } else { "s" }
+        ));
+    }
+    let basic = inv.purposes.iter().filter(|p| p.basic).count();
+    if basic > 0 {
+        notes.push(format!(
+            "{basic} purpose{} marked `basic` (基本功能服务): Fides has no basic-function flag; kept as a `piflow:basic=true` tag of the data use",
+            if basic == 1 { "" } else { "s" }
+        ));
+    }
+    if o.last_audit.is_some() || !o.filings.is_empty() {
+        notes.push(
+            "the organization's `last_audit` and `filings`: Fides has no audit or CAC filing; kept as `piflow:` tags of the organization".to_owned(),
+        );
     }
     let per_flow = inv
         .flows

@@ -287,9 +287,10 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
                 regimes: tag_value(&o.tags, "regimes")
                     .map(|r| r.split(',').filter_map(Regime::parse).collect())
                     .unwrap_or_default(),
-                // Fides has no audit or CAC filings: absent, not "none made".
-                last_audit: None,
-                filings: Vec::new(),
+                // Fides has no audit or CAC filings: only piflow's own tags carry them; absent
+                // is absent, not "none made".
+                last_audit: tag_value(&o.tags, "last_audit").and_then(|d| d.parse().ok()),
+                filings: o.tags.iter().filter_map(|t| filing_tag(t)).collect(),
                 description: o.description.clone(),
                 loc: Default::default(),
             };
@@ -370,7 +371,7 @@ pub fn import(manifests: &[(String, Manifest)], opts: &Options) -> Result<Import
             automated_decision: tag_value(&u.tags, "automated-decision") == Some("true"),
             retention: tag_value(&u.tags, "retention").map(str::to_owned),
             assessment: tag_value(&u.tags, "assessment").map(str::to_owned),
-            basic: false,
+            basic: tag_value(&u.tags, "basic") == Some("true"),
             description: u.description.clone(),
             loc: Default::default(),
         });
@@ -869,4 +870,15 @@ fn declaration_subjects(
         }
     }
     out
+}
+
+/// A `piflow:filing=kind|date|reference` tag of the export, read back (the reference, free text,
+/// is the rest after the second `|`; empty is none).
+fn filing_tag(tag: &str) -> Option<crate::model::Filing> {
+    let value = tag.strip_prefix("piflow:filing=")?;
+    let mut parts = value.splitn(3, '|');
+    let kind = crate::model::FilingKind::parse(parts.next()?)?;
+    let date = parts.next()?.parse().ok()?;
+    let reference = parts.next().filter(|r| !r.is_empty()).map(str::to_owned);
+    Some(crate::model::Filing { kind, date, reference })
 }

@@ -652,6 +652,28 @@ pub fn markdown() -> String {
                 ignores both. Consents, mechanisms, waivers and SDK records are not exported; `convert` says so.\n\n",
     );
     s.push_str(
+        "## Rules 1.1 keys\n\nThe 1.1 keys are Chinese legal facts that fideslang has no term for, so no Fides \
+                policy can act on them; the export keeps each one for the round trip and `convert` lists what \
+                Fides cannot see:\n\n\
+                | piflow key | in the manifest | what Fides sees |\n|---|---|---|\n\
+                | field `important` (重要数据) | the field record in `meta.piflow` | nothing: important data is a \
+                PRC notion (Data Security Law Art. 21); its data category is the field's category as usual |\n\
+                | system `app_type` | the system record in `meta.piflow` | nothing: fideslang has no app type |\n\
+                | purpose `basic` (基本功能服务) | tag `piflow:basic=true` of the data use | nothing: the basic \
+                function service of the 2021 Provisions has no fideslang term |\n\
+                | organization `last_audit` | tag `piflow:last_audit=DATE` | nothing: Fides has no audit record |\n\
+                | organization `filings` | one tag `piflow:filing=KIND\\|DATE\\|REFERENCE` each | nothing: Fides \
+                has no CAC filing |\n\
+                | `description` of systems, parties, purposes, subjects, the organization | the Fides \
+                `description` | the text |\n\
+                | `description` of fields | the field record in `meta.piflow` | the field's name on a dataset field |\n\n\
+                Flows' `volume`, `subjects`, `basis`, `consents` and `note` are **lost**: Fides edges join \
+                every flow with the same source, destination and purpose and have no head-count, and adding \
+                the volumes of merged flows would count the same people twice. After `import` those volumes \
+                are absent, which piflow reads as unknown, never zero: the export tier becomes a lower bound \
+                and `pipl-38-volume-unknown` asks for them again. Subject groups' `volume` survives (a tag).\n\n",
+    );
+    s.push_str(
         "The exported manifest also holds one policy, `piflow_sensitive_data`, so `fides evaluate` has a \
                 rule to judge: sensitive or special-category data (biometric, government id, health, financial, \
                 precise location, criminal history, beliefs, ethnicity, sexual orientation, children's data) \

@@ -1,7 +1,9 @@
 //! Provenance: whose data each edge carries. Per field, a node holds the groups whose data in
 //! that field reaches it: a group's own when it is the group, and whatever the flows carrying
 //! the field bring it, with any subjects those flows name. An edge carries, over its fields,
-//! what its source holds of each, with the subjects it names.
+//! what its source holds of each, with the subjects it names. A flow out of a subject group that
+//! names subjects carries theirs only: the account holder supplies data about other people
+//! (contacts, recipients), which is not the holder's own.
 //!
 //! Per field this is the least fixed point of a union over the field's flows. It is computed on
 //! the field's strongly connected components in topological order (every node of a cycle holds
@@ -198,6 +200,12 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
                         let from = comps.comp[hop.source().index()] as usize;
                         if from == k {
                             ids.extend(named);
+                        } else if let (Some(x), Node::Subject(_)) =
+                            (named, g.graph[NodeIndex::new(fg[hop.source()] as usize)])
+                        {
+                            // Collected from a group about the people it names (an account
+                            // holder's contacts): their data, not the group's own.
+                            ids.push(x);
                         } else {
                             let r = reach[from];
                             ids.push(named.map_or(r, |x| store.union(r, x)));
@@ -270,14 +278,15 @@ pub(super) fn propagate(g: &FlowGraph, explicit: &Explicit) -> Provenance {
     for (e, edge) in g.edges.iter().enumerate() {
         ids.clear();
         ids.extend_from_slice(&flat[start[e] as usize..start[e + 1] as usize]);
-        // Edges from a subject group: the group, and any subjects the flow names, when the edge
-        // carries a declared field (as the propagation gives the others).
+        // Edges from a subject group, when they carry a declared field: the group's own data,
+        // or, when the flow names subjects, theirs instead (a field the account holder gives
+        // about someone else is that person's; a flow that carries both names both).
         if let Node::Subject(s) = g.graph[edge.from]
             && !edge.fields.is_empty()
         {
-            ids.push(store.single(s));
-            if let Some(bits) = explicit.get(&(e as u32)) {
-                ids.push(store.intern(bits));
+            match explicit.get(&(e as u32)) {
+                Some(bits) => ids.push(store.intern(bits)),
+                None => ids.push(store.single(s)),
             }
         }
         let set = store.union_all(&mut ids) as usize;

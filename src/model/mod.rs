@@ -673,6 +673,7 @@ pub struct Sdk {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = flow_description_schema)]
 pub struct Flow {
     /// Declared id; when absent the loader assigns `<from>-><to>#<n>` and leaves `id_declared` false.
     #[serde(default, skip_serializing_if = "str::is_empty")]
@@ -736,6 +737,19 @@ pub struct Waiver {
     pub description: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
+}
+
+/// The loader reads a flow's `description` as its `note` (serde's alias, which schemars does not
+/// see) and refuses both at once: the schema says the same, so an editor accepts what `check` does.
+fn flow_description_schema(schema: &mut Schema) {
+    let text = "1.1: a flow's `note` (where the fact comes from, assumptions)";
+    if let Some(props) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
+        props.insert("description".to_owned(), serde_json::json!({"description": format!("{text}; the same as `note`, give one of the two"), "type": ["string", "null"]}));
+        if let Some(note) = props.get_mut("note").and_then(serde_json::Value::as_object_mut) {
+            note.insert("description".to_owned(), serde_json::json!(text));
+        }
+    }
+    schema.insert("not".to_owned(), serde_json::json!({"required": ["note", "description"]}));
 }
 
 /// ISO 3166-1 alpha-2 codes, for editors' completion and validation.

@@ -262,8 +262,10 @@ pub fn name_variants(name: &str) -> Vec<String> {
             _ => inner.push(c),
         }
     }
+    // The name as written stays a variant too: a notice that copies the entity's full name,
+    // `支付宝（中国）网络技术有限公司`, names it, whatever its parenthesis holds.
     if without_paren != norm {
-        whole[0] = without_paren;
+        whole.push(without_paren);
     }
     let mut out = BTreeSet::new();
     for w in &whole {
@@ -516,6 +518,12 @@ impl Cx<'_, '_> {
         contains_any(before, CONDITIONALS)
     }
 
+    /// Whether the words at `at` are stated as collected: their sentence says so, or they are a
+    /// table cell under a column headed so (an SDK list's "收集个人信息" column).
+    fn states_collection(&self, at: usize) -> bool {
+        self.sentence_has(at, COLLECT_VERBS) || self.n.column_header(at).is_some_and(|h| contains_any(h, COLLECT_VERBS))
+    }
+
     fn sentence_has(&self, at: usize, words: &[&str]) -> bool {
         let s = self.n.sentence(at);
         contains_any(&self.n.norm[s], words)
@@ -660,7 +668,7 @@ impl Cx<'_, '_> {
             // a right and "位置设定" a setting: neither is a datum.
             let permission = ["权限", " permission"].iter().any(|p| self.n.norm[at + term.len()..].starts_with(p));
             let not_data = names_right_or_setting(&self.n.norm, at, term.len());
-            if has || permission || not_data || !self.sentence_has(at, COLLECT_VERBS) || self.negated(at) {
+            if has || permission || not_data || !self.states_collection(at) || self.negated(at) {
                 continue;
             }
             claims.entry(key).or_default().push((at, term));

@@ -49,6 +49,9 @@ struct LineOrigin {
     offset: usize,
     /// The extracted line is a verbatim copy of the file's line, so offsets inside it are exact.
     exact: bool,
+    /// For a table cell, its column's header (an index into [`Notice::headers`]): a list of what
+    /// an SDK collects says "收集" once, in the header, not in each cell.
+    header: Option<u32>,
 }
 
 /// A notice, ready to be searched.
@@ -69,6 +72,8 @@ pub struct Notice {
     sentences: Vec<Range<usize>>,
     /// Line starts of `source`, for columns.
     index: crate::source::lines::LineIndex,
+    /// The [`normalize`]d column headers of the notice's tables.
+    headers: Vec<String>,
 }
 
 /// Where in the notice file something was found.
@@ -194,7 +199,7 @@ impl Notice {
         if source.starts_with('\u{FEFF}') {
             source.replace_range(..3, "");
         }
-        let (text, lines) = match format {
+        let (text, lines, headers) = match format {
             Format::Text => plain_lines(&source, |l| (l.to_owned(), 0, true)),
             Format::Markdown => plain_lines(&source, strip_markdown),
             Format::Html => html_lines(&source),
@@ -203,7 +208,7 @@ impl Notice {
         let (norm, norm_map) = normalize_lines(&text, &lines, paragraph_breaks);
         let sentences = split_sentences(&norm);
         let index = crate::source::lines::LineIndex::new(source.as_bytes());
-        Notice { path, source, text, lines, norm, norm_map, sentences, index }
+        Notice { path, source, text, lines, norm, norm_map, sentences, index, headers }
     }
 
     /// Where the byte `at` of [`Notice::norm`] is in the file.
@@ -222,7 +227,9 @@ impl Notice {
         let offset = if l.exact {
             l.offset + (text_at - l.text_start)
         } else {
-            let text_end = self.norm_map.get(at + len.max(1)).map_or(self.text.len(), |&e| e as usize);
+            // At least the character at `at`: one byte into a Chinese character is still inside it.
+            let first = self.norm.get(at..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+            let text_end = self.norm_map.get(at + len.max(first)).map_or(self.text.len(), |&e| e as usize);
             self.find_in_source(l, idx, text_at, text_end.max(text_at)).unwrap_or(l.offset)
         };
         let offset = offset.min(self.source.len());
@@ -255,6 +262,14 @@ impl Notice {
         window.match_indices(snippet).nth(nth).map(|(p, _)| l.offset + p)
     }
 
+    /// The header of the table column whose cell holds byte `at` of [`Notice::norm`], normalized.
+    pub fn column_header(&self, at: usize) -> Option<&str> {
+        let text_at = self.norm_map.get(at).copied()? as usize;
+        let idx = self.lines.partition_point(|l| l.text_start <= text_at).checked_sub(1)?;
+        let h = self.lines.get(idx)?.header?;
+        self.headers.get(h as usize).map(String::as_str)
+    }
+
     /// The sentence (range of `norm`) holding byte `at`.
     pub fn sentence(&self, at: usize) -> Range<usize> {
         let i = self.sentences.partition_point(|s| s.end <= at);
@@ -280,19 +295,19 @@ impl Notice {
 
 /// Lines of a text or Markdown file, each stripped by `strip` (which returns the text, how many
 /// leading bytes it dropped, and whether the rest is verbatim).
-fn plain_lines(source: &str, strip: impl Fn(&str) -> (String, usize, bool)) -> (String, Vec<LineOrigin>) {
+fn plain_lines(source: &str, strip: impl Fn(&str) -> (String, usize, bool)) -> (String, Vec<LineOrigin>, Vec<String>) {
     let mut text = String::with_capacity(source.len());
     let mut lines = Vec::new();
     let mut offset = 0;
     for raw in source.split('\n') {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let (stripped, dropped, exact) = strip(line);
-        lines.push(LineOrigin { text_start: text.len(), offset: offset + dropped, exact });
+        lines.push(LineOrigin { text_start: text.len(), offset: offset + dropped, exact, header: None });
         text.push_str(&stripped);
         text.push('\n');
         offset += raw.len() + 1;
     }
-    (text, lines)
+    (text, lines, Vec::new())
 }
 
 /// Markdown markup that is not words: heading and quote markers, emphasis, code ticks, link
@@ -370,21 +385,75 @@ fn is_block(tag: &str) -> bool {
 enum Item<'a> {
     Open(ElementRef<'a>),
     Close,
+    /// A table cell ends: the blocks after it are no longer under its column's header.
+    EndCell,
     Text(&'a str),
+}
+
+/// The column header of every body cell of every table: the text of the cell at the same column
+/// (counting `colspan`) in the table's first row made of `th` cells, or of a `thead`'s first row.
+/// Returned by cell id, as an index into the list of (normalized) headers.
+fn column_headers(doc: &Html) -> (std::collections::HashMap<ego_tree::NodeId, u32>, Vec<String>) {
+    let mut by_cell = std::collections::HashMap::new();
+    let mut headers: Vec<String> = Vec::new();
+    let span = |c: &ElementRef| c.value().attr("colspan").and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(1);
+    let named = |e: &ElementRef, names: &[&str]| names.contains(&e.value().name());
+    let tables = doc.root_element().descendants().filter_map(ElementRef::wrap).filter(|e| named(e, &["table"]));
+    for t in tables {
+        // Rows of this table, not of a table nested in one of its cells.
+        let rows: Vec<ElementRef> = t
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|r| named(r, &["tr"]))
+            .filter(|r| r.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "table") == Some(t))
+            .collect();
+        fn cells<'d>(r: &ElementRef<'d>) -> Vec<ElementRef<'d>> {
+            r.children().filter_map(ElementRef::wrap).filter(|c| matches!(c.value().name(), "th" | "td")).collect()
+        }
+        let Some(head) = rows.iter().position(|r| {
+            let c = cells(r);
+            !c.is_empty() && c.iter().all(|c| c.value().name() == "th")
+        }) else {
+            continue;
+        };
+        let mut columns: Vec<Option<u32>> = Vec::new();
+        for c in cells(&rows[head]) {
+            let (norm, _) = normalize(&c.text().collect::<String>());
+            let id = (!norm.is_empty()).then(|| {
+                headers.push(norm);
+                headers.len() as u32 - 1
+            });
+            columns.extend(std::iter::repeat_n(id, span(&c).min(64)));
+        }
+        for r in &rows[head + 1..] {
+            let mut col = 0;
+            for c in cells(r) {
+                if let Some(Some(h)) = columns.get(col) {
+                    by_cell.insert(c.id(), *h);
+                }
+                col += span(&c).min(64);
+            }
+        }
+    }
+    (by_cell, headers)
 }
 
 /// Text of an HTML document, one line per block element (a table cell is its own line, so a field
 /// named in a table is found like one named in a sentence). Each line is traced to the source line
 /// of its first text by searching the source forward for it.
-fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
+fn html_lines(source: &str) -> (String, Vec<LineOrigin>, Vec<String>) {
     let doc = Html::parse_document(source);
-    let mut blocks: Vec<(String, Option<String>)> = Vec::new();
+    let (cell_headers, headers) = column_headers(&doc);
+    type Block = (String, Option<String>, Option<u32>);
+    let mut blocks: Vec<Block> = Vec::new();
     let mut current = String::new();
     let mut first_text: Option<String> = None;
-    let flush = |current: &mut String, first: &mut Option<String>, blocks: &mut Vec<(String, Option<String>)>| {
+    // The header of each table cell we are inside, innermost last.
+    let mut cells: Vec<Option<u32>> = Vec::new();
+    let flush = |current: &mut String, first: &mut Option<String>, blocks: &mut Vec<Block>, cells: &[Option<u32>]| {
         let t = current.split_whitespace().collect::<Vec<_>>().join(" ");
         if !t.is_empty() {
-            blocks.push((t, first.take()));
+            blocks.push((t, first.take(), cells.last().copied().flatten()));
         }
         current.clear();
         *first = None;
@@ -399,7 +468,10 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
                 }
                 current.push_str(t);
             }
-            Item::Close => flush(&mut current, &mut first_text, &mut blocks),
+            Item::Close => flush(&mut current, &mut first_text, &mut blocks, &cells),
+            Item::EndCell => {
+                cells.pop();
+            }
             Item::Open(el) => {
                 let name = el.value().name();
                 if matches!(name, "script" | "style" | "noscript" | "template" | "head" | "svg") {
@@ -407,7 +479,12 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
                 }
                 let block = is_block(name);
                 if block {
-                    flush(&mut current, &mut first_text, &mut blocks);
+                    flush(&mut current, &mut first_text, &mut blocks, &cells);
+                    if matches!(name, "td" | "th") {
+                        // Popped after the cell's own Close: its last block keeps the header.
+                        stack.push(Item::EndCell);
+                        cells.push(cell_headers.get(&el.id()).copied());
+                    }
                     stack.push(Item::Close);
                 }
                 let mut children = Vec::new();
@@ -426,12 +503,12 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
             }
         }
     }
-    flush(&mut current, &mut first_text, &mut blocks);
+    flush(&mut current, &mut first_text, &mut blocks, &cells);
 
     let mut cursor = 0;
     let mut text = String::new();
     let mut lines = Vec::with_capacity(blocks.len());
-    for (block, first) in blocks {
+    for (block, first, header) in blocks {
         // The first characters before anything an entity could have encoded.
         let probe: String = first
             .unwrap_or_default()
@@ -444,11 +521,11 @@ fn html_lines(source: &str) -> (String, Vec<LineOrigin>) {
         {
             cursor += p;
         }
-        lines.push(LineOrigin { text_start: text.len(), offset: cursor, exact: false });
+        lines.push(LineOrigin { text_start: text.len(), offset: cursor, exact: false, header });
         text.push_str(&block);
         text.push('\n');
     }
-    (text, lines)
+    (text, lines, headers)
 }
 
 /// Normalize line by line; a line break is a paragraph end (`\n`) unless the line is hard-wrapped

@@ -7,7 +7,7 @@ use crate::finding::{Finding, Severity};
 use crate::graph::{Edge, FlowGraph, FlowKind, Node, Origin};
 use crate::model::{Basis, ConsentKind, Date, Mechanism, MechanismKind, Regime, Role, taxonomy};
 use crate::rules::{self, Facts};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Everything a report builder reads.
 pub struct Ctx<'g, 'a> {
@@ -15,15 +15,18 @@ pub struct Ctx<'g, 'a> {
     pub lang: Lang,
     pub as_of: Date,
     pub mechs: Facts<'a>,
-    /// Unwaived findings by target id.
-    pub by_target: BTreeMap<&'g str, Vec<&'g Finding>>,
+    /// Unwaived findings by target id (looked up once per flow of every row; never iterated).
+    pub by_target: rustc_hash::FxHashMap<&'g str, Vec<&'g Finding>>,
     /// Edge indices of each purpose, in declaration order.
     pub purpose_edges: Vec<Vec<u32>>,
+    /// The flows the organization's export-exemption note lists (`pipl-38-exempt`'s
+    /// `data.flows`, under any reason): read once here, not once per record row.
+    pub exempt_flows: rustc_hash::FxHashSet<String>,
 }
 
 impl<'g, 'a> Ctx<'g, 'a> {
     pub fn new(g: &'g FlowGraph<'a>, findings: &'g [Finding], as_of: Date, lang: Lang) -> Ctx<'g, 'a> {
-        let mut by_target: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        let mut by_target: rustc_hash::FxHashMap<&str, Vec<&Finding>> = rustc_hash::FxHashMap::default();
         for f in findings.iter().filter(|f| !f.waived) {
             by_target.entry(&*f.target).or_default().push(f);
         }
@@ -33,7 +36,25 @@ impl<'g, 'a> Ctx<'g, 'a> {
                 v.push(i as u32);
             }
         }
-        Ctx { g, lang, as_of, mechs: Facts::new(g), by_target, purpose_edges }
+        let org = g.inv.organization.id.as_str();
+        let exempt_flows = by_target
+            .get(org)
+            .into_iter()
+            .flatten()
+            .filter(|f| f.code == crate::rules::pipl::EXEMPT.code)
+            .filter_map(|f| f.data.get("flows").and_then(|d| serde_json::to_value(d).ok()))
+            .flat_map(|by_reason| match by_reason {
+                serde_json::Value::Object(m) => m.into_iter().map(|(_, v)| v).collect(),
+                _ => Vec::new(),
+            })
+            .filter_map(|ids| match ids {
+                serde_json::Value::Array(a) => Some(a),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|id| id.as_str().map(str::to_owned))
+            .collect();
+        Ctx { g, lang, as_of, mechs: Facts::new(g), by_target, purpose_edges, exempt_flows }
     }
 
     pub fn t(&self, zh: &str, en: &str) -> String {

@@ -6,6 +6,8 @@ use super::table::{Column, Table, col, join};
 use crate::graph::{Edge, FlowKind, Node, Origin};
 use crate::model::Regime;
 use crate::rules;
+use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 const COLLECTED_COLUMNS: [Column; 10] = [
@@ -21,25 +23,45 @@ const COLLECTED_COLUMNS: [Column; 10] = [
     col("description", "说明", "Description", 40),
 ];
 
+/// What an edge's basis cell reads: its basis under each regime that applies (`None`
+/// where the regime does not). The lists gather these per edge and word them once per distinct
+/// value, since a million flows have a handful.
+type Bases = [Option<Option<crate::model::Basis>>; 2];
+
+fn bases_of(ctx: &Ctx, e: &Edge) -> Bases {
+    Regime::ALL.map(|r| e.regimes().has(r).then(|| rules::basis(ctx.g, e, r)))
+}
+
 /// The basis of an edge under each regime that governs it; one text when they agree.
-fn edge_bases(ctx: &Ctx, e: &Edge) -> Vec<String> {
-    let regimes: Vec<Regime> = Regime::ALL.into_iter().filter(|&r| e.regimes().has(r)).collect();
-    let bases: Vec<_> = regimes.iter().map(|&r| rules::basis(ctx.g, e, r)).collect();
-    if bases.windows(2).all(|w| w[0] == w[1]) {
-        bases.first().map(|&b| vec![ctx.basis(b)]).unwrap_or_default()
+fn bases_text(ctx: &Ctx, bases: Bases) -> Vec<String> {
+    let present: Vec<(Regime, Option<crate::model::Basis>)> =
+        Regime::ALL.into_iter().zip(bases).filter_map(|(r, b)| Some((r, b?))).collect();
+    if present.windows(2).all(|w| w[0].1 == w[1].1) {
+        present.first().map(|&(_, b)| vec![ctx.basis(b)]).unwrap_or_default()
     } else {
-        regimes.iter().zip(bases).map(|(r, b)| format!("{r}: {}", ctx.basis(b))).collect()
+        present.into_iter().map(|(r, b)| format!("{r}: {}", ctx.basis(b))).collect()
     }
+}
+
+/// Values gathered per edge as numbers, then worded once each: `word` turns each distinct value
+/// into its texts, which come out sorted and without repeats, as a set of the texts would give.
+fn worded<T: Ord + Copy, I: IntoIterator<Item = String>>(
+    values: &BTreeSet<T>,
+    mut word: impl FnMut(T) -> I,
+) -> BTreeSet<String> {
+    values.iter().flat_map(|&v| word(v)).collect()
 }
 
 /// 已收集个人信息清单: one row per field and purpose of every collection (direct from people,
 /// or indirect from a party).
 pub fn collected(ctx: &Ctx) -> Table {
+    // Per (field, purpose): the nodes collecting it, the nodes it comes from, the bases — as
+    // numbers, worded when the row is written.
     #[derive(Default)]
     struct Acc {
-        scenario: BTreeSet<String>,
-        source: BTreeSet<String>,
-        basis: BTreeSet<String>,
+        scenario: BTreeSet<NodeIndex>,
+        source: BTreeSet<NodeIndex>,
+        basis: BTreeSet<Bases>,
         children: bool,
     }
     let mut acc: BTreeMap<(u32, u32), Acc> = BTreeMap::new();
@@ -47,18 +69,19 @@ pub fn collected(ctx: &Ctx) -> Table {
         if !matches!(e.kind, FlowKind::Collect | FlowKind::Receive) || !matches!(e.origin(), Origin::Flow(_)) {
             continue;
         }
+        let bases = bases_of(ctx, e);
         for &f in ctx.g.fields(e) {
             let a = acc.entry((f, e.purpose)).or_default();
-            a.scenario.insert(ctx.node_label(e.to));
-            let source = match ctx.g.graph[e.from] {
-                Node::Subject(_) => ctx.node_name(e.from),
-                _ => format!("{} ({})", ctx.node_name(e.from), ctx.t("间接收集", "indirect")),
-            };
-            a.source.insert(source);
-            a.basis.extend(edge_bases(ctx, e));
+            a.scenario.insert(e.to);
+            a.source.insert(e.from);
+            a.basis.insert(bases);
             a.children |= e.children();
         }
     }
+    let source = |n: NodeIndex| match ctx.g.graph[n] {
+        Node::Subject(_) => ctx.node_name(n),
+        _ => format!("{} ({})", ctx.node_name(n), ctx.t("间接收集", "indirect")),
+    };
     let rows = acc
         .into_iter()
         .map(|((f, p), a)| {
@@ -71,9 +94,9 @@ pub fn collected(ctx: &Ctx) -> Table {
                 ctx.category(&field.category),
                 ctx.sensitivity(field, a.children),
                 format!("{} ({})", purpose.name, purpose.id),
-                join(a.scenario),
-                join(a.source),
-                join(a.basis),
+                join(worded(&a.scenario, |n| [ctx.node_label(n)])),
+                join(worded(&a.source, |n| [source(n)])),
+                join(worded(&a.basis, |b| bases_text(ctx, b))),
                 retention.unwrap_or_else(|| ctx.t("未声明", "not stated")),
                 field.description.clone().unwrap_or_default(),
             ]
@@ -106,12 +129,13 @@ const SHARED_COLUMNS: [Column; 13] = [
     col("findings", "问题", "Findings", 30),
 ];
 
-/// How data reaches a recipient, in the list's words.
-fn how(ctx: &Ctx, e: &Edge) -> String {
-    match (e.origin(), e.kind) {
-        (Origin::Sdk(_), FlowKind::Entrust) => ctx.t("SDK（委托处理）", "SDK (entrust)"),
-        (Origin::Sdk(_), FlowKind::Provide) => ctx.t("SDK（向第三方提供）", "SDK (provide)"),
-        (Origin::Sdk(_), _) => "SDK".into(),
+/// How data reaches a recipient, in the list's words: from whether an embedded SDK shares it
+/// and the kind of flow.
+fn how(ctx: &Ctx, sdk: bool, kind: FlowKind) -> String {
+    match (sdk, kind) {
+        (true, FlowKind::Entrust) => ctx.t("SDK（委托处理）", "SDK (entrust)"),
+        (true, FlowKind::Provide) => ctx.t("SDK（向第三方提供）", "SDK (provide)"),
+        (true, _) => "SDK".into(),
         (_, FlowKind::Entrust) => ctx.t("委托处理", "entrust"),
         (_, FlowKind::Provide) => ctx.t("向第三方提供", "provide"),
         (_, FlowKind::Disclose) => ctx.t("公开披露", "disclose"),
@@ -123,33 +147,55 @@ fn how(ctx: &Ctx, e: &Edge) -> String {
 /// 与第三方共享个人信息清单: one row per recipient, way of sharing and purpose, from our own
 /// systems (flows and embedded SDKs) and onward from our recipients.
 pub fn shared(ctx: &Ctx) -> Table {
+    // Per row, gathered as numbers and worded when the row is written.
     #[derive(Default)]
-    struct Acc {
+    struct Acc<'t> {
         fields: BTreeSet<u32>,
-        from: BTreeSet<String>,
+        from: BTreeSet<NodeIndex>,
         cross: bool,
-        basis: BTreeSet<String>,
-        targets: BTreeSet<String>,
+        basis: BTreeSet<Bases>,
+        targets: BTreeSet<&'t str>,
     }
-    // Key: (party node, way, purpose); the way's text keeps the order stable and readable.
-    let mut acc: BTreeMap<(usize, String, u32), Acc> = BTreeMap::new();
+    impl<'t> Acc<'t> {
+        fn merge(&mut self, other: Acc<'t>) {
+            self.fields.extend(other.fields);
+            self.from.extend(other.from);
+            self.cross |= other.cross;
+            self.basis.extend(other.basis);
+            self.targets.extend(other.targets);
+        }
+    }
+    // The way of sharing: onward from a node, or how our own system or SDK shares.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    enum Way {
+        Onward(NodeIndex),
+        How(bool, FlowKind),
+    }
+    let mut by_way: FxHashMap<(NodeIndex, Way, u32), Acc> = FxHashMap::default();
     for e in &ctx.g.edges {
         let Some(_) = ctx.g.party(e.to) else { continue };
         let onward = e.kind == FlowKind::Onward;
         if !from_system(ctx, e) && !onward {
             continue;
         }
-        let way = if onward {
-            format!("{} {}", ctx.t("转交自", "onward from"), ctx.node_name(e.from))
-        } else {
-            how(ctx, e)
-        };
-        let a = acc.entry((e.to.index(), way, e.purpose)).or_default();
+        let way = if onward { Way::Onward(e.from) } else { Way::How(matches!(e.origin(), Origin::Sdk(_)), e.kind) };
+        let key = (e.to, way, e.purpose);
+        let a = by_way.entry(key).or_default();
         a.fields.extend(ctx.g.fields(e).iter().copied());
-        a.from.insert(ctx.node_label(e.from));
+        a.from.insert(e.from);
         a.cross |= e.cn_export() || e.eea_transfer();
-        a.basis.extend(edge_bases(ctx, e));
-        a.targets.insert(ctx.target(e).to_owned());
+        a.basis.insert(bases_of(ctx, e));
+        a.targets.insert(ctx.target(e));
+    }
+    // Key: (party node, way, purpose); the way's text keeps the order stable and readable (two
+    // ways worded alike — onward from two systems of one name — are one row).
+    let mut acc: BTreeMap<(usize, String, u32), Acc> = BTreeMap::new();
+    for ((to, way, purpose), a) in by_way {
+        let way = match way {
+            Way::Onward(from) => format!("{} {}", ctx.t("转交自", "onward from"), ctx.node_name(from)),
+            Way::How(sdk, kind) => how(ctx, sdk, kind),
+        };
+        acc.entry((to.index(), way, purpose)).or_default().merge(a);
     }
     let rows = acc
         .into_iter()
@@ -164,13 +210,13 @@ pub fn shared(ctx: &Ctx) -> Table {
                 way,
                 format!("{} ({})", purpose.name, purpose.id),
                 ctx.field_names(a.fields),
-                join(a.from),
+                join(worded(&a.from, |n| [ctx.node_label(n)])),
                 ctx.lang.yes_no(a.cross),
                 party.contract.clone().unwrap_or_else(|| none.clone()),
                 party.contact.clone().unwrap_or_else(|| none.clone()),
                 party.policy.clone().unwrap_or(none),
-                join(a.basis),
-                ctx.findings_on(a.targets.iter().map(String::as_str).chain([party.id.as_str()]), None),
+                join(worded(&a.basis, |b| bases_text(ctx, b))),
+                ctx.findings_on(a.targets.iter().copied().chain([party.id.as_str()]), None),
             ])
         })
         .collect();

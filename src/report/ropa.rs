@@ -287,20 +287,9 @@ fn targets<'a>(ctx: &Ctx<'_, 'a>, p: &'a Purpose, edges: &[&Edge]) -> Vec<&'a st
 fn row_findings(ctx: &Ctx, p: &Purpose, edges: &[&Edge], regime: Regime) -> String {
     let own = targets(ctx, p, edges);
     let org = ctx.g.inv.organization.id.as_str();
-    let listed = |f: &crate::finding::Finding| {
-        let Some(serde_json::Value::Object(by_reason)) = f.data.get("flows").and_then(|d| serde_json::to_value(d).ok())
-        else {
-            return false;
-        };
-        by_reason
-            .values()
-            .filter_map(serde_json::Value::as_array)
-            .flatten()
-            .any(|id| id.as_str().is_some_and(|id| own.binary_search(&id).is_ok()))
-    };
+    let listed = own.iter().any(|id| ctx.exempt_flows.contains(*id));
     let mut codes: BTreeSet<(std::cmp::Reverse<crate::finding::Severity>, &str)> = BTreeSet::new();
-    let on_org =
-        ctx.by_target.get(org).into_iter().flatten().filter(|f| f.code != rules::pipl::EXEMPT.code || listed(f));
+    let on_org = ctx.by_target.get(org).into_iter().flatten().filter(|f| f.code != rules::pipl::EXEMPT.code || listed);
     let on_row = own.iter().flat_map(|t| ctx.by_target.get(t).into_iter().flatten());
     for f in on_row.chain(on_org) {
         if f.regime.is_none() || f.regime == Some(regime) {

@@ -15,6 +15,7 @@
 //! - **ephemeral processing, deletion requests, account creation**: not in the inventory — blank.
 
 use crate::graph::{Edge, FlowGraph, FlowKind, Node, Origin};
+use crate::model::taxonomy::store_types;
 use crate::model::{Basis, BasisSpec, Role};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -94,47 +95,6 @@ const PLAY_PURPOSES: [(&str, &str, &[&str]); 7] = [
         &["account", "login", "sign-in", "signup", "register", "账号", "账户", "登录", "注册"],
     ),
 ];
-
-/// The Play data type and the App Privacy (xcprivacy) data type of each taxonomy category. A
-/// category with no store type of its own goes to the "other" type of its group.
-fn store_types(category: &str) -> (&'static str, &'static str) {
-    match category {
-        "identity.name" | "account.nickname" => ("PSL_NAME", "Name"),
-        "contact.email" => ("PSL_EMAIL", "EmailAddress"),
-        "account.id" | "contact.im" => ("PSL_USER_ACCOUNT", "UserID"),
-        "contact.address" => ("PSL_ADDRESS", "PhysicalAddress"),
-        "contact.phone" => ("PSL_PHONE", "PhoneNumber"),
-        "identity.ethnicity" => ("PSL_RACE_ETHNICITY", "SensitiveInfo"),
-        "belief.religion" | "belief.political" => ("PSL_POLITICAL_RELIGIOUS", "SensitiveInfo"),
-        "sex.orientation" => ("PSL_SEXUAL_ORIENTATION_GENDER_IDENTITY", "SensitiveInfo"),
-        "membership.union"
-        | "criminal.record"
-        | "genetic"
-        | "biometric.face"
-        | "biometric.fingerprint"
-        | "biometric.iris"
-        | "biometric.voice" => ("PSL_OTHER_PERSONAL", "SensitiveInfo"),
-        "identity.photo" => ("PSL_PHOTOS", "PhotosorVideos"),
-        "financial.bank-account" | "financial.payment" => ("PSL_CREDIT_DEBIT_BANK_ACCOUNT_NUMBER", "PaymentInfo"),
-        "behaviour.purchase" | "financial.transactions" => ("PSL_PURCHASE_HISTORY", "PurchaseHistory"),
-        "financial.credit" => ("PSL_CREDIT_SCORE", "CreditInfo"),
-        "location.coarse" => ("PSL_APPROX_LOCATION", "CoarseLocation"),
-        "location.precise" | "location.trajectory" => ("PSL_PRECISE_LOCATION", "PreciseLocation"),
-        "behaviour.browsing" => ("PSL_WEB_BROWSING_HISTORY", "BrowsingHistory"),
-        "communication.content" => ("PSL_OTHER_MESSAGES", "EmailsOrTextMessages"),
-        "communication.call-log" => ("PSL_SMS_CALL_LOG", "OtherUserContent"),
-        "communication.contacts" => ("PSL_CONTACTS", "Contacts"),
-        "communication.calendar" => ("PSL_CALENDAR", "OtherUserContent"),
-        "health.medical" => ("PSL_HEALTH", "Health"),
-        "health.fitness" => ("PSL_FITNESS", "Fitness"),
-        "behaviour.usage" => ("PSL_USER_INTERACTION", "ProductInteraction"),
-        "device.app-list" => ("PSL_APPS_ON_DEVICE", "OtherUsageData"),
-        "device.id" | "device.imei" | "device.idfa" | "device.oaid" | "device.android-id" | "device.mac"
-        | "device.ip" => ("PSL_DEVICE_ID", "DeviceID"),
-        "device.model" => ("PSL_PERFORMANCE_DIAGNOSTICS", "OtherDiagnosticData"),
-        _ => ("PSL_OTHER_PERSONAL", "OtherDataTypes"),
-    }
-}
 
 /// What the inventory says about one store data type of the app.
 #[derive(Default)]

@@ -1,7 +1,10 @@
 //! `piflow trace FIELD`: where one field goes, as a hop tree. Starting where it is collected
 //! (or first appears), every system and party it reaches is listed once, in the order reached,
 //! with the flow that first brings the field there, and under it every flow that carries the
-//! field on: kind, purpose, legal basis per regime, border crossings and the findings on it.
+//! field on: kind, purpose, legal basis per regime, border crossings and the findings on it. A
+//! hop leaving CN also says what it needs under the CAC Provisions 2024, read from the
+//! organization's count (the rules note an exemption once per organization, so the trace is
+//! where a reader sees it per flow): never an exemption that rests on a missing volume.
 //!
 //! Each node and each flow appears once, so the output is linear in the graph: listing every
 //! path instead would be exponential on rings and cliques (a ring of 2,000 systems with one
@@ -12,6 +15,7 @@ use crate::finding::Finding;
 use crate::graph::{Edge, FlowGraph, Node, Origin};
 use crate::model::{Date, Regime, taxonomy};
 use crate::rules;
+use crate::rules::pipl::{self, ExportNeed, Tier};
 use crate::source::escape::sanitize;
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
@@ -140,11 +144,29 @@ impl Trace<'_, '_> {
     fn hops_of(&self, r: &Reached) -> &[u32] {
         &self.hops[r.hops.start as usize..r.hops.end as usize]
     }
+
+    /// The organization's export arithmetic, counted once and only when a hop leaves CN under
+    /// PIPL: a hop's exemption is the organization's (`pipl-38-exempt` is one note), so the
+    /// trace reads it per hop from the same count the rules use.
+    fn tier(&self) -> Option<Tier> {
+        let g = self.g;
+        let exports = self.hops.iter().any(|&e| {
+            let edge = &g.edges[e as usize];
+            edge.regimes().pipl && edge.cn_export()
+        });
+        exports.then(|| Tier::count(g))
+    }
+}
+
+/// What a hop leaving CN needs, or why it needs nothing.
+fn export_need(g: &FlowGraph, tier: Option<&Tier>, edge: &Edge) -> Option<ExportNeed> {
+    tier.and_then(|tier| pipl::export_need(g, tier, edge))
 }
 
 pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> serde_json::Result<String> {
     let g = t.g;
     let by_target = findings_by_target(findings);
+    let tier = t.tier();
     let field = &g.inv.fields[t.field as usize];
     let cat = taxonomy::category(&field.category);
     let nodes: Vec<Value> = t
@@ -197,6 +219,7 @@ pub fn to_json(t: &Trace, findings: &[Finding], as_of: Date) -> serde_json::Resu
                 "regimes": regimes(edge),
                 "basis": basis,
                 "cn_export": edge.cn_export(),
+                "cn_export_needs": export_need(g, tier.as_ref(), edge).map(|n| n.to_json()),
                 "eea_transfer": edge.eea_transfer(),
                 "findings": fs,
             })
@@ -229,6 +252,7 @@ fn node_text(g: &FlowGraph, n: NodeIndex) -> String {
 pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
     let g = t.g;
     let by_target = findings_by_target(findings);
+    let tier = t.tier();
     let field = &g.inv.fields[t.field as usize];
     let cat =
         taxonomy::category(&field.category).map_or_else(|| field.category.clone(), |c| format!("{} / {}", c.zh, c.en));
@@ -292,6 +316,9 @@ pub fn to_human(t: &Trace, findings: &[Finding], as_of: Date) -> String {
                 if basis.is_empty() { "—".to_owned() } else { basis.join(", ") },
                 if border.is_empty() { String::new() } else { format!("; {}", border.join(", ")) }
             );
+            if let Some(need) = export_need(g, tier.as_ref(), edge) {
+                let _ = writeln!(s, "     PIPL export: {}", need.text());
+            }
             for f in by_target.get(g.edge_target(edge)).into_iter().flatten() {
                 let _ = writeln!(s, "     {} {}: {}", f.severity, f.code, sanitize(&f.message));
             }

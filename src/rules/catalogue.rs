@@ -75,6 +75,8 @@ pub const CATALOGUE: &[&Rule] = &[
     &declared::UNDECLARED_SDK,
     &declared::UNOBSERVED_SDK,
     &declared::PERMISSION_UNUSED,
+    &declared::PERMISSION_MISSING,
+    &declared::MANIFEST_DATA_UNDECLARED,
     &notice::CHILDREN_MISSING,
     &notice::CROSS_BORDER_EXTRA,
     &notice::CROSS_BORDER_UNDISCLOSED,
@@ -611,6 +613,38 @@ pub mod declared {
          for more than it uses, or the inventory misses the collection the permission serves.",
         "Remove the permission from the app (or the SDK that brings it); else declare the field and the \
          flow (or the sdk's `fields`) that the permission collects.",
+    );
+    pub const PERMISSION_MISSING: Rule = rule(
+        None,
+        "decl-permission-missing",
+        Severity::Note,
+        "The app collects a field that only a device permission gives, and the built app requests none that gives it",
+        "PIPL Art. 7, 17; GB/T 35273-2020 §5.3; GDPR Art. 5(1)(d), 30(1)(c)",
+        "Records of processing and the notice must say truly what is collected and how (PIPL Art. 7, 17; \
+         GDPR Art. 5(1)(d), 30). Android and iOS let an app read location, the address book, the call \
+         log, the calendar, the camera and microphone, the IMEI or the IDFA only through a permission \
+         the user grants; a built app that requests none of them cannot read that data from the device. \
+         Either the inventory says the app collects what it does not (or collects it some other way: \
+         typed by the user, sent by a server), or the scanned build is not the one that ships.",
+        "If the app reads the data from the device, scan the build that ships (its manifest must request the \
+         permission); if the user enters it or a server supplies it, say so in the flow (or waive this note \
+         with that reason); if the app does not collect it, remove the field from the flow.",
+    );
+    pub const MANIFEST_DATA_UNDECLARED: Rule = rule(
+        None,
+        "decl-manifest-data-undeclared",
+        Severity::Warning,
+        "A privacy manifest in the built app declares a data type the inventory does not collect there",
+        "PIPL Art. 17, 23; GB/T 35273-2020 §9.7; MIIT 2021 No. 164 (SDK list); GDPR Art. 13(1)(c), 30(1)(c)",
+        "A privacy manifest (`PrivacyInfo.xcprivacy`) is the SDK vendor's own statement, to Apple, of \
+         the data its code collects; the app's is the developer's. Data an embedded SDK collects is data \
+         the handler lets a third party collect: the notice and the SDK list must name it with its \
+         purpose (PIPL Art. 17, 23; the MIIT SDK list), and the records of processing must list its \
+         categories (GDPR Art. 30(1)(c)). A type the manifest declares and the inventory lacks is a \
+         collection nobody assessed.",
+        "Add a field of a category the type stands for (the finding's `categories`) to \
+         the sdk's `fields` — or, for the app's own manifest or an SDK the database does not know, to a flow \
+         of the app; if the app keeps the SDK's feature that collects it switched off, record that with a waiver.",
     );
 }
 

@@ -8,10 +8,11 @@
 use super::Context;
 pub use super::catalogue::declared::*;
 use crate::finding::Finding;
-use crate::graph::FlowGraph;
-use crate::model::{Inventory, Sdk};
+use crate::graph::{Edge, FlowGraph, FlowKind, Node, Origin};
+use crate::model::{Inventory, Sdk, SystemKind, taxonomy};
 use crate::scan::db::{host_matches, normalize};
-use crate::scan::{Database, Evidence, HostUse, MarkerKind, PackageUse, Place, Signature};
+use crate::scan::permissions::{self, Platform};
+use crate::scan::{Database, Evidence, HostUse, Marker, MarkerKind, PackageUse, Place, Signature};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -175,7 +176,7 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
     // Android markers reveal SDKs shipped as bare AARs/JARs: report the SDK when no package of it
     // was seen (else the package finding already says it).
     let mut marker_hits: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
-    for m in obs.markers.iter().filter(|m| m.kind != MarkerKind::Permission) {
+    for m in obs.markers.iter().filter(|m| !matches!(m.kind, MarkerKind::Permission | MarkerKind::App)) {
         let sigs = db.by_marker(&m.name);
         let Some(product) = sigs.first().map(|s| db.product(s, &present)) else { continue };
         let known = |id: &str| declared.signature_declared(id) || seen_signatures.contains(id);
@@ -215,8 +216,11 @@ pub fn check(g: &FlowGraph, _ctx: &Context, ev: &Evidence, out: &mut Vec<Finding
         }
         out.push(host_finding(ev, h, db, personal_by_host.get(h.host.as_str())));
     }
+    tracking_domains(ev, &declared, out);
 
     permission_unused(g, ev, out);
+    permission_missing(g, ev, out);
+    manifest_data(g, &declared, ev, out);
 
     // Declared sdks the scan did not find (only when the scan looked at code at all).
     if obs.packages.is_empty() && obs.markers.is_empty() && obs.hosts.is_empty() {
@@ -332,4 +336,222 @@ fn host_finding(ev: &Evidence, h: &HostUse, db: &Database, personal: Option<&BTr
         f = f.with("personal_data", json!(c));
     }
     f
+}
+
+/// A privacy manifest's tracking domains are hosts its SDK sends tracking data to (iOS blocks
+/// them until the user allows tracking): `decl-undeclared-host` when no sdk or party declares
+/// one, as for a host seen in traffic. A host the traffic already reported is not reported again.
+fn tracking_domains(ev: &Evidence, declared: &Declared, out: &mut Vec<Finding>) {
+    let obs = &ev.observed;
+    let mut seen: BTreeSet<String> = obs.hosts.iter().map(|h| h.host.to_ascii_lowercase()).collect();
+    for m in obs.markers.iter().filter(|m| m.kind == MarkerKind::TrackingDomain) {
+        let host = m.name.trim_end_matches('.').to_ascii_lowercase();
+        if declared.host_declared(&host) || !seen.insert(host.clone()) {
+            continue;
+        }
+        let of = m.sdk.as_deref().and_then(|id| declared.db.get(id));
+        let who = match of {
+            Some(s) => format!(" of the {} of {} ({})", s.name.en, s.vendor.en, s.vendor.country),
+            None => String::new(),
+        };
+        let mut f = Finding::new(
+            &UNDECLARED_HOST,
+            host.clone(),
+            ev.loc(&m.place),
+            format!(
+                "the privacy manifest{who} at {}:{} declares `{host}` a tracking domain, and it matches the `hosts` \
+                 of no sdk or party",
+                m.place.file, m.place.line
+            ),
+        )
+        .with("source", "privacy manifest tracking domain");
+        if let Some(s) = of {
+            f = f.with("sdk", s.id.clone());
+        }
+        out.push(f);
+    }
+}
+
+/// The archive an observation lies in: `app.apk` of `app.apk!AndroidManifest.xml`.
+fn archive(file: &str) -> &str {
+    file.split_once('!').map_or(file, |(a, _)| a)
+}
+
+/// A built app the scan read whole (an `app` marker) and the permissions its archive requests.
+struct BuiltApp<'a> {
+    marker: &'a Marker,
+    platform: Platform,
+    permissions: BTreeSet<&'a str>,
+}
+
+/// The built apps of a scan, by archive. Only these manifests are complete: a source tree's
+/// `AndroidManifest.xml` lacks the permissions its libraries merge in at build time.
+fn built_apps(obs: &crate::scan::Observed) -> BTreeMap<&str, BuiltApp<'_>> {
+    let mut apps: BTreeMap<&str, BuiltApp> = BTreeMap::new();
+    for m in obs.markers.iter().filter(|m| m.kind == MarkerKind::App) {
+        let platform = if m.place.file.ends_with("Info.plist") { Platform::Ios } else { Platform::Android };
+        apps.entry(archive(&m.place.file)).or_insert(BuiltApp { marker: m, platform, permissions: BTreeSet::new() });
+    }
+    for m in obs.markers.iter().filter(|m| m.kind == MarkerKind::Permission) {
+        if let Some(app) = apps.get_mut(archive(&m.place.file)) {
+            app.permissions.insert(&m.name);
+        }
+    }
+    apps
+}
+
+/// The inventory's `app` systems.
+fn app_systems(inv: &Inventory) -> Vec<u32> {
+    let apps = inv.systems.iter().enumerate().filter(|(_, s)| s.kind == Some(SystemKind::App));
+    apps.map(|(i, _)| i as u32).collect()
+}
+
+fn is_system_in(g: &FlowGraph, n: petgraph::graph::NodeIndex, systems: &[u32]) -> bool {
+    matches!(g.graph[n], Node::System(s) if systems.contains(&s))
+}
+
+/// `decl-permission-missing`: a field the app system collects by its own flows (an sdk's `fields`
+/// say what the SDK may take if the app lets it, not that it does) whose category an app can read
+/// on the device only through a permission, while a built app the scan read requests none of the
+/// permissions that give it. Judged only with a built app's manifest as evidence, and only when
+/// the inventory has one `app` system (the scan cannot tell which of several a binary is). One
+/// finding per field, at the first built app that lacks the permission.
+fn permission_missing(g: &FlowGraph, ev: &Evidence, out: &mut Vec<Finding>) {
+    let apps = built_apps(&ev.observed);
+    let systems = app_systems(g.inv);
+    if apps.is_empty() || systems.len() != 1 {
+        return;
+    }
+    let own_collection = |e: &&Edge| e.kind == FlowKind::Collect && matches!(e.origin(), Origin::Flow(_));
+    let mut collected: BTreeMap<u32, &str> = BTreeMap::new();
+    for e in g.edges.iter().filter(own_collection).filter(|e| is_system_in(g, e.to, &systems)) {
+        for &f in g.fields(e) {
+            collected.entry(f).or_insert_with(|| g.edge_target(e));
+        }
+    }
+    let system = &g.inv.systems[systems[0] as usize].id;
+    for (f, flow) in collected {
+        let field = &g.inv.fields[f as usize];
+        let lacking: Vec<(&BuiltApp, Vec<&str>)> = apps
+            .values()
+            .filter_map(|app| {
+                let givers = permissions::givers(&field.category, app.platform)?;
+                (!givers.iter().any(|p| app.permissions.contains(p))).then_some((app, givers))
+            })
+            .collect();
+        let Some((first, givers)) = lacking.first() else { continue };
+        let at = &first.marker.place;
+        let others = lacking.len() - 1;
+        let also = if others > 0 { format!(" (nor do {others} more built apps)") } else { String::new() };
+        let names: Vec<String> = givers.iter().map(|p| format!("`{p}`")).collect();
+        out.push(
+            Finding::new(
+                &PERMISSION_MISSING,
+                field.id.clone(),
+                ev.loc(at),
+                format!(
+                    "`{}` ({}) is collected into app `{system}` by flow `{flow}`, and the built app {} (`{}`) requests \
+                     none of the permissions that give it on the device{also}: {}. Read from the device, it needs one; \
+                     typed by the user or sent by a server, it does not (say so, or waive this note)",
+                    field.id,
+                    field.category,
+                    archive(&at.file),
+                    first.marker.name,
+                    names.join(", ")
+                ),
+            )
+            .with("category", field.category.clone())
+            .with("apps", json!(lacking.iter().map(|(a, _)| archive(&a.marker.place.file)).collect::<Vec<_>>()))
+            .with("permissions", json!(givers)),
+        );
+    }
+}
+
+/// The categories of the fields a set of edges carries.
+fn categories_of<'g, 'e>(g: &'g FlowGraph, edges: impl Iterator<Item = &'e Edge>) -> BTreeSet<&'g str> {
+    edges.flat_map(|e| g.fields(e)).map(|&f| g.inv.fields[f as usize].category.as_str()).collect()
+}
+
+/// Whether a field of `category` is what a privacy manifest's data type (`NSPrivacyCollectedDataTypeX`)
+/// speaks of: `store-labels` writes the category as that type (the one table both read), or the
+/// scan's permission map gives the type that category. `None`: no category stands for the type
+/// (crash and performance data), so it is not judged.
+fn type_matches(data_type: &str, mapped: Option<&[String]>) -> Option<impl Fn(&str) -> bool> {
+    let kind = data_type.strip_prefix("NSPrivacyCollectedDataType")?;
+    let mapped: Vec<&str> = mapped.unwrap_or_default().iter().map(String::as_str).collect();
+    let judged = !mapped.is_empty() || taxonomy::apple_categories(kind).next().is_some();
+    let kind = kind.to_owned();
+    judged.then_some(move |c: &str| taxonomy::store_types(c).1 == kind || mapped.contains(&c))
+}
+
+/// `decl-manifest-data-undeclared`: each data type a privacy manifest of the built app declares
+/// that no field of the inventory of a matching category is collected where the manifest speaks
+/// for. A manifest of an SDK the database knows (and an inventory sdk declares) is held to that
+/// sdk's `fields` and the app's flows to its vendor; an SDK nobody declares is
+/// `decl-undeclared-sdk`'s, not judged here. The app's own manifest, or one of a framework the
+/// database does not know, is held to every field into or out of the inventory's `app` systems
+/// (the whole inventory when it names none). One finding per manifest owner and type.
+fn manifest_data(g: &FlowGraph, declared: &Declared, ev: &Evidence, out: &mut Vec<Finding>) {
+    let inv = g.inv;
+    let markers: Vec<&Marker> = ev.observed.markers.iter().filter(|m| m.kind == MarkerKind::CollectedData).collect();
+    if markers.is_empty() {
+        return;
+    }
+    let systems = app_systems(inv);
+    let in_app = |e: &&Edge| systems.is_empty() || is_system_in(g, e.from, &systems) || is_system_in(g, e.to, &systems);
+    let app_categories = categories_of(g, g.edges.iter().filter(in_app));
+    let mut seen: BTreeSet<(String, &str)> = BTreeSet::new();
+    for m in markers {
+        let Some(matches) = type_matches(&m.name, m.categories.as_deref().or(permissions::data_type(&m.name))) else {
+            continue;
+        };
+        // Who the manifest speaks for: an inventory sdk, else the bundle it sits in.
+        let (owner, categories, whose) = match m.sdk.as_deref() {
+            Some(id) => {
+                let Some(sdks) = declared.by_signature.get(id) else { continue };
+                let sdk = &inv.sdks[sdks[0]];
+                let mut cats: BTreeSet<&str> = BTreeSet::new();
+                for &i in sdks {
+                    let s = &inv.sdks[i];
+                    cats.extend(
+                        s.fields
+                            .iter()
+                            .filter_map(|f| g.field_of(f.as_str()))
+                            .map(|f| inv.fields[f as usize].category.as_str()),
+                    );
+                    let vendor = g.node_of(&s.vendor);
+                    cats.extend(categories_of(g, g.edges.iter().filter(|e| Some(e.to) == vendor && in_app(e))));
+                }
+                (sdk.id.clone(), cats, format!("sdk `{}`", sdk.id))
+            }
+            None => {
+                let inner = m.place.file.split_once('!').map_or("", |(_, e)| e);
+                let dir = inner.strip_suffix("/PrivacyInfo.xcprivacy").unwrap_or(inner);
+                let bundle = dir.rsplit('/').next().unwrap_or(dir).to_owned();
+                let whose = if systems.is_empty() { "the inventory".to_owned() } else { "the app's flows".to_owned() };
+                (bundle, app_categories.clone(), whose)
+            }
+        };
+        if categories.iter().any(|c| matches(c)) || !seen.insert((owner.clone(), &m.name)) {
+            continue;
+        }
+        let stands_for: Vec<&str> = taxonomy::CATEGORIES.iter().map(|c| c.key).filter(|c| matches(c)).collect();
+        out.push(
+            Finding::new(
+                &MANIFEST_DATA_UNDECLARED,
+                format!("{owner}:{}", m.name),
+                ev.loc(&m.place),
+                format!(
+                    "the privacy manifest at {}:{} declares `{}` collected, and no field of {whose} is of a category \
+                     it stands for ({})",
+                    m.place.file,
+                    m.place.line,
+                    m.name,
+                    stands_for.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with("data_type", m.name.clone())
+            .with("categories", json!(stands_for)),
+        );
+    }
 }

@@ -1059,3 +1059,115 @@ mod tests {
         assert!(ASSESSMENT_REASONS.is_sorted());
     }
 }
+
+/// What one export flow needs under the CAC Provisions 2024, as `trace` shows it on the hop:
+/// the per-flow reading of the organization's arithmetic (the rules report it once per
+/// organization, in `pipl-38-exempt`, and per flow only where something is missing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportNeed {
+    /// Important data: a security assessment, whatever the volume and basis.
+    ImportantData,
+    /// Exempt by its basis (Art. 5(1)-(3)), which rests on no number.
+    ExemptByBasis { article: &'static str, why: &'static str },
+    /// Below every threshold with every volume known (Art. 5(4), the organization's exemption).
+    BelowThresholds { n: u64, s: u64, ciio_assumed: bool },
+    /// The known figures reach no threshold but some are missing: no exemption is decided.
+    NotDecided { n: u64, s: u64, flows_without_volume: usize },
+    /// The organization's tier needs a mechanism; `lower_bounds` when it may need more.
+    Mechanism { tier: &'static str, article: &'static str, lower_bounds: bool },
+}
+
+impl ExportNeed {
+    /// The status's key in JSON.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ExportNeed::ImportantData => "important-data",
+            ExportNeed::ExemptByBasis { .. } => "exempt-by-basis",
+            ExportNeed::BelowThresholds { .. } => "below-thresholds",
+            ExportNeed::NotDecided { .. } => "not-decided",
+            ExportNeed::Mechanism { .. } => "mechanism-needed",
+        }
+    }
+
+    /// One line for a reader.
+    pub fn text(&self) -> String {
+        match self {
+            ExportNeed::ImportantData => {
+                "carries important data: needs a CAC security assessment whatever the volume and basis (CAC Provisions 2024 Art. 7)".to_owned()
+            }
+            ExportNeed::ExemptByBasis { article, why } => {
+                format!("no mechanism needed under {article} ({why}), whatever the volume: check that it really applies")
+            }
+            ExportNeed::BelowThresholds { n, s, ciio_assumed } => format!(
+                "no mechanism needed under {VOLUME_EXEMPTION}: N = {}, S = {} for the organization, below every threshold (pipl-38-exempt){}",
+                group_digits(*n),
+                group_digits(*s),
+                if *ciio_assumed { "; assumes the organization is not a CIIO (`ciio` not stated)" } else { "" }
+            ),
+            ExportNeed::NotDecided { n, s, flows_without_volume } => format!(
+                "not decided: N ≥ {}, S ≥ {} reach no threshold, but {flows_without_volume} export flow{} carr{} people whose number is not declared; no exemption until `volume` is declared (pipl-38-volume-unknown)",
+                group_digits(*n),
+                group_digits(*s),
+                if *flows_without_volume == 1 { "" } else { "s" },
+                if *flows_without_volume == 1 { "ies" } else { "y" },
+            ),
+            ExportNeed::Mechanism { tier, article, lower_bounds } => format!(
+                "the organization's tier is {}{tier} ({article}): needs {}",
+                if *lower_bounds { "at least " } else { "" },
+                if *tier == TierKind::Assessment.as_str() {
+                    "a CAC security assessment"
+                } else {
+                    "a filed standard contract, a certification or a security assessment"
+                }
+            ),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = json!({"status": self.key(), "text": self.text()});
+        let extra = match self {
+            ExportNeed::ImportantData => json!({"article": "CAC Provisions 2024 Art. 7"}),
+            ExportNeed::ExemptByBasis { article, .. } => json!({"article": article}),
+            ExportNeed::BelowThresholds { n, s, ciio_assumed } => {
+                json!({"article": VOLUME_EXEMPTION, "N": n, "S": s, "ciio_assumed": ciio_assumed})
+            }
+            ExportNeed::NotDecided { n, s, flows_without_volume } => {
+                json!({"N": n, "S": s, "lower_bounds": true, "flows_without_volume": flows_without_volume})
+            }
+            ExportNeed::Mechanism { tier, article, lower_bounds } => {
+                json!({"tier": tier, "article": article, "lower_bounds": lower_bounds})
+            }
+        };
+        if let (Some(v), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
+            v.extend(extra);
+        }
+        v
+    }
+}
+
+/// What the PIPL export `e` needs, read from the organization's `tier`. `None` unless `e` is a
+/// PIPL flow leaving CN. An exemption is only stated when it rests on no missing number.
+pub fn export_need(g: &FlowGraph, tier: &Tier, e: &Edge) -> Option<ExportNeed> {
+    if !(e.regimes().pipl && e.cn_export()) {
+        return None;
+    }
+    if !important_fields(g, e).is_empty() {
+        return Some(ExportNeed::ImportantData);
+    }
+    if let Some(article) = basis_exemption(basis(g, e, Regime::Pipl)) {
+        return Some(ExportNeed::ExemptByBasis { article, why: exemption_text(article) });
+    }
+    Some(match tier.kind {
+        TierKind::None if tier.unknown_volume > 0 => {
+            ExportNeed::NotDecided { n: tier.n, s: tier.s, flows_without_volume: tier.unknown_volume }
+        }
+        TierKind::None => {
+            ExportNeed::BelowThresholds { n: tier.n, s: tier.s, ciio_assumed: g.inv.organization.ciio.is_none() }
+        }
+        kind => ExportNeed::Mechanism {
+            tier: kind.as_str(),
+            article: tier.article(),
+            lower_bounds: tier.unknown_volume > 0 && kind != TierKind::Assessment,
+        },
+    })
+}

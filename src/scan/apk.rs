@@ -347,6 +347,11 @@ fn read_manifest(shown: &str, entry: &str, bytes: &[u8], bundle: bool, sink: &mu
         .first()
         .filter(|e| e.name == "manifest")
         .and_then(|e| e.attrs.iter().find(|a| a.name == "package" && a.ns.is_empty()).map(|a| a.value.clone()));
+    // The manifest was read whole: its permissions are all the app may ask for.
+    if let Some(root) = elements.first().filter(|e| e.name == "manifest") {
+        let name = package.as_deref().filter(|p| !p.is_empty()).unwrap_or(entry);
+        sink.marker(MarkerKind::App, name, place(shown, entry, 1, &root.render()));
+    }
     // The element each depth is inside of, to tell `<application><meta-data>` from an
     // activity's, and `<queries><package>` from anything else.
     let mut parents: Vec<&str> = Vec::new();

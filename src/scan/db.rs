@@ -111,6 +111,10 @@ pub struct Database {
     /// Vendored binary file names (`libBugly.so`, `AlipaySDK.framework`, `libWeChatSDK.a`) →
     /// sdk indexes.
     by_file: BTreeMap<String, Vec<usize>>,
+    /// The same native and static library names without their version (`libbaidumapsdk_map.so`
+    /// for `libBaiduMapSDK_map_v5_4_0.so`, `libjpush-ios.a` for `libjpush-ios-2.2.0.a`): vendors
+    /// put the version in the file name.
+    by_file_unversioned: BTreeMap<String, Vec<usize>>,
     /// Name prefixes of vendored `.jar`/`.aar` files, with their sdk index.
     jar_prefixes: Vec<(String, usize)>,
     by_id: BTreeMap<String, usize>,
@@ -136,6 +140,7 @@ impl Database {
         let mut by_package: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_marker: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_file_unversioned: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut jar_prefixes = Vec::new();
         for (i, s) in sdks.iter().enumerate() {
             for p in &s.packages {
@@ -155,12 +160,15 @@ impl Database {
             for f in s.android.native.iter().chain(&s.ios.frameworks) {
                 by_file.entry(f.to_ascii_lowercase()).or_default().push(i);
             }
+            for f in s.android.native.iter().chain(&s.ios.frameworks) {
+                by_file_unversioned.entry(unversioned(f)).or_default().push(i);
+            }
             jar_prefixes.extend(s.android.jars.iter().map(|j| (j.to_ascii_lowercase(), i)));
         }
         // Longest prefix first, so `open_sdk_` is tried before a shorter prefix of another SDK.
         jar_prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
         let by_id = sdks.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Database { version, updated, sdks, by_package, by_marker, by_file, jar_prefixes, by_id }
+        Database { version, updated, sdks, by_package, by_marker, by_file, by_file_unversioned, jar_prefixes, by_id }
     }
 
     /// The SDKs a coordinate belongs to (exact, or through a `maven:group:*` entry). A
@@ -196,6 +204,9 @@ impl Database {
     pub fn by_file(&self, name: &str) -> Vec<&Signature> {
         let lower = name.to_ascii_lowercase();
         let mut hits: Vec<usize> = self.by_file.get(&lower).cloned().unwrap_or_default();
+        if hits.is_empty() && (lower.ends_with(".so") || lower.ends_with(".a")) {
+            hits.extend(self.by_file_unversioned.get(&unversioned(&lower)).into_iter().flatten());
+        }
         if hits.is_empty() && (lower.ends_with(".jar") || lower.ends_with(".aar")) {
             hits.extend(self.jar_prefixes.iter().find(|(p, _)| lower.starts_with(p.as_str())).map(|&(_, i)| i));
         }
@@ -218,6 +229,14 @@ impl Database {
         at
     }
 
+    /// The SDK a marker shared by several SDKs counts for (an API-key `meta-data` name such as
+    /// `TencentMapSDK`, which Tencent's map and location SDKs both read): the first of them found
+    /// present on other evidence, else the first listed. `None` when the marker names no SDK.
+    pub fn shared_marker<'a>(&'a self, name: &str, present: &BTreeSet<&str>) -> Option<&'a Signature> {
+        let hits = self.by_marker(name);
+        hits.iter().find(|s| present.contains(s.id.as_str())).or(hits.first()).copied()
+    }
+
     /// The SDKs whose hosts include `host`.
     pub fn by_host(&self, host: &str) -> Vec<&Signature> {
         self.sdks.iter().filter(|s| s.hosts.iter().any(|p| host_matches(p, host))).collect()
@@ -226,6 +245,39 @@ impl Database {
     pub fn get(&self, id: &str) -> Option<&Signature> {
         self.by_id.get(id).map(|&i| &self.sdks[i])
     }
+}
+
+/// A native (`.so`) or static (`.a`) library's name in lower case without a trailing version
+/// (`_v5_4_0`, `-3.3.0`, `_v6`): `libBaiduMapSDK_map_v5_4_0.so` → `libbaidumapsdk_map.so`. A
+/// name without one is returned as is (lower case).
+fn unversioned(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let Some((stem, ext)) =
+        lower.strip_suffix(".so").map(|s| (s, "so")).or_else(|| lower.strip_suffix(".a").map(|s| (s, "a")))
+    else {
+        return lower;
+    };
+    // The version is the run of digits, `_` and `.` at the end of the stem.
+    let start = stem
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '_' || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (head, version) = stem.split_at(start);
+    if !version.contains(|c: char| c.is_ascii_digit()) {
+        return lower;
+    }
+    // `_5_4_0` carries its separator; `v5_4_0` and `5.4.0` need one before them (`_v`, `-`), so
+    // digits glued to a word (`liblocSDK7`) stay part of the name.
+    let head = if version.starts_with(['_', '.']) {
+        head
+    } else {
+        match head.strip_suffix('v').unwrap_or(head).strip_suffix(['_', '-']) {
+            Some(h) => h,
+            None => return lower,
+        }
+    };
+    if head.is_empty() { lower } else { format!("{head}.{ext}") }
 }
 
 /// The index key of a CocoaPods subspec coordinate (`cocoapods:Pod/Sub`), kept whole.
@@ -398,6 +450,41 @@ mod tests {
         assert_eq!(db.by_file("libbugly.so")[0].id, "tencent-bugly");
         assert!(db.by_file("open_sdk_notes.txt").is_empty());
         assert_eq!(db.by_package("maven:com.tencent.bugly_16kb:crashreport:4.4.0")[0].id, "tencent-bugly");
+    }
+
+    #[test]
+    fn versions_in_library_names_are_ignored() {
+        assert_eq!(unversioned("libBaiduMapSDK_map_v5_4_0.so"), "libbaidumapsdk_map.so");
+        assert_eq!(unversioned("libBaiduMapSDK_map_for_bikenavi_v5_3_0.so"), "libbaidumapsdk_map_for_bikenavi.so");
+        assert_eq!(unversioned("libjpush-ios-2.2.0.a"), "libjpush-ios.a");
+        assert_eq!(unversioned("libfoo_1.so"), "libfoo.so");
+        // Digits glued to the name are the name (`liblocSDK7b`, `liblocSDK5`), as are bare ones.
+        assert_eq!(unversioned("liblocSDK5.so"), "liblocsdk5.so");
+        assert_eq!(unversioned("liblocSDK7b.so"), "liblocsdk7b.so");
+        assert_eq!(unversioned("_1.so"), "_1.so");
+        assert_eq!(unversioned("libfoo_.so"), "libfoo_.so");
+        assert_eq!(unversioned("x.jar"), "x.jar");
+        let db = Database::bundled();
+        let id = |f: &str| db.by_file(f).first().map(|s| s.id.clone());
+        assert_eq!(id("libBaiduMapSDK_map_v5_4_0.so").as_deref(), Some("baidu-map"));
+        assert_eq!(id("libBaiduMapSDK_base_v7_6_1.so").as_deref(), Some("baidu-map"));
+        assert_eq!(id("libjpush-ios-2.2.0.a").as_deref(), Some("jpush"));
+        assert_eq!(id("libmediautil_v9.so").as_deref(), Some("anychat"), "a versioned database name, another version");
+        assert_eq!(id("libBaiduMapSDK_unknown_v5_4_0.so"), None);
+        assert_eq!(id("tbs_sdk_thirdapp_v3.6.0.1310_43612.jar").as_deref(), Some("tencent-tbs-x5"));
+        assert_eq!(id("SMSSDK-3.3.0.jar").as_deref(), Some("mob-smssdk"));
+    }
+
+    #[test]
+    fn a_shared_key_counts_for_the_sdk_present() {
+        let db = Database::bundled();
+        let map: BTreeSet<&str> = ["tencent-map"].into_iter().collect();
+        assert_eq!(db.shared_marker("TencentMapSDK", &map).unwrap().id, "tencent-map");
+        let loc: BTreeSet<&str> = ["tencent-location"].into_iter().collect();
+        assert_eq!(db.shared_marker("TencentMapSDK", &loc).unwrap().id, "tencent-location");
+        let none = BTreeSet::new();
+        assert_eq!(db.shared_marker("TencentMapSDK", &none).unwrap().id, db.by_marker("TencentMapSDK")[0].id);
+        assert!(db.shared_marker("com.example.Nothing", &none).is_none());
     }
 
     #[test]

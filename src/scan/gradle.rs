@@ -109,11 +109,47 @@ fn named_arg<'a>(line: &'a Line, key: &str) -> Option<&'a str> {
     None
 }
 
+/// MobTech's Gradle plugin (`com.mob.sdk`) pulls its products in from its own configuration
+/// block, not from `dependencies`: each block directly inside `MobSDK { … }` (`ShareSDK { … }`,
+/// `SMSSDK { … }`, `MobPush { … }`) names a product, recorded as `mobsdk:NAME`.
+struct MobBlock {
+    /// Brace depth inside `MobSDK { }`; `None` outside it.
+    depth: Option<i32>,
+}
+
+impl MobBlock {
+    /// The product a line opens directly inside the block, if any; tracks the depth.
+    fn product<'a>(&mut self, code: &'a str) -> Option<&'a str> {
+        let opens = code.matches('{').count() as i32;
+        let closes = code.matches('}').count() as i32;
+        let head = code.trim_start().split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+        let after = code.trim_start()[head.len()..].trim_start();
+        let mut found = None;
+        match self.depth {
+            None if head == "MobSDK" && after.starts_with('{') => self.depth = Some(0),
+            None => return None,
+            Some(1) if !head.is_empty() && after.starts_with('{') => found = Some(head),
+            Some(_) => {}
+        }
+        let depth = self.depth.unwrap_or(0) + opens - closes;
+        self.depth = (depth > 0).then_some(depth);
+        found
+    }
+}
+
 pub fn build_script(t: &Text, sink: &mut Sink) -> ParseResult {
     let lines = lines(t.text)?;
+    let mut mob = MobBlock { depth: None };
     for (n, line) in lines.iter().enumerate() {
         let n = n as u32 + 1;
         let code = line.code.trim_start();
+        if let Some(product) = mob.product(code) {
+            sink.package("mobsdk", product, None, t.place(n));
+            continue;
+        }
+        if mob.depth.is_some() {
+            continue;
+        }
         // Plugins: `id 'x'`, `id("x")`, `apply plugin: 'x'`.
         if code.starts_with("id ") || code.starts_with("id(") || code.starts_with("id\t") {
             if let Some(id) = line.strings.first() {
@@ -202,4 +238,27 @@ pub fn version_catalog(t: &Text, sink: &mut Sink) -> ParseResult {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{Database, Observed};
+
+    fn coordinates(script: &str) -> Vec<String> {
+        let mut sink = Sink { db: Database::bundled(), obs: Observed::default() };
+        build_script(&Text::new("build.gradle", script), &mut sink).unwrap();
+        sink.obs.packages.iter().map(|p| format!("{} {}", p.coordinate, p.place.line)).collect()
+    }
+
+    #[test]
+    fn products_in_the_mobsdk_block_are_read() {
+        let script = "apply plugin: 'com.mob.sdk'\nMobSDK {\n    appKey \"k\"\n    ShareSDK {\n        devInfo {\n            Wechat {\n                appId \"wx\"\n            }\n        }\n    }\n    SMSSDK {}\n}\ndependencies {\n    implementation 'cn.jiguang.sdk:jpush:3.3.2'\n}\n";
+        assert_eq!(
+            coordinates(script),
+            ["gradle-plugin:com.mob.sdk 1", "mobsdk:ShareSDK 4", "mobsdk:SMSSDK 11", "maven:cn.jiguang.sdk:jpush 14"]
+        );
+        // Blocks of the same name elsewhere are not products; nor is `devInfo` inside one.
+        assert_eq!(coordinates("android {\n    ShareSDK {\n    }\n}\n"), Vec::<String>::new());
+    }
 }

@@ -78,7 +78,8 @@ pub(crate) fn scan(file: &std::fs::File, shown: &str, sink: &mut Sink) {
             let sdk = framework_of(entry).and_then(|(_, fw)| sink.db.by_file(fw).first().map(|s| s.id.clone()));
             privacy_manifest(dict, sdk.as_deref(), &mut at, sink);
         } else {
-            info_plist(dict, &mut at, sink);
+            let app = in_app(entry).map_or(entry.as_str(), |(a, _)| a.trim_start_matches("Payload/"));
+            info_plist(dict, app, &mut at, sink);
         }
     }
 }
@@ -119,7 +120,7 @@ fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> {
 
 /// The app's `Info.plist`: usage-description keys (its permission prompts), registered URL
 /// schemes, queried schemes.
-fn info_plist(dict: &plist::Dictionary, at: &mut Locator, sink: &mut Sink) {
+fn info_plist(dict: &plist::Dictionary, app: &str, at: &mut Locator, sink: &mut Sink) {
     for (key, value) in dict {
         // `NSCameraUsageDescription`, also the `NSLocationAlways…`/`NFCReaderUsageDescription` forms.
         if key.ends_with("UsageDescription") {
@@ -139,6 +140,14 @@ fn info_plist(dict: &plist::Dictionary, at: &mut Locator, sink: &mut Sink) {
         let place = at.place(&format!("<string>{s}</string>"), &format!("LSApplicationQueriesSchemes: {s}"));
         sink.marker(MarkerKind::Query, s, place);
     }
+    // The plist was read whole: its usage keys are all the prompts the app can show. Last, so
+    // a binary plist's ordinals of the keys above stay as they were.
+    let bundle = dict.get("CFBundleIdentifier").and_then(Value::as_string).filter(|s| !s.is_empty());
+    let place = match bundle {
+        Some(id) => at.place("<key>CFBundleIdentifier</key>", &format!("CFBundleIdentifier: {id}")),
+        None => at.place("<plist", app),
+    };
+    sink.marker(MarkerKind::App, bundle.unwrap_or(app), place);
 }
 
 /// A privacy manifest: collected data types (with whether linked, used for tracking, and the

@@ -106,6 +106,11 @@ pub enum MarkerKind {
     RequiredReasonApi,
     /// A tracking domain a privacy manifest declares (`NSPrivacyTrackingDomains`).
     TrackingDomain,
+    /// A built app whose manifest was read whole (an APK's or AAB module's `AndroidManifest.xml`,
+    /// an IPA's `Info.plist`): its package name or bundle identifier, at the manifest's root.
+    /// The permissions of the same archive are then everything the app can ask for — a source
+    /// tree's manifest is not, the build merges its libraries' permissions into it.
+    App,
 }
 
 /// An AndroidManifest.xml entry (or, for permissions and queries, its iOS `Info.plist` counterpart).

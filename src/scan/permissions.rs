@@ -24,6 +24,9 @@ struct File {
     android: BTreeMap<String, Vec<String>>,
     ios_usage_keys: BTreeMap<String, Vec<String>>,
     ios_data_types: BTreeMap<String, Vec<String>>,
+    #[allow(dead_code)]
+    needs_permission_about: String,
+    needs_permission: BTreeMap<String, Vec<String>>,
 }
 
 fn map() -> &'static File {
@@ -37,6 +40,8 @@ fn map() -> &'static File {
             android: BTreeMap::new(),
             ios_usage_keys: BTreeMap::new(),
             ios_data_types: BTreeMap::new(),
+            needs_permission_about: String::new(),
+            needs_permission: BTreeMap::new(),
         })
     })
 }
@@ -53,6 +58,31 @@ pub fn permission(name: &str) -> Option<&'static [String]> {
 /// known.
 pub fn data_type(name: &str) -> Option<&'static [String]> {
     map().ios_data_types.get(name).map(Vec::as_slice)
+}
+
+/// Which permission vocabulary a built app's manifest speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Platform {
+    /// `uses-permission` names of an APK or AAB manifest.
+    Android,
+    /// Usage-description keys of an IPA's `Info.plist`.
+    Ios,
+}
+
+/// For a category an app can read on the device only through a permission, the permissions
+/// (Android) or usage-description keys (iOS) of which any one gives it, in name order. `None`
+/// when the category needs no permission (a phone number the user types) or the platform has
+/// none that gives it (the IMEI on iOS): nothing to hold a manifest to.
+pub fn givers(category: &str, platform: Platform) -> Option<Vec<&'static str>> {
+    let m = map();
+    let through = m.needs_permission.get(category)?;
+    let keys = match platform {
+        Platform::Android => &m.android,
+        Platform::Ios => &m.ios_usage_keys,
+    };
+    let found: Vec<&str> =
+        keys.iter().filter(|(_, cats)| cats.iter().any(|c| through.contains(c))).map(|(k, _)| k.as_str()).collect();
+    (!found.is_empty()).then_some(found)
 }
 
 #[cfg(test)]
@@ -75,6 +105,12 @@ mod tests {
         for key in f.ios_usage_keys.keys() {
             assert!(key.ends_with("UsageDescription"), "`{key}` is not a usage-description key");
         }
+        for (key, through) in &f.needs_permission {
+            assert!(crate::model::taxonomy::category(key).is_some(), "needs_permission: `{key}` is not a category");
+            for c in through {
+                assert!(crate::model::taxonomy::category(c).is_some(), "needs_permission {key}: `{c}`");
+            }
+        }
         for key in f.ios_data_types.keys() {
             assert!(key.starts_with("NSPrivacyCollectedDataType"), "`{key}` is not a data type");
         }
@@ -90,5 +126,25 @@ mod tests {
         assert_eq!(permission("com.example.permission.C2D_MESSAGE"), None, "unknown is not none");
         assert_eq!(data_type("NSPrivacyCollectedDataTypeDeviceID").unwrap(), ["device.id"]);
         assert_eq!(data_type("NSPrivacyCollectedDataTypeCrashData"), None);
+    }
+
+    #[test]
+    fn givers_only_for_categories_a_permission_guards() {
+        let fine = givers("location.precise", Platform::Android).unwrap();
+        assert!(fine.contains(&"android.permission.ACCESS_FINE_LOCATION"), "{fine:?}");
+        assert!(!fine.contains(&"android.permission.ACCESS_COARSE_LOCATION"), "coarse does not give precise");
+        let trail = givers("location.trajectory", Platform::Android).unwrap();
+        assert!(trail.contains(&"android.permission.ACCESS_COARSE_LOCATION"), "{trail:?}");
+        assert_eq!(givers("communication.contacts", Platform::Ios).unwrap(), ["NSContactsUsageDescription"]);
+        let face = givers("biometric.face", Platform::Ios).unwrap();
+        assert_eq!(face, ["NSCameraUsageDescription", "NSPhotoLibraryUsageDescription"]);
+        assert_eq!(givers("device.idfa", Platform::Ios).unwrap(), ["NSUserTrackingUsageDescription"]);
+        // Typed by the user, or obtainable without a permission: never judged.
+        assert_eq!(givers("contact.phone", Platform::Android), None);
+        assert_eq!(givers("identity.photo", Platform::Android), None);
+        assert_eq!(givers("location.coarse", Platform::Ios), None);
+        // No permission on the platform gives it.
+        assert_eq!(givers("device.imei", Platform::Ios), None);
+        assert_eq!(givers("device.idfa", Platform::Android), None);
     }
 }

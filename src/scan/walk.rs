@@ -61,7 +61,7 @@ impl Sink<'_> {
 
     pub fn marker(&mut self, kind: MarkerKind, name: &str, place: Place) {
         let sdk = match kind {
-            MarkerKind::Permission => None,
+            MarkerKind::Permission | MarkerKind::App => None,
             _ => self.db.by_marker(name).first().map(|s| s.id.clone()),
         };
         let categories = match kind {
@@ -231,6 +231,27 @@ fn vendored(path: &Path, name: &str, frameworks: &mut std::collections::BTreeSet
 /// Push's bundled Alibaba ACCS channel or a vendor-channel adapter) found beside its carrier is
 /// reported as the carrier, not as a second SDK.
 fn resolve_products(obs: &mut Observed, db: &Database) {
+    // A marker several SDKs share (Tencent's LBS key serves its map and its location SDK) counts
+    // for the one present on other evidence, so it does not name a second product.
+    let shared = |m: &super::Marker| {
+        matches!(m.kind, MarkerKind::MetaData | MarkerKind::Component) && db.by_marker(&m.name).len() > 1
+    };
+    let firm: std::collections::BTreeSet<String> = obs
+        .packages
+        .iter()
+        .filter_map(|p| p.sdk.clone())
+        .chain(obs.markers.iter().filter(|m| !shared(m)).filter_map(|m| m.sdk.clone()))
+        .chain(obs.hosts.iter().filter_map(|h| h.sdk.clone()))
+        .collect();
+    let firm: std::collections::BTreeSet<&str> = firm.iter().map(String::as_str).collect();
+    let chosen: Vec<Option<String>> = obs
+        .markers
+        .iter()
+        .map(|m| if shared(m) { db.shared_marker(&m.name, &firm).map(|s| s.id.clone()) } else { m.sdk.clone() })
+        .collect();
+    for (m, sdk) in obs.markers.iter_mut().zip(chosen) {
+        m.sdk = sdk;
+    }
     let present: std::collections::BTreeSet<String> = obs
         .packages
         .iter()

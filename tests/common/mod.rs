@@ -203,3 +203,17 @@ pub fn mechanism(inv: &mut Value, kind: &str, until: Option<&str>) {
     }
     push(inv, "mechanisms", m);
 }
+
+/// Write a zip archive (an APK or IPA for a test) of these entries, deflated.
+pub fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let f = std::fs::File::create(path).expect("create zip");
+    let mut z = zip::ZipWriter::new(f);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(false);
+    for (name, bytes) in entries {
+        z.start_file(*name, opts).expect("zip entry");
+        z.write_all(bytes).expect("zip write");
+    }
+    z.finish().expect("zip finish");
+}
