@@ -577,6 +577,10 @@ fn printed_record_reads_as_a_document() {
         eprintln!("skipped: chromium or pdftotext not installed");
         return;
     }
+    if !common::cjk_font_installed() {
+        eprintln!("skipped printed_record_reads_as_a_document: no font with Chinese glyphs (Debian: fonts-noto-cjk)");
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("onewo");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_piflow"))
@@ -856,6 +860,13 @@ fn layout_boxes(dot: &str) -> (Vec<(String, [f64; 4])>, Vec<(String, [f64; 4])>,
 fn diagram_labels_stay_clear_of_frames() {
     if !dot_available() {
         eprintln!("skipping diagram_labels_stay_clear_of_frames: `dot` is not installed");
+        return;
+    }
+    if !common::cjk_font_installed() {
+        eprintln!(
+            "skipping diagram_labels_stay_clear_of_frames: no font with Chinese glyphs, so the layout \
+             is not the one the diagrams are drawn for (Debian: fonts-noto-cjk)"
+        );
         return;
     }
     const CLEAR: f64 = 2.0;

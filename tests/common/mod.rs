@@ -217,3 +217,14 @@ pub fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
     }
     z.finish().expect("zip finish");
 }
+
+/// Whether a font with Chinese glyphs is installed (fontconfig's list for `zh`). The diagrams
+/// name Noto Sans CJK SC and the printed record is Chinese: tests that measure a layout or read
+/// the printed text back need such a font, and skip (saying so) without one — another font gives
+/// other widths, and missing glyphs print as boxes that no text extraction can read.
+pub fn cjk_font_installed() -> bool {
+    std::process::Command::new("fc-list")
+        .args([":lang=zh", "family"])
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.iter().all(u8::is_ascii_whitespace))
+}
