@@ -18,9 +18,12 @@
 //! CI runs 96 cases (a few seconds). For a long run: `PIFLOW_FUZZ_CASES=20000 cargo test
 //! --release --test robust_fuzz`.
 
+mod robust_common;
+
 use piflow::load::{self, LoadCode, LoadOptions};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+use robust_common::mutation::{Mutation, apply};
 use std::path::Path;
 
 fn cases() -> u32 {
@@ -60,15 +63,6 @@ fn seeds() -> Vec<(String, Seed)> {
     }
     assert!(out.len() >= 10, "the five seeds, twice");
     out
-}
-
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip { at: usize, byte: u8 },
-    Insert { at: usize, bytes: Vec<u8> },
-    Delete { at: usize, len: usize },
-    Truncate { at: usize },
-    Duplicate { at: usize, len: usize },
 }
 
 /// What is inserted: syntax that breaks structure, bytes that break text, values past limits.
@@ -113,33 +107,6 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         1 => any::<usize>().prop_map(|at| Mutation::Truncate { at }),
         1 => (any::<usize>(), 1usize..300).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
     ]
-}
-
-fn apply(text: &mut Vec<u8>, m: &Mutation) {
-    let n = text.len().max(1);
-    match m {
-        Mutation::Flip { at, byte } => {
-            if !text.is_empty() {
-                text[at % n] = *byte;
-            }
-        }
-        Mutation::Insert { at, bytes } => {
-            let at = at % (text.len() + 1);
-            text.splice(at..at, bytes.iter().copied());
-        }
-        Mutation::Delete { at, len } => {
-            let at = (at % n).min(text.len());
-            let end = (at + len).min(text.len());
-            text.drain(at..end);
-        }
-        Mutation::Truncate { at } => text.truncate(at % n),
-        Mutation::Duplicate { at, len } => {
-            let at = (at % n).min(text.len());
-            let end = (at + len).min(text.len());
-            let chunk = text[at..end].to_vec();
-            text.splice(at..at, chunk);
-        }
-    }
 }
 
 /// Whether the loader must call the file a syntax error (`Some(true)`), must not (`Some(false)`),

@@ -19,6 +19,7 @@ use piflow::report::{self, Run, diagram, records, table, table_csv, table_html, 
 use piflow::rules::{self, Context};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+use robust_common::mutation::{Mutation, apply};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -50,8 +51,8 @@ fn volume() -> impl Strategy<Value = Option<u64>> {
     prop::option::of(0u64..1_000_000_000_000)
 }
 
-/// Free text with the characters that stress escaping (no empty string: CSV reads an empty cell
-/// as absent).
+/// Free text with the characters that stress escaping, never blank (it fills names and ids, which
+/// may not be; empty strings and their CSV round trip are tests/convert_round_trip.rs's).
 fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 <>|\"'=+@;,\\\\{}\\[\\]\n\t中文é-]{1,16}".prop_filter("not blank", |s| !s.trim().is_empty())
 }
@@ -530,15 +531,6 @@ fn seeds() -> Vec<Seed> {
     out
 }
 
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip { at: usize, byte: u8 },
-    Delete { at: usize, len: usize },
-    Insert { at: usize, bytes: Vec<u8> },
-    Truncate { at: usize },
-    Duplicate { at: usize, len: usize },
-}
-
 fn mutation() -> impl Strategy<Value = Mutation> {
     let hostile = prop::sample::select(&b"{}[]\",:\\\n\r\t 0-9e.nulltrue\xff\xc3\x00"[..]);
     prop_oneof![
@@ -548,33 +540,6 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(|at| Mutation::Truncate { at }),
         (any::<usize>(), 1usize..200).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
     ]
-}
-
-fn apply(text: &mut Vec<u8>, m: &Mutation) {
-    let n = text.len().max(1);
-    match m {
-        Mutation::Flip { at, byte } => {
-            if !text.is_empty() {
-                text[at % n] = *byte;
-            }
-        }
-        Mutation::Delete { at, len } => {
-            let at = at % n;
-            let end = (at + len).min(text.len());
-            text.drain(at.min(end)..end);
-        }
-        Mutation::Insert { at, bytes } => {
-            let at = at % (text.len() + 1);
-            text.splice(at..at, bytes.iter().copied());
-        }
-        Mutation::Truncate { at } => text.truncate(at % n),
-        Mutation::Duplicate { at, len } => {
-            let at = at % n;
-            let end = (at + len).min(text.len());
-            let chunk = text[at.min(end)..end].to_vec();
-            text.splice(at..at, chunk);
-        }
-    }
 }
 
 /// A seed's parts in a fresh directory, part `target` with `muts` applied.

@@ -2,6 +2,8 @@
 //! judge load-error output.
 #![allow(dead_code)]
 
+pub mod mutation;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
