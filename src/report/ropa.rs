@@ -8,6 +8,8 @@ use super::table::{Column, Table, col, join};
 use crate::graph::{Edge, FlowKind, Origin};
 use crate::model::{Purpose, Regime, adequacy};
 use crate::rules::{self, pipl::Tier, pipl::TierKind};
+use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 /// The organization table: Art. 30(1)(a) and PIPL Art. 17/52/53 facts, and the export tier.
@@ -251,7 +253,9 @@ fn to_party<'e>(ctx: &Ctx, edges: &[&'e Edge]) -> Vec<&'e Edge> {
 const FLOWS_SHOWN: usize = 40;
 
 fn flow_list(ctx: &Ctx, edges: &[&Edge]) -> String {
-    let ids: BTreeSet<&str> = edges.iter().map(|e| ctx.target(e)).collect();
+    let mut ids: Vec<&str> = edges.iter().map(|e| ctx.target(e)).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let more = ids.len().saturating_sub(FLOWS_SHOWN);
     let mut cell = join(ids.into_iter().take(FLOWS_SHOWN));
     if more > 0 {
@@ -262,13 +266,14 @@ fn flow_list(ctx: &Ctx, edges: &[&Edge]) -> String {
 
 fn recipients(ctx: &Ctx, edges: &[&Edge]) -> String {
     // Keyed by recipient id and how it receives, so the row does not depend on flow order.
+    // Worded once per (recipient, way), not once per flow.
+    let ways: BTreeSet<(NodeIndex, bool, crate::graph::FlowKind)> =
+        to_party(ctx, edges).into_iter().map(|e| (e.to, matches!(e.origin(), Origin::Sdk(_)), e.kind)).collect();
     let mut out = BTreeSet::new();
-    for e in to_party(ctx, edges) {
-        let Some(p) = ctx.g.party(e.to) else { continue };
-        out.insert((
-            p.id.as_str(),
-            format!("{} — {}, {} ({})", plain_name(&p.name), ctx.role(p.role), ctx.kind(e), p.country),
-        ));
+    for (to, sdk, kind) in ways {
+        let Some(p) = ctx.g.party(to) else { continue };
+        let how = if sdk { "SDK".into() } else { ctx.flow_kind(kind) };
+        out.insert((p.id.as_str(), format!("{} — {}, {how} ({})", plain_name(&p.name), ctx.role(p.role), p.country)));
     }
     if out.is_empty() { ctx.t("无", "none") } else { join(out.into_iter().map(|(_, line)| line)) }
 }
@@ -479,12 +484,19 @@ pub fn pipl(ctx: &Ctx) -> Table {
             })
             .collect();
         let exports: Vec<&&Edge> = edges.iter().filter(|e| e.cn_export()).collect();
-        let cross: BTreeSet<String> = exports
-            .iter()
-            .map(|e| {
-                let m: Vec<String> = ctx.mechanisms(e, Regime::Pipl).into_iter().map(|m| ctx.mechanism(m)).collect();
+        // Worded once per (recipient, mechanisms), not once per export.
+        let mut by_recipient: FxHashMap<(NodeIndex, Vec<&str>), Vec<&crate::model::Mechanism>> = FxHashMap::default();
+        for e in &exports {
+            let mechanisms = ctx.mechanisms(e, Regime::Pipl);
+            let ids = mechanisms.iter().map(|m| m.id.as_str()).collect();
+            by_recipient.entry((e.to, ids)).or_insert(mechanisms);
+        }
+        let cross: BTreeSet<String> = by_recipient
+            .into_iter()
+            .map(|((to, _), mechanisms)| {
+                let m: Vec<String> = mechanisms.into_iter().map(|m| ctx.mechanism(m)).collect();
                 let m = if m.is_empty() { ctx.t("无出境机制", "no mechanism") } else { join(m) };
-                format!("{} ({}): {m}", ctx.node_name(e.to), ctx.g.node_countries(e.to).join(", "))
+                format!("{} ({}): {m}", ctx.node_name(to), ctx.g.node_countries(to).join(", "))
             })
             .collect();
         // Important data needs a security assessment whatever the tier and basis: never exempt.
