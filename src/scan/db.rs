@@ -200,7 +200,8 @@ impl Database {
     /// The SDKs a vendored binary belongs to, by its file name (no directories): a native library
     /// (`libBugly.so`), an iOS framework or static library (`AlipaySDK.framework`,
     /// `libWeChatSDK.a`), or a `.jar`/`.aar` whose name starts with one of an SDK's prefixes
-    /// (`open_sdk_3.5.14_lite.jar`). Case-insensitive: file systems and vendors' zips disagree.
+    /// (`open_sdk_3.5.14_lite.jar`), or of a `_`-separated part of it (a combined download).
+    /// Case-insensitive: file systems and vendors' zips disagree.
     pub fn by_file(&self, name: &str) -> Vec<&Signature> {
         let lower = name.to_ascii_lowercase();
         let mut hits: Vec<usize> = self.by_file.get(&lower).cloned().unwrap_or_default();
@@ -208,7 +209,18 @@ impl Database {
             hits.extend(self.by_file_unversioned.get(&unversioned(&lower)).into_iter().flatten());
         }
         if hits.is_empty() && (lower.ends_with(".jar") || lower.ends_with(".aar")) {
-            hits.extend(self.jar_prefixes.iter().find(|(p, _)| lower.starts_with(p.as_str())).map(|&(_, i)| i));
+            // A vendor's combined download names each product it carries, joined by `_`
+            // (`AMap3DMap_10.0_AMapSearch_9.7_AMapLocation_6.4_20241017.jar`): a name prefix counts
+            // at the start of the name and at the start of each `_`-separated part.
+            let starts = std::iter::once(0).chain(lower.match_indices('_').map(|(at, _)| at + 1));
+            for at in starts {
+                let rest = &lower[at..];
+                if let Some(&(_, i)) = self.jar_prefixes.iter().find(|(p, _)| rest.starts_with(p.as_str()))
+                    && !hits.contains(&i)
+                {
+                    hits.push(i);
+                }
+            }
         }
         hits.into_iter().map(|i| &self.sdks[i]).collect()
     }
@@ -449,6 +461,20 @@ mod tests {
         assert_eq!(db.by_file("open_sdk_3.5.14_lite.jar")[0].id, "qq-connect");
         assert_eq!(db.by_file("libbugly.so")[0].id, "tencent-bugly");
         assert!(db.by_file("open_sdk_notes.txt").is_empty());
+        // U-Share's DingTalk and Alipay-share subspecs carry those vendors' share SDKs.
+        assert_eq!(db.by_package("cocoapods:UMengUShare/Social/DingDing")[0].id, "dingtalk-share");
+        assert_eq!(db.by_package("cocoapods:UMengUShare/Social/AlipayShare")[0].id, "alipay-share");
+        assert_eq!(db.by_file("DTShareKit.framework")[0].id, "dingtalk-share");
+        assert_eq!(db.by_file("libAPOpenSdk.a")[0].id, "alipay-share");
+        // A combined download counts for each product its name lists, once each.
+        let ids = |f: &str| db.by_file(f).iter().map(|s| s.id.as_str()).collect::<Vec<_>>();
+        assert_eq!(
+            ids("AMap3DMap_10.0.1000_AMapSearch_9.7.4_AMapLocation_6.4.8_20241017.jar"),
+            ["amap-map", "amap-search", "amap-location"]
+        );
+        assert_eq!(ids("AMap_Location_V6.4.8_20241017.jar"), ["amap-location"]);
+        // A part that only resembles a prefix inside a word does not count.
+        assert_eq!(ids("tbs_sdk_thirdapp_v3.6.0_sharewithdownload.jar"), ["tencent-tbs-x5"]);
         assert_eq!(db.by_package("maven:com.tencent.bugly_16kb:crashreport:4.4.0")[0].id, "tencent-bugly");
     }
 

@@ -193,8 +193,9 @@ pub const MAX_OBSERVED_LINE: u32 = 10_000_000;
 impl Observed {
     /// Put every list in its stable order (file, line, then content), so output is deterministic.
     pub fn sort(&mut self) {
-        self.packages.sort_by(|a, b| (&a.place, &a.coordinate).cmp(&(&b.place, &b.coordinate)));
-        self.packages.dedup_by(|b, a| a.place == b.place && a.coordinate == b.coordinate);
+        // One file may carry several SDKs (a vendor's combined jar): one entry per SDK it carries.
+        self.packages.sort_by(|a, b| (&a.place, &a.coordinate, &a.sdk).cmp(&(&b.place, &b.coordinate, &b.sdk)));
+        self.packages.dedup_by(|b, a| a.place == b.place && a.coordinate == b.coordinate && a.sdk == b.sdk);
         self.markers.sort_by(|a, b| (&a.place, a.kind, &a.name).cmp(&(&b.place, b.kind, &b.name)));
         self.markers.dedup();
         self.hosts.sort_by(|a, b| (&a.host, &a.place).cmp(&(&b.host, &b.place)));

@@ -56,6 +56,14 @@ impl Sink<'_> {
             let (coordinate, sdk) = (format!("cocoapods:{pod}"), Some(pod_sdk.id.clone()));
             self.obs.packages.push(PackageUse { coordinate, version: version.clone(), sdk, place: place.clone() });
         }
+        // A vendored binary that carries several products (AMap's combined map, search and
+        // location jar) counts for each of them.
+        if eco == "vendored" {
+            for other in hits.iter().skip(1) {
+                let (coordinate, sdk) = (coordinate.clone(), Some(other.id.clone()));
+                self.obs.packages.push(PackageUse { coordinate, version: version.clone(), sdk, place: place.clone() });
+            }
+        }
         self.obs.packages.push(PackageUse { coordinate, version, sdk, place });
     }
 
