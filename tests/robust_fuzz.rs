@@ -39,23 +39,8 @@ type Seed = Vec<(String, Vec<u8>)>;
 
 /// The seeds of `inventory/` as shipped (JSON parts) and as CSV sheets.
 fn seeds() -> Vec<(String, Seed)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root)
-        .expect("inventory/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
     let mut out = Vec::new();
-    for dir in dirs {
-        let name = dir.file_name().expect("name").to_string_lossy().into_owned();
-        let mut parts: Seed = std::fs::read_dir(&dir)
-            .expect("seed")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
-            .collect();
-        parts.sort();
+    for (dir, name, parts) in robust_common::seed_inventories() {
         let loaded = load::load(&dir, &opts()).unwrap_or_else(|f| panic!("seed {name} does not load:\n{}", f.errors));
         let sheets = load::write_sheets(&loaded.inventory).expect("sheets");
         out.push((format!("{name} (JSON)"), parts));

@@ -509,26 +509,7 @@ type Seed = (String, Vec<(String, Vec<u8>)>);
 
 /// The seed inventories shipped in `inventory/`.
 fn seeds() -> Vec<Seed> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
-    let mut out = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root)
-        .expect("inventory/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for d in dirs {
-        let mut parts: Vec<_> = std::fs::read_dir(&d)
-            .expect("dir")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "csv"))
-            .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
-            .collect();
-        parts.sort();
-        out.push((d.file_name().expect("name").to_string_lossy().into_owned(), parts));
-    }
-    assert!(out.len() >= 5, "seed inventories missing");
-    out
+    robust_common::seed_inventories().into_iter().map(|(_, name, parts)| (name, parts)).collect()
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {

@@ -113,3 +113,33 @@ pub fn assert_located(errors: &[Value], what: &str) {
         "{what}: no error names a file and line: {errors:#?}"
     );
 }
+
+/// The seed inventories shipped in `inventory/`: (directory, name, parts as (file name, bytes)),
+/// sorted, for tests that mutate real inputs.
+pub fn seed_inventories() -> Vec<(PathBuf, String, Vec<(String, Vec<u8>)>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("inventory/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let seeds: Vec<_> = dirs
+        .into_iter()
+        .map(|dir| {
+            let mut parts: Vec<_> = std::fs::read_dir(&dir)
+                .expect("seed directory")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "csv"))
+                .map(|p| {
+                    (p.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&p).expect("read"))
+                })
+                .collect();
+            parts.sort();
+            let name = dir.file_name().expect("name").to_string_lossy().into_owned();
+            (dir, name, parts)
+        })
+        .collect();
+    assert!(seeds.len() >= 5, "seed inventories missing");
+    seeds
+}
