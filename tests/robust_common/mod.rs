@@ -114,9 +114,12 @@ pub fn assert_located(errors: &[Value], what: &str) {
     );
 }
 
-/// The seed inventories shipped in `inventory/`: (directory, name, parts as (file name, bytes)),
-/// sorted, for tests that mutate real inputs.
-pub fn seed_inventories() -> Vec<(PathBuf, String, Vec<(String, Vec<u8>)>)> {
+/// An inventory's parts as (file name, bytes), sorted by name.
+pub type Parts = Vec<(String, Vec<u8>)>;
+
+/// The seed inventories shipped in `inventory/`: (directory, name, parts), for tests that mutate
+/// real inputs.
+pub fn seed_inventories() -> Vec<(PathBuf, String, Parts)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventory");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .expect("inventory/")
