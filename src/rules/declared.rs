@@ -500,6 +500,13 @@ fn manifest_data(g: &FlowGraph, declared: &Declared, ev: &Evidence, out: &mut Ve
     let systems = app_systems(inv);
     let in_app = |e: &&Edge| systems.is_empty() || is_system_in(g, e.from, &systems) || is_system_in(g, e.to, &systems);
     let app_categories = categories_of(g, g.edges.iter().filter(in_app));
+    // The categories the app's flows carry to each destination, gathered once: a vendor's are
+    // looked up per manifest, not found again in every edge.
+    let mut to_node: BTreeMap<petgraph::graph::NodeIndex, BTreeSet<&str>> = BTreeMap::new();
+    for e in g.edges.iter().filter(in_app) {
+        let categories = g.fields(e).iter().map(|&f| g.inv.fields[f as usize].category.as_str());
+        to_node.entry(e.to).or_default().extend(categories);
+    }
     let mut seen: BTreeSet<(String, &str)> = BTreeSet::new();
     for m in markers {
         let Some(matches) = type_matches(&m.name, m.categories.as_deref().or(permissions::data_type(&m.name))) else {
@@ -519,8 +526,9 @@ fn manifest_data(g: &FlowGraph, declared: &Declared, ev: &Evidence, out: &mut Ve
                             .filter_map(|f| g.field_of(f.as_str()))
                             .map(|f| inv.fields[f as usize].category.as_str()),
                     );
-                    let vendor = g.node_of(&s.vendor);
-                    cats.extend(categories_of(g, g.edges.iter().filter(|e| Some(e.to) == vendor && in_app(e))));
+                    if let Some(vendor) = g.node_of(&s.vendor).and_then(|v| to_node.get(&v)) {
+                        cats.extend(vendor.iter().copied());
+                    }
                 }
                 (sdk.id.clone(), cats, format!("sdk `{}`", sdk.id))
             }
