@@ -176,6 +176,14 @@ pub enum TierKind {
 }
 
 impl TierKind {
+    /// The mechanisms that meet this tier, in a finding's or a trace's words.
+    fn needs(self) -> &'static str {
+        match self {
+            TierKind::Assessment => "a CAC security assessment",
+            _ => "a filed standard contract, a certification or a security assessment",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             TierKind::None => "none",
@@ -569,10 +577,7 @@ fn export(
         return;
     }
     let why = insufficient(&candidates, ctx, |k| tier.sufficient(k));
-    let needed = match tier.kind {
-        TierKind::Assessment => "a CAC security assessment",
-        _ => "a filed standard contract, a certification or a security assessment",
-    };
+    let needed = tier.kind.needs();
     let mut f = edge_finding(
         g,
         e,
@@ -1074,7 +1079,7 @@ pub enum ExportNeed {
     /// The known figures reach no threshold but some are missing: no exemption is decided.
     NotDecided { n: u64, s: u64, flows_without_volume: usize },
     /// The organization's tier needs a mechanism; `lower_bounds` when it may need more.
-    Mechanism { tier: &'static str, article: &'static str, lower_bounds: bool },
+    Mechanism { tier: TierKind, article: &'static str, lower_bounds: bool },
 }
 
 impl ExportNeed {
@@ -1112,13 +1117,10 @@ impl ExportNeed {
                 if *flows_without_volume == 1 { "ies" } else { "y" },
             ),
             ExportNeed::Mechanism { tier, article, lower_bounds } => format!(
-                "the organization's tier is {}{tier} ({article}): needs {}",
+                "the organization's tier is {}{} ({article}): needs {}",
                 if *lower_bounds { "at least " } else { "" },
-                if *tier == TierKind::Assessment.as_str() {
-                    "a CAC security assessment"
-                } else {
-                    "a filed standard contract, a certification or a security assessment"
-                }
+                tier.as_str(),
+                tier.needs()
             ),
         }
     }
@@ -1135,7 +1137,7 @@ impl ExportNeed {
                 json!({"N": n, "S": s, "lower_bounds": true, "flows_without_volume": flows_without_volume})
             }
             ExportNeed::Mechanism { tier, article, lower_bounds } => {
-                json!({"tier": tier, "article": article, "lower_bounds": lower_bounds})
+                json!({"tier": tier.as_str(), "article": article, "lower_bounds": lower_bounds})
             }
         };
         if let (Some(v), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
@@ -1165,7 +1167,7 @@ pub fn export_need(g: &FlowGraph, tier: &Tier, e: &Edge) -> Option<ExportNeed> {
             ExportNeed::BelowThresholds { n: tier.n, s: tier.s, ciio_assumed: g.inv.organization.ciio.is_none() }
         }
         kind => ExportNeed::Mechanism {
-            tier: kind.as_str(),
+            tier: kind,
             article: tier.article(),
             lower_bounds: tier.unknown_volume > 0 && kind != TierKind::Assessment,
         },
